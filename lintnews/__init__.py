@@ -1,0 +1,3 @@
+"""lintnews: an editorial style and bias linter for news copy."""
+
+__version__ = "0.1.0"

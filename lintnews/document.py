@@ -1,0 +1,331 @@
+"""The Document every rule sees: prose text plus its structure.
+
+Structure is computed once per file and shared by all rules: paragraphs, sentences,
+headlines, direct quotations, word tokens. Offsets are into ``Document.text`` (the prose
+view of the file); ``Document.position`` maps an offset to the 1-based line and column of
+the source file.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from functools import cached_property
+
+from . import markup
+
+Span = tuple[int, int]
+
+# --- page debris --------------------------------------------------------------
+
+# Lines that are not the article: scraped "See also" links, share buttons, category
+# labels, all-capitals promo headlines. Configurable: `skip:` in config adds patterns.
+DEFAULT_SKIP_PATTERNS = (
+    r"See also\b.*",
+    r"(?:Related|Read more|READ MORE|More from|Most read|Recommended|Watch|WATCH)\b\s*:.*",
+    r"Share this (?:article|story|page)\b.*",
+    r"(?:Share|Post|Send) (?:on|to|via|by) (?:Facebook|Twitter|X|LinkedIn|WhatsApp|Reddit|Email|Telegram|Pinterest)\b.*",
+    r"Tweet (?:about )?this\b.*",
+    r"(?:Facebook|Twitter|X|LinkedIn|WhatsApp|Reddit|Email|E-mail|Print|Pinterest|Telegram|Copy link|Share)\s*",
+    r"(?:Uncategori[sz]ed|Advertisement|ADVERTISEMENT|Sponsored|Skip to (?:main )?content|Sign up\b.*|Subscribe\b.*)",
+    r"(?:Image|Photo|Picture) (?:copyright|caption|source)\b.*",
+    # An all-capitals line of four or more words mid-page is a promo headline link.
+    r"(?=[^a-z]*$)(?:[^\sa-z]+\s+){3,}[^\sa-z]+\s*",
+)
+
+
+def compile_skip(patterns) -> re.Pattern:
+    body = "|".join(f"(?:{p})" for p in patterns)
+    return re.compile(rf"^[ \t]*(?:{body})[ \t]*\r?$", re.MULTILINE)
+
+
+DEFAULT_SKIP_RE = compile_skip(DEFAULT_SKIP_PATTERNS)
+
+# --- tokens, sentences, quotes ---------------------------------------------------
+
+TOKEN_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+PARA_BREAK_RE = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+
+ABBREVIATIONS = frozenset(
+    """mr mrs ms messrs dr prof sen sens rep reps gov govs gen lt col maj capt cpt sgt adm cmdr cdr
+    brig pvt cpl st ste mt ft jr sr rev hon pres atty supt det insp gen lieut
+    jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun
+    inc corp co ltd llc plc bros no nos vs v ca approx est dept univ assn ave blvd rd
+    fig figs vol ed eds al op cf""".split()
+)
+SENTENCE_END_RE = re.compile(r"(?:[.!?]+|…)[\"'”’)\]]*(?=\s+[\"'“‘(\[]*[A-Z0-9À-ÖØ-Þ])")
+OPEN_QUOTES = "“\""
+TERMINAL = ".!?…:\"”’)"
+
+
+class Document:
+    """A file's prose and structure. Build with ``Document.from_source``."""
+
+    def __init__(self, path: str, source: str, prose: markup.Prose, skip_re: re.Pattern | None = None):
+        self.path = path
+        self.source = source
+        self._prose = prose
+        text = prose.text
+        skip_re = DEFAULT_SKIP_RE if skip_re is None else skip_re
+        self.skipped: list[Span] = []
+        if skip_re is not None:
+            chars = None
+            for m in skip_re.finditer(text):
+                if m.end() > m.start() and text[m.start() : m.end()].strip():
+                    if chars is None:
+                        chars = list(text)
+                    for i in range(m.start(), m.end()):
+                        if chars[i] not in "\r\n":
+                            chars[i] = " "
+                    self.skipped.append((m.start(), m.end()))
+            if chars is not None:
+                text = "".join(chars)
+        self.text = text
+
+    @classmethod
+    def from_source(cls, path: str, source: str, fmt: str | None = None, skip_re: re.Pattern | None = None) -> "Document":
+        fmt = fmt or markup.format_for(path)
+        return cls(path, source, markup.extract(source, fmt), skip_re)
+
+    # --- positions -----------------------------------------------------------
+
+    @cached_property
+    def _line_starts(self) -> list[int]:
+        starts = [0]
+        find = self.source.find
+        i = find("\n")
+        while i != -1:
+            starts.append(i + 1)
+            i = find("\n", i + 1)
+        return starts
+
+    def source_offset(self, i: int) -> int:
+        return self._prose.source_offset(i)
+
+    def position(self, i: int) -> tuple[int, int]:
+        """1-based (line, column) in the source of prose offset ``i``."""
+        s = self.source_offset(i)
+        line = bisect_right(self._line_starts, s)
+        return line, s - self._line_starts[line - 1] + 1
+
+    def end_position(self, end: int) -> tuple[int, int]:
+        """1-based (line, exclusive column) of a span ending at prose offset ``end``."""
+        if end <= 0:
+            return self.position(0)
+        line, col = self.position(end - 1)
+        return line, col + 1
+
+    def source_line(self, line: int) -> str:
+        starts = self._line_starts
+        start = starts[line - 1]
+        end = starts[line] - 1 if line < len(starts) else len(self.source)
+        return self.source[start:end].rstrip("\r")
+
+    # --- structure -------------------------------------------------------------
+
+    @cached_property
+    def paragraphs(self) -> list[Span]:
+        """Paragraph spans, trimmed. Blank lines separate paragraphs; in plain text a line
+        that ends a sentence (or is a short headline) ends its paragraph too."""
+        text = self.text
+        spans: list[Span] = []
+        pos = 0
+        for m in PARA_BREAK_RE.finditer(text):
+            self._add_blocks(pos, m.start(), spans)
+            pos = m.end()
+        self._add_blocks(pos, len(text), spans)
+        return spans
+
+    def _add_blocks(self, start: int, end: int, spans: list[Span]) -> None:
+        text = self.text
+        if self._prose.hard_breaks:
+            line_start = start
+            while line_start < end:
+                nl = text.find("\n", line_start, end)
+                line_end = end if nl == -1 else nl
+                stripped = text[line_start:line_end].rstrip()
+                if nl == -1 or (stripped and stripped[-1] in TERMINAL) or _looks_like_headline(stripped):
+                    self._add_trimmed(start, line_end, spans)
+                    start = line_end + 1
+                line_start = line_end + 1
+            if start < end:
+                self._add_trimmed(start, end, spans)
+        else:
+            self._add_trimmed(start, end, spans)
+
+    def _add_trimmed(self, start: int, end: int, spans: list[Span]) -> None:
+        text = self.text
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            spans.append((start, end))
+
+    @cached_property
+    def sentences(self) -> list[Span]:
+        text = self.text
+        spans: list[Span] = []
+        for p_start, p_end in self.paragraphs:
+            start = p_start
+            for m in SENTENCE_END_RE.finditer(text, p_start, p_end):
+                if self._is_abbreviation(m.start()):
+                    continue
+                spans.append((start, m.end()))
+                start = m.end()
+                while start < p_end and text[start].isspace():
+                    start += 1
+            if start < p_end:
+                spans.append((start, p_end))
+        return spans
+
+    def _is_abbreviation(self, dot: int) -> bool:
+        """True when the full stop at ``dot`` ends an abbreviation or an initial, not a sentence."""
+        text = self.text
+        if text[dot] != ".":
+            return False
+        j = dot
+        while j > 0 and (text[j - 1].isalpha() or text[j - 1] == "."):
+            j -= 1
+        word = text[j:dot]
+        if not word:
+            return False
+        if "." in word:  # U.S. / U.N. / a.m. style
+            return len(word.replace(".", "")) <= 4
+        if len(word) == 1 and word.isupper():  # an initial: George W. Bush
+            return True
+        return word.lower() in ABBREVIATIONS
+
+    def sentence_index(self, offset: int) -> int:
+        """Index of the sentence that contains (or follows) ``offset``."""
+        starts = self._sentence_starts
+        k = bisect_right(starts, offset) - 1
+        return max(k, 0)
+
+    @cached_property
+    def _sentence_starts(self) -> list[int]:
+        return [s for s, _ in self.sentences]
+
+    @cached_property
+    def headlines(self) -> list[Span]:
+        """Markup headings, and in plain text short lines with no closing punctuation."""
+        if self._prose.headlines:
+            return list(self._prose.headlines)
+        text = self.text
+        return [(s, e) for s, e in self.paragraphs if "\n" not in text[s:e] and _looks_like_headline(text[s:e])]
+
+    @cached_property
+    def quotes(self) -> list[Span]:
+        """Direct quotations, quote marks included. See ``find_quotes``."""
+        spans = find_quotes(self.text, self.paragraphs)
+        if self._prose.quotes:
+            spans = sorted(spans + self._prose.quotes)
+        return spans
+
+    @cached_property
+    def _quote_starts(self) -> list[int]:
+        return [s for s, _ in self.quotes]
+
+    def in_quote(self, start: int, end: int) -> bool:
+        """True when the span [start, end) overlaps a direct quotation."""
+        quotes = self.quotes
+        k = bisect_right(self._quote_starts, end - 1) - 1
+        while k >= 0:
+            qs, qe = quotes[k]
+            if qe > start:
+                return True
+            if qe <= start and k > 0 and quotes[k - 1][1] <= start:
+                break
+            k -= 1
+        return False
+
+    def in_headline(self, start: int, end: int) -> bool:
+        return any(s <= start and end <= e for s, e in self.headlines)
+
+    @cached_property
+    def tokens(self) -> list[tuple[int, int, str]]:
+        """Word tokens (start, end, lower-cased text with straight apostrophes)."""
+        return [(m.start(), m.end(), m.group().lower().replace("’", "'")) for m in TOKEN_RE.finditer(self.text)]
+
+    @cached_property
+    def token_starts(self) -> list[int]:
+        return [t[0] for t in self.tokens]
+
+    def tokens_in(self, start: int, end: int) -> list[tuple[int, int, str]]:
+        lo = bisect_left(self.token_starts, start)
+        hi = bisect_left(self.token_starts, end)
+        return self.tokens[lo:hi]
+
+    def word_count(self) -> int:
+        return len(self.tokens)
+
+
+def _looks_like_headline(line: str) -> bool:
+    line = line.strip()
+    if not line or line[-1] in ".!?…:;,\"”":
+        return False
+    if not 1 <= len(line.split()) <= 20:
+        return False
+    return not line[0].isalpha() or line[0].isupper()
+
+
+# --- direct quotations -------------------------------------------------------------
+
+def find_quotes(text: str, paragraphs: list[Span]) -> list[Span]:
+    """Spans of direct quotations, marks included.
+
+    Curly double quotes pair “ with ”; straight double quotes open after a space or at the
+    start of a paragraph and close before a space or punctuation. A quotation still open at
+    the end of a paragraph ends there: that is both the newspaper convention for a quote
+    that runs on (the next paragraph opens with a fresh quote mark and no closing one) and
+    the safest reading of a stray mark. Single quotes (‘…’ or '…') count when they open
+    after a space and close before a non-letter in the same paragraph: headline and
+    British-style quotes; apostrophes inside words are not quote marks.
+    """
+    spans: list[Span] = []
+    for p_start, p_end in paragraphs:
+        i = p_start
+        open_at = -1
+        while i < p_end:
+            c = text[i]
+            if open_at < 0:
+                if c == "“" or (c == '"' and _opens(text, i, p_start, p_end)):
+                    open_at = i
+                elif c in "‘'" and _opens(text, i, p_start, p_end):
+                    close = _find_single_close(text, i + 1, p_end)
+                    if close > 0:
+                        spans.append((i, close + 1))
+                        i = close + 1
+                        continue
+            else:
+                if c == "”" or c == '"':
+                    spans.append((open_at, i + 1))
+                    open_at = -1
+                elif c == "“" and i > open_at + 1:
+                    # A fresh opening mark before a close: the earlier quote was never closed.
+                    spans.append((open_at, i))
+                    open_at = i
+            i += 1
+        if open_at >= 0:
+            spans.append((open_at, p_end))
+    return spans
+
+
+def _opens(text: str, i: int, p_start: int, p_end: int) -> bool:
+    before = text[i - 1] if i > p_start else " "
+    after = text[i + 1] if i + 1 < p_end else " "
+    return (before.isspace() or before in "([{—–-/“‘") and not after.isspace()
+
+
+def _find_single_close(text: str, i: int, p_end: int) -> int:
+    limit = min(p_end, i + 300)
+    while i < limit:
+        c = text[i]
+        if c in "’'" and not text[i - 1].isspace():
+            after = text[i + 1] if i + 1 < p_end else " "
+            if not after.isalpha():
+                return i
+        elif c in "“”\"":
+            return -1
+        i += 1
+    return -1

@@ -1,0 +1,195 @@
+"""Run rules over a Document and turn their hits into findings.
+
+The engine owns what is common to every rule: scope (narration, quotes, headline, all),
+inline suppression directives, rule selection, severity overrides, allowed terms and
+message formatting. Kinds only find spans.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from .document import DEFAULT_SKIP_PATTERNS, Document, compile_skip
+from .finding import Finding, Hit, InputError
+from .kinds.base import Context, Rule
+from .kinds.pattern import PatternTimeout
+from .sources import Source
+
+DIRECTIVE_RE = re.compile(
+    r"<!--\s*lintnews-(disable-next-line|disable-line|disable-file|disable|enable)\b[ \t]*([^>]*?)\s*-->",
+    re.IGNORECASE,
+)
+PLACEHOLDER_RE = re.compile(r"\{(match|suggestion|suggestions|term)\}")
+
+
+def selector_matches(rule_id: str, selector: str) -> bool:
+    """``loaded`` selects ``loaded.labels``; ``loaded.labels`` selects itself and below."""
+    selector = selector.strip().rstrip(".*").rstrip(".")
+    return selector in ("", "all", "ALL") or rule_id == selector or rule_id.startswith(selector + ".")
+
+
+def any_selector(rule_id: str, selectors) -> bool:
+    return any(selector_matches(rule_id, s) for s in selectors)
+
+
+def normalise_term(text: str) -> str:
+    return " ".join(text.lower().replace("’", "'").replace("-", " ").split())
+
+
+@dataclass
+class Suppressions:
+    """Inline directives of one file, by source line."""
+
+    file_wide: list[tuple[str, ...]] = field(default_factory=list)  # () = every rule
+    ranges: list[tuple[int, int, tuple[str, ...]]] = field(default_factory=list)  # lines [a, b]
+
+    @classmethod
+    def parse(cls, source: str) -> "Suppressions":
+        sup = cls()
+        if "lintnews-" not in source:
+            return sup
+        open_blocks: dict[tuple[str, ...], int] = {}
+        line = 1
+        last = 0
+        for m in DIRECTIVE_RE.finditer(source):
+            line += source.count("\n", last, m.start())
+            last = m.start()
+            what = m.group(1).lower()
+            rules = tuple(r for r in re.split(r"[\s,]+", m.group(2)) if r)
+            end_line = line + source.count("\n", m.start(), m.end())
+            if what == "disable-file":
+                sup.file_wide.append(rules)
+            elif what == "disable-line":
+                sup.ranges.append((line, end_line, rules))
+            elif what == "disable-next-line":
+                sup.ranges.append((end_line + 1, end_line + 1, rules))
+            elif what == "disable":
+                open_blocks.setdefault(rules, line)
+            elif what == "enable":
+                if rules in open_blocks:
+                    sup.ranges.append((open_blocks.pop(rules), end_line, rules))
+                elif not rules:  # a bare enable closes every open block
+                    for key, start in open_blocks.items():
+                        sup.ranges.append((start, end_line, key))
+                    open_blocks.clear()
+        for rules, start in open_blocks.items():
+            sup.ranges.append((start, 1 << 62, rules))
+        return sup
+
+    def suppressed(self, rule_id: str, line: int) -> bool:
+        for rules in self.file_wide:
+            if not rules or any_selector(rule_id, rules):
+                return True
+        for a, b, rules in self.ranges:
+            if a <= line <= b and (not rules or any_selector(rule_id, rules)):
+                return True
+        return False
+
+
+def format_message(template: str, match: str, hit: Hit) -> str:
+    fields = dict(hit.fields)
+    fields["match"] = match
+    fields["suggestion"] = hit.suggestions[0] if hit.suggestions else ""
+    fields["suggestions"] = ", ".join(f"'{s}'" for s in hit.suggestions)
+    fields.setdefault("term", match)
+    # Plain substitution of known names only: str.format on user YAML could reach attributes.
+    return PLACEHOLDER_RE.sub(lambda m: fields.get(m.group(1), m.group(0)), template)
+
+
+class Linter:
+    """Lint texts with a set of rules. Build once per run; reuse for every file."""
+
+    def __init__(
+        self,
+        rules: list[Rule],
+        *,
+        select=(),
+        ignore=(),
+        severities: dict[str, str] | None = None,
+        allow=(),
+        skip_patterns=None,
+        names_files=(),
+        starter_names=True,
+    ):
+        self.all_rules = rules
+        self.rules = [
+            r for r in rules if (not select or any_selector(r.id, select)) and not any_selector(r.id, ignore)
+        ]
+        self.severities = severities or {}
+        self.allow = frozenset(normalise_term(a) for a in allow)
+        patterns = DEFAULT_SKIP_PATTERNS if skip_patterns is None else tuple(skip_patterns)
+        self.skip_re = compile_skip(patterns) if patterns else None
+        self.ctx = Context(names_files=names_files, starter_names=starter_names, allow=self.allow)
+        # Group by kind so kinds that share a pass (phrases) get all their rules at once.
+        self.by_kind: dict[type, list[Rule]] = defaultdict(list)
+        for r in self.rules:
+            self.by_kind[type(r)].append(r)
+
+    def severity_of(self, rule: Rule) -> str:
+        best = None
+        for selector, sev in self.severities.items():
+            if selector_matches(rule.id, selector) and (best is None or len(selector) > len(best[0])):
+                best = (selector, sev)
+        return best[1] if best else rule.severity
+
+    def document(self, path: str, text: str, fmt: str | None = None) -> Document:
+        return Document.from_source(path, text, fmt, self.skip_re)
+
+    def lint_text(self, text: str, path: str = "<text>", fmt: str | None = None) -> list[Finding]:
+        findings, errors = self.lint_source(Source(path, text, []), fmt)
+        return findings
+
+    def lint_source(self, source: Source, fmt: str | None = None, display: str | None = None) -> tuple[list[Finding], list[InputError]]:
+        errors = list(source.errors)
+        if source.text is None:
+            return [], errors
+        shown = display or source.path
+        doc = self.document(source.path, source.text, fmt)
+        sup = Suppressions.parse(source.text)
+        findings: list[Finding] = []
+        seen: set[tuple] = set()
+        for cls, rules in self.by_kind.items():
+            active = [r for r in rules if r.id not in self.ctx.disabled]
+            # Kinds that share one pass get their rules together; others run rule by rule so
+            # that one rule giving up (a pattern out of time) does not silence the rest.
+            groups = [active] if cls.BATCHED else [[r] for r in active]
+            for group in groups:
+                if not group:
+                    continue
+                try:
+                    for rule, hit in cls.check_all(group, doc, self.ctx):
+                        f = self._finding(rule, hit, doc, sup, shown)
+                        if f is not None:
+                            key = (f.rule, f.line, f.column, f.end_line, f.end_column)
+                            if key not in seen:
+                                seen.add(key)
+                                findings.append(f)
+                except PatternTimeout as exc:
+                    errors.append(InputError(shown, str(exc)))
+                    self.ctx.disabled.add(exc.rule_id)
+        findings.sort()
+        return findings, errors
+
+    def _finding(self, rule: Rule, hit: Hit, doc: Document, sup: Suppressions, path: str) -> Finding | None:
+        start, end = hit.start, hit.end
+        scope = rule.scope
+        if scope == "narration" and doc.in_quote(start, end):
+            return None
+        if scope == "quotes" and not doc.in_quote(start, end):
+            return None
+        if scope == "headline" and not doc.in_headline(start, end):
+            return None
+        match = doc.text[start:end]
+        if self.allow:
+            term = dict(hit.fields).get("term", "")
+            if normalise_term(match) in self.allow or (term and normalise_term(term) in self.allow):
+                return None
+        line, col = doc.position(start)
+        if sup.file_wide or sup.ranges:
+            if sup.suppressed(rule.id, line):
+                return None
+        end_line, end_col = doc.end_position(end)
+        message = format_message(hit.message or rule.message, match, hit)
+        return Finding(path, line, col, end_line, end_col, rule.id, self.severity_of(rule), message, match, hit.suggestions)

@@ -1,0 +1,206 @@
+"""What every rule kind shares: the parsed rule, its validation, and the check interface.
+
+A kind is one module in this package with one ``Rule`` subclass. It declares the YAML
+fields it takes (``FIELDS``) and turns them into a matcher in ``compile``; ``check``
+yields Hits over a Document. Scope filtering, suppression, severities and message
+formatting are the engine's job, so a kind only finds spans.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Iterator
+
+from ..finding import SEVERITIES, Hit
+from ..yamlio import mark_of
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..document import Document
+
+SCOPES = ("narration", "quotes", "headline", "all")
+COMMON_FIELDS = {
+    "id": True,
+    "kind": True,
+    "severity": True,
+    "message": True,
+    "description": False,
+    "link": False,
+    "scope": False,
+    "examples": True,
+    "sources": False,
+}
+ID_RE = re.compile(r"^[a-z][a-z0-9]*(?:\.[a-z0-9][a-z0-9-]*)+$")
+
+
+class RuleError(Exception):
+    """A rule file is wrong. Carries the file, line and column to show the user."""
+
+    def __init__(self, message: str, path: str, line: int | None = None, column: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.line = line
+        self.column = column
+
+    def __str__(self) -> str:
+        where = self.path
+        if self.line:
+            where += f":{self.line}"
+            if self.column:
+                where += f":{self.column}"
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class RuleSpec:
+    """A rule as written in YAML, with where it came from."""
+
+    data: dict
+    path: str
+    mark: tuple[int, int] = (0, 0)
+
+    def error(self, message: str, key: str | None = None, value: Any = None) -> RuleError:
+        """An error pointing at ``value`` if it carries a position, else at ``key``, else at the rule."""
+        line, col = self.mark
+        if value is not None and mark_of(value) != (0, 0):
+            line, col = mark_of(value)
+        elif key is not None and key in getattr(self.data, "key_marks", {}):
+            line, col = self.data.key_marks[key]
+        rid = self.data.get("id") if isinstance(self.data, dict) else None
+        prefix = f"rule '{rid}': " if rid else ""
+        return RuleError(prefix + message, self.path, line or None, col or None)
+
+
+@dataclass
+class Examples:
+    flag: list[str] = field(default_factory=list)
+    passing: list[str] = field(default_factory=list)
+
+
+class Rule:
+    """Base class of every rule kind."""
+
+    KIND: ClassVar[str] = ""
+    FIELDS: ClassVar[dict[str, bool]] = {}  # kind-specific YAML keys -> required?
+    DEFAULT_SCOPE: ClassVar[str] = "narration"
+    # Rules of a kind whose check_all shares one pass over the text (phrases) set this.
+    BATCHED: ClassVar[bool] = False
+
+    def __init__(self, spec: RuleSpec):
+        data = spec.data
+        self.spec_path = spec.path
+        self.spec_mark = spec.mark
+        self.id: str = str(data["id"])
+        self.kind: str = str(data["kind"])
+        self.severity: str = str(data["severity"])
+        self.message: str = str(data["message"])
+        self.description: str = str(data.get("description") or "").strip()
+        self.link: str = str(data.get("link") or "")
+        self.scope: str = str(data.get("scope") or self.DEFAULT_SCOPE)
+        sources = data.get("sources") or []
+        self.sources: list[str] = [str(s) for s in (sources if isinstance(sources, list) else [sources])]
+        ex = data.get("examples") or {}
+        self.examples = Examples(
+            flag=[str(x) for x in ex.get("flag", [])],
+            passing=[str(x) for x in ex.get("pass", [])],
+        )
+        self.compile(spec)
+
+    # --- for kinds to implement ---------------------------------------------
+
+    def compile(self, spec: RuleSpec) -> None:
+        """Validate the kind's own fields and build the matcher. Raise ``spec.error(...)``."""
+
+    def check(self, doc: "Document", ctx: "Context") -> Iterator[Hit]:
+        raise NotImplementedError
+
+    @classmethod
+    def check_all(cls, rules: list["Rule"], doc: "Document", ctx: "Context") -> Iterable[tuple["Rule", Hit]]:
+        """Run several rules of this kind over one document. Kinds that can share one pass
+        over the text (phrases) override this."""
+        for rule in rules:
+            for hit in rule.check(doc, ctx):
+                yield rule, hit
+
+    @property
+    def summary(self) -> str:
+        return (self.description.splitlines() or [self.message])[0]
+
+    @property
+    def location(self) -> str:
+        return f"{self.spec_path}:{self.spec_mark[0]}"
+
+
+class Context:
+    """Run-wide settings a kind may read. Filled by the engine from config and CLI flags."""
+
+    def __init__(self, names_files=(), starter_names=True, allow=frozenset()):
+        # House lists of names (``--names`` / ``names:`` in config), in order of precedence:
+        # the newsroom's own lists first, then the shipped starter list if starter_names.
+        self.names_files: list[str] = list(names_files)
+        self.starter_names = starter_names
+        self.allow = allow
+        self.cache: dict = {}  # compiled per-run structures kinds share across documents
+        self.disabled: set[str] = set()  # rules switched off mid-run (a pattern that timed out)
+
+
+# --- validation helpers kinds share ---------------------------------------------
+
+
+def expect_type(spec: RuleSpec, key: str, value, types, what: str):
+    if not isinstance(value, types):
+        raise spec.error(f"'{key}' must be {what}", key, value)
+    return value
+
+
+def string_list(spec: RuleSpec, key: str, value) -> list[str]:
+    """A string or a list of strings."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
+        return [str(v) for v in value]
+    raise spec.error(f"'{key}' must be a string or a list of strings", key, value)
+
+
+def validate_common(spec: RuleSpec, kind_fields: dict[str, bool]) -> None:
+    data = spec.data
+    allowed = {**COMMON_FIELDS, **kind_fields}
+    for key in data:
+        if key not in allowed:
+            hint = ", ".join(sorted(allowed))
+            raise spec.error(f"unknown key '{key}' (known keys: {hint})", key)
+    for key, required in allowed.items():
+        if required and key not in data:
+            raise spec.error(f"missing required key '{key}'")
+    rid = data["id"]
+    if not isinstance(rid, str) or not ID_RE.match(rid):
+        raise spec.error(
+            "'id' must be dotted lower-case words naming the family first, like 'loaded.labels'", "id", rid
+        )
+    if data["severity"] not in SEVERITIES:
+        raise spec.error(f"'severity' must be one of {', '.join(SEVERITIES)}", "severity", data["severity"])
+    if not isinstance(data["message"], str) or not data["message"].strip():
+        raise spec.error("'message' must be a non-empty string", "message", data["message"])
+    scope = data.get("scope")
+    if scope is not None and scope not in SCOPES:
+        raise spec.error(f"'scope' must be one of {', '.join(SCOPES)}", "scope", scope)
+    for key in ("description", "link"):
+        if key in data and not isinstance(data[key], str):
+            raise spec.error(f"'{key}' must be a string", key, data[key])
+    if "sources" in data:
+        string_list(spec, "sources", data["sources"])
+    ex = data["examples"]
+    if not isinstance(ex, dict):
+        raise spec.error("'examples' must be a mapping with 'flag' and 'pass' lists", "examples", ex)
+    for key in ex:
+        if key not in ("flag", "pass"):
+            raise spec.error(f"unknown key '{key}' under 'examples' (use 'flag' and 'pass')", "examples", key)
+    for key in ("flag", "pass"):
+        items = ex.get(key)
+        if not isinstance(items, list) or not items or not all(isinstance(x, str) for x in items):
+            raise spec.error(
+                f"'examples' needs a non-empty '{key}' list of texts: every rule proves itself", "examples", ex
+            )

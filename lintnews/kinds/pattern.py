@@ -1,0 +1,70 @@
+"""``kind: pattern`` — a regular expression.
+
+Patterns are run with the ``regex`` module and a time limit, so a pattern that backtracks
+catastrophically (``(a+)+$``) cannot hang a pre-commit hook: it gives up on that file after
+about a second, the user is told which rule and file, and the rule is switched off for the
+rest of the run.
+
+YAML fields:
+  pattern:        the expression (Python/regex syntax)
+  case_sensitive: false
+  group:          which group is the flagged span (default 0, the whole match)
+  suggest:        [suggestions]
+"""
+
+from __future__ import annotations
+
+from ..finding import Hit
+from .base import Rule, RuleSpec, string_list
+
+TIMEOUT_SECONDS = 1.0
+
+
+class PatternTimeout(Exception):
+    """A pattern ran out of time on a document."""
+
+    def __init__(self, rule_id: str, message: str):
+        super().__init__(message)
+        self.rule_id = rule_id
+
+
+class PatternRule(Rule):
+    KIND = "pattern"
+    FIELDS = {"pattern": True, "case_sensitive": False, "group": False, "suggest": False}
+
+    def compile(self, spec: RuleSpec) -> None:
+        import regex
+
+        data = spec.data
+        source = data["pattern"]
+        if not isinstance(source, str) or not source:
+            raise spec.error("'pattern' must be a non-empty string", "pattern", source)
+        flags = regex.VERSION0 | regex.MULTILINE
+        if not data.get("case_sensitive", False):
+            flags |= regex.IGNORECASE
+        try:
+            self.regex = regex.compile(source, flags)
+        except (regex.error, OverflowError, RecursionError, ValueError) as exc:
+            raise spec.error(f"'pattern' does not compile: {exc}", "pattern", source) from None
+        group = data.get("group", 0)
+        if not isinstance(group, (int, str)) or isinstance(group, bool):
+            raise spec.error("'group' must be a group number or name", "group", group)
+        if isinstance(group, int) and not 0 <= group <= self.regex.groups:
+            raise spec.error(f"'group' {group} does not exist in the pattern", "group", group)
+        if isinstance(group, str) and group not in self.regex.groupindex:
+            raise spec.error(f"'group' '{group}' does not exist in the pattern", "group", group)
+        self.group = group
+        self.suggestions = tuple(string_list(spec, "suggest", data.get("suggest")))
+
+    def check(self, doc, ctx):
+        try:
+            for m in self.regex.finditer(doc.text, timeout=TIMEOUT_SECONDS):
+                start, end = m.span(self.group)
+                if end > start:
+                    yield Hit(start, end, self.suggestions)
+        except TimeoutError:
+            raise PatternTimeout(
+                self.id,
+                f"rule {self.id} gave up after {TIMEOUT_SECONDS:g} s: its pattern backtracks "
+                f"catastrophically on this text; the rule is off for the rest of the run ({self.location})"
+            ) from None

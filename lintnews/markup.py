@@ -1,0 +1,235 @@
+"""Turn a source file (plain text, Markdown, HTML) into prose text that rules read.
+
+Every character of the prose text maps back to a character of the source, so findings
+point at the right line and column of the file the user opened.
+
+Plain text and Markdown keep the prose the same length as the source: what is not prose
+(front matter, code, URLs, markup, comments) is blanked to spaces, newlines kept. That
+makes the mapping the identity, which is both the fastest and the hardest to get wrong.
+HTML cannot stay the same length (``&amp;`` is one character of prose), so it carries a
+short table of segments instead.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+TEXT_SUFFIXES = (".txt", ".text")
+LINTABLE_SUFFIXES = MARKDOWN_SUFFIXES + HTML_SUFFIXES + TEXT_SUFFIXES
+
+
+def format_for(path: str) -> str:
+    lower = path.lower()
+    if lower.endswith(MARKDOWN_SUFFIXES):
+        return "markdown"
+    if lower.endswith(HTML_SUFFIXES):
+        return "html"
+    return "text"
+
+
+@dataclass
+class Prose:
+    text: str
+    # Segments (prose_start, source_start, linear). A linear segment maps prose i to
+    # source_start + (i - prose_start); a non-linear one (an inserted paragraph break, a
+    # decoded entity) maps every character to source_start. Empty list: the identity.
+    segments: list[tuple[int, int, bool]] = field(default_factory=list)
+    headlines: list[tuple[int, int]] = field(default_factory=list)  # spans from markup (#, <h1>)
+    quotes: list[tuple[int, int]] = field(default_factory=list)  # spans from markup (<blockquote>, <q>)
+    hard_breaks: bool = False  # True: every source line ends a paragraph (plain text)
+
+    def source_offset(self, i: int) -> int:
+        if not self.segments:
+            return i
+        k = bisect_right(self._starts, i) - 1
+        if k < 0:
+            return 0
+        p, s, linear = self.segments[k]
+        return s + (i - p) if linear else s
+
+    @property
+    def _starts(self) -> list[int]:
+        starts = self.__dict__.get("_starts_cache")
+        if starts is None:
+            starts = [seg[0] for seg in self.segments]
+            self.__dict__["_starts_cache"] = starts
+        return starts
+
+
+def _blank(chars: list[str], start: int, end: int) -> None:
+    """Blank chars[start:end] to spaces, keeping line breaks so lines stay lines."""
+    for i in range(start, end):
+        if chars[i] not in "\n\r":
+            chars[i] = " "
+
+
+URL_RE = re.compile(r"""(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>"'\]\[)(]+""", re.IGNORECASE)
+EMAIL_RE = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+DIRECTIVE_RE = re.compile(r"<!--\s*lintnews-[\w-]+.*?-->", re.DOTALL)
+
+
+def _blank_common(text: str, chars: list[str]) -> None:
+    for rx in (URL_RE, EMAIL_RE, DIRECTIVE_RE):
+        for m in rx.finditer(text):
+            _blank(chars, m.start(), m.end())
+
+
+def plain_text(source: str) -> Prose:
+    chars = list(source)
+    _blank_common(source, chars)
+    return Prose("".join(chars), hard_breaks=True)
+
+
+# --- Markdown -------------------------------------------------------------------
+
+FRONT_MATTER_RE = re.compile(r"\A(?:\ufeff)?(---|\+\+\+)[ \t]*\r?\n.*?^\1[ \t]*$", re.DOTALL | re.MULTILINE)
+FENCE_RE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^[ \t]{0,3}\1[ \t]*$|\Z)", re.DOTALL | re.MULTILINE)
+HTML_COMMENT_RE = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+INLINE_CODE_RE = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)
+IMAGE_RE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
+LINK_RE = re.compile(r"(\[)([^\]\n]*)(\]\([^)\n]*\)|\]\[[^\]\n]*\])")
+REF_DEF_RE = re.compile(r"^[ \t]{0,3}\[[^\]\n]+\]:[ \t]*\S+.*$", re.MULTILINE)
+TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+HEADING_RE = re.compile(r"^([ \t]{0,3}#{1,6})([ \t]+)(.*?)([ \t]+#+)?[ \t]*$", re.MULTILINE)
+SETEXT_RE = re.compile(r"^([^\n]+)\n[ \t]{0,3}(=+|-+)[ \t]*$", re.MULTILINE)
+BLOCK_MARKER_RE = re.compile(r"^[ \t]*(?:>[ \t]?)*(?:[-*+][ \t]+|\d{1,9}[.)][ \t]+)?", re.MULTILINE)
+EMPHASIS_RE = re.compile(r"(?<![\w*])(\*{1,3}|_{1,3})(?=\S)|(?<=\S)(\*{1,3}|_{1,3})(?![\w*])")
+TABLE_PIPE_RE = re.compile(r"^[ \t]*\|.*\|[ \t]*$", re.MULTILINE)
+HR_RE = re.compile(r"^[ \t]{0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$", re.MULTILINE)
+
+
+def markdown(source: str) -> Prose:
+    chars = list(source)
+    text = source
+    headlines: list[tuple[int, int]] = []
+
+    def blank_all(rx: re.Pattern) -> None:
+        for m in rx.finditer(text):
+            _blank(chars, m.start(), m.end())
+
+    m = FRONT_MATTER_RE.match(text)
+    if m:
+        _blank(chars, m.start(), m.end())
+    # Code and comments first: nothing inside them is prose, markup included.
+    for m in FENCE_RE.finditer(text):
+        if m.start() >= (FRONT_MATTER_RE.match(text).end() if FRONT_MATTER_RE.match(text) else 0):
+            _blank(chars, m.start(), m.end())
+    text = "".join(chars)
+    blank_all(HTML_COMMENT_RE)
+    blank_all(INLINE_CODE_RE)
+    text = "".join(chars)
+    blank_all(IMAGE_RE)
+    blank_all(REF_DEF_RE)
+    blank_all(HR_RE)
+    text = "".join(chars)
+    for m in LINK_RE.finditer(text):
+        _blank(chars, m.start(1), m.end(1))
+        _blank(chars, m.start(3), m.end(3))
+    _blank_common(text, chars)
+    blank_all(TAG_RE)
+    text = "".join(chars)
+    for m in HEADING_RE.finditer(text):
+        _blank(chars, m.start(1), m.end(1))
+        if m.group(4):
+            _blank(chars, m.start(4), m.end(4))
+        if m.group(3).strip():
+            headlines.append((m.start(3), m.end(3)))
+    for m in SETEXT_RE.finditer(text):
+        if m.group(1).strip() and not m.group(1).lstrip().startswith(("#", ">", "-", "*", "|")):
+            _blank(chars, m.start(2), m.end(2))
+            headlines.append((m.start(1), m.end(1)))
+    for m in TABLE_PIPE_RE.finditer(text):
+        for i in range(m.start(), m.end()):
+            if chars[i] == "|":
+                chars[i] = " "
+    text = "".join(chars)
+    blank_all(BLOCK_MARKER_RE)
+    text = "".join(chars)
+    for m in EMPHASIS_RE.finditer(text):
+        _blank(chars, m.start(), m.end())
+    headlines.sort()
+    return Prose("".join(chars), headlines=headlines)
+
+
+# --- HTML ----------------------------------------------------------------------
+
+HTML_TOKEN_RE = re.compile(
+    r"<!--.*?(?:-->|\Z)"
+    r"|<(script|style|noscript|template|svg|head)\b.*?(?:</\1\s*>|\Z)"
+    r"|<!\[CDATA\[.*?(?:\]\]>|\Z)"
+    r"|<[!?][^>]*>?"
+    r"|<(/?)([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?/?>"
+    r"|&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});",
+    re.DOTALL | re.IGNORECASE,
+)
+BLOCK_TAGS = frozenset(
+    "p div br li ul ol h1 h2 h3 h4 h5 h6 blockquote tr td th table section article header "
+    "footer aside nav figure figcaption main pre hr dd dt dl title body html form".split()
+)
+HEADING_TAGS = frozenset("h1 h2 h3 h4 h5 h6 title".split())
+QUOTE_TAGS = frozenset(("blockquote", "q"))
+
+
+def html_text(source: str) -> Prose:
+    out: list[str] = []
+    segments: list[tuple[int, int, bool]] = []
+    headlines: list[tuple[int, int]] = []
+    quotes: list[tuple[int, int]] = []
+    open_heading: int | None = None
+    open_quotes: dict[str, list[int]] = {}
+    n = 0  # prose length so far
+    pos = 0
+
+    def emit(piece: str, src: int, linear: bool) -> None:
+        nonlocal n
+        if not piece:
+            return
+        segments.append((n, src, linear))
+        out.append(piece)
+        n += len(piece)
+
+    for m in HTML_TOKEN_RE.finditer(source):
+        if m.start() > pos:
+            emit(source[pos : m.start()], pos, True)
+        pos = m.end()
+        tok = m.group(0)
+        if tok.startswith("&"):
+            decoded = html.unescape(tok)
+            emit(decoded if decoded != tok else tok, m.start(), decoded == tok)
+            continue
+        name = (m.group(3) or "").lower()
+        closing = m.group(2) == "/"
+        if name in BLOCK_TAGS:
+            emit("\n\n", m.start(), False)
+        elif name:
+            emit(" ", m.start(), False)  # inline tags separate words only if spaced; a space is safe
+        if name in HEADING_TAGS:
+            if not closing:
+                open_heading = n
+            elif open_heading is not None:
+                headlines.append((open_heading, n))
+                open_heading = None
+        if name in QUOTE_TAGS:
+            if not closing:
+                open_quotes.setdefault(name, []).append(n)
+            elif open_quotes.get(name):
+                quotes.append((open_quotes[name].pop(), n))
+    if pos < len(source):
+        emit(source[pos:], pos, True)
+    text = "".join(out)
+    chars = list(text)
+    _blank_common(text, chars)
+    return Prose("".join(chars), segments=segments, headlines=sorted(headlines), quotes=sorted(quotes))
+
+
+def extract(source: str, fmt: str) -> Prose:
+    if fmt == "markdown":
+        return markdown(source)
+    if fmt == "html":
+        return html_text(source)
+    return plain_text(source)
