@@ -1,0 +1,273 @@
+"""The ``lintnews`` command. Thin: parse options, call the library, print, exit.
+
+Exit codes: 0 no finding at or above --fail-on; 1 findings; 2 usage, config, rule or input error.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .finding import SEVERITIES, SEVERITY_RANK
+from .formatters import FORMATTERS
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class DefaultCheckGroup(click.Group):
+    """``lintnews PATH`` means ``lintnews check PATH``."""
+
+    def parse_args(self, ctx, args):
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
+            args = ["check", *args]
+        return super().parse_args(ctx, args)
+
+
+def fail(message: str) -> "NoReturn":  # noqa: F821
+    click.echo(f"lintnews: error: {message}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+def split_list(values) -> list[str]:
+    out: list[str] = []
+    for v in values or ():
+        out.extend(p.strip() for p in v.split(",") if p.strip())
+    return out
+
+
+def load_settings(config_path: str | None):
+    from .config import Config, ConfigError, find_config, load_config
+
+    try:
+        path = Path(config_path) if config_path else find_config()
+        return load_config(path) if path else Config()
+    except ConfigError as exc:
+        fail(str(exc))
+
+
+def build_linter(cfg, *, extra_rules=(), select=(), ignore=(), names=(), for_listing=False):
+    from .document import DEFAULT_SKIP_PATTERNS
+    from .engine import Linter
+    from .kinds.base import RuleError
+    from .loader import default_packs_dir, load_rules
+
+    paths = ([default_packs_dir()] if cfg.default_rules else []) + list(cfg.rules) + [Path(p) for p in extra_rules]
+    try:
+        rules = load_rules(paths)
+    except RuleError as exc:
+        fail(str(exc))
+    if not rules:
+        fail("no rules to run (default_rules is false and no 'rules' are configured)")
+    return Linter(
+        rules,
+        select=list(select) or cfg.select,
+        ignore=list(ignore) + cfg.ignore,
+        severities=cfg.severity,
+        allow=cfg.allow,
+        skip_patterns=DEFAULT_SKIP_PATTERNS + tuple(cfg.skip),
+        names_files=list(names) + cfg.names,
+        starter_names=cfg.starter_names,
+    )
+
+
+def _check_house_names(linter) -> None:
+    if not any(r.id.startswith("names.") for r in linter.rules):
+        return
+    try:
+        from .housenames import HouseNamesError, load_house_names
+    except ImportError:  # names family not installed in this build
+        return
+    try:
+        load_house_names(linter.ctx.names_files, linter.ctx.starter_names)
+    except HouseNamesError as exc:
+        fail(str(exc))
+
+
+@click.group(cls=DefaultCheckGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="lintnews", message="%(prog)s %(version)s")
+def main():
+    """Editorial style and bias linter for news copy.
+
+    Flags loaded language, unattributed claims, inconsistent names, and house-style and
+    readability problems in plain-text, Markdown and HTML articles. Rules are YAML packs.
+
+    \b
+    Examples:
+      lintnews draft.md                   lint one article (same as 'lintnews check')
+      lintnews check articles/ --jobs 2   lint a folder on two cores
+      lintnews check - < draft.txt        lint standard input
+      lintnews rules                      list the rules
+      lintnews explain loaded.labels      why a rule flags what it flags
+
+    Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage, config, rule or input error.
+    """
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(sorted(FORMATTERS)), default="text", show_default=True,
+              help="Output: text for people, json for programs, github for Actions annotations, sarif for code scanning.")
+@click.option("--select", multiple=True, metavar="RULES", help="Only these rule ids or prefixes (comma-separated), e.g. 'loaded,names'.")
+@click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rule ids or prefixes (comma-separated).")
+@click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
+              help="Lowest severity that makes the run exit 1.  [default: warning]")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
+              help="Config file to use instead of searching upward for .lintnews.yaml, pyproject.toml or setup.cfg.")
+@click.option("--rules", "extra_rules", multiple=True, type=click.Path(), metavar="PATH",
+              help="Extra rule file or directory (repeatable), added to the packs.")
+@click.option("--names", multiple=True, type=click.Path(), metavar="FILE",
+              help="House list of names: one canonical spelling per line, or YAML of name: [variants]. Repeatable; wins over the starter list.")
+@click.option("--stdin-filename", default="-", metavar="NAME",
+              help="Name to report for '-' (standard input); its suffix picks the format (.md, .html, .txt).")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Worker processes; 0 picks one per core when there are many files.")
+@click.option("--show-source/--no-show-source", default=False, help="Print each finding's line with a caret under the span.")
+@click.option("--color/--no-color", default=None, help="Colour the text output (default: when printing to a terminal).")
+@click.option("--quiet", "-q", is_flag=True, help="Print findings only: no summary line.")
+def check(paths, fmt, select, ignore, fail_on, config_path, extra_rules, names, stdin_filename, jobs, show_source, color, quiet):
+    """Lint article files and folders (.md, .markdown, .txt, .html, .htm); '-' reads standard input.
+
+    With no PATHS, lints the current directory.
+    """
+    from .finding import InputError
+    from .formatters import get_formatter
+    from .runner import Report, lint_files
+    from .sources import expand
+
+    cfg = load_settings(config_path)
+    linter = build_linter(cfg, extra_rules=extra_rules, select=split_list(select), ignore=split_list(ignore), names=names)
+    _check_house_names(linter)
+    files, errors = expand(list(paths) or ["."], cfg.exclude)
+    findings, file_errors = lint_files(linter, files, jobs=jobs, stdin_name=stdin_filename)
+    errors.extend(file_errors)
+    if not files and not errors:
+        errors.append(InputError(" ".join(paths) or ".", "no article files found (.md, .markdown, .txt, .html, .htm)"))
+
+    findings.sort(key=lambda f: (f.path, f.line, f.column, f.rule))
+    if color is None:
+        color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    report = Report(
+        findings=findings,
+        errors=errors,
+        rules=linter.rules,
+        files_checked=len(files),
+        show_source=show_source,
+        quiet=quiet,
+        color=bool(color) and fmt == "text",
+        source_line=_source_line_reader(),
+    )
+    output = get_formatter(fmt)(report)
+    try:
+        if output:
+            click.echo(output)
+        if fmt in ("text", "github"):
+            for e in errors:
+                click.echo(f"lintnews: {e.path}: {e.message}", err=True)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `lintnews ... | head` is fine
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    threshold = SEVERITY_RANK[fail_on or cfg.fail_on]
+    if errors:
+        sys.exit(EXIT_ERROR)
+    if any(SEVERITY_RANK[f.severity] >= threshold for f in findings):
+        sys.exit(EXIT_FINDINGS)
+    sys.exit(EXIT_OK)
+
+
+def _source_line_reader():
+    cache: dict[str, list[str]] = {}
+
+    def read(path: str, line: int) -> str | None:
+        if path not in cache:
+            try:
+                with open(path, "rb") as fh:
+                    cache[path] = fh.read().decode("utf-8-sig", "replace").split("\n")
+            except OSError:
+                cache[path] = []
+        lines = cache[path]
+        return lines[line - 1].rstrip("\r") if 0 < line <= len(lines) else None
+
+    return read
+
+
+@main.command("rules")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None, help="Config file to use.")
+@click.option("--rules", "extra_rules", multiple=True, type=click.Path(), metavar="PATH", help="Extra rule file or directory.")
+@click.option("--select", multiple=True, metavar="RULES", help="Only these rule ids or prefixes.")
+def list_rules(config_path, extra_rules, select):
+    """List every rule: id, kind, severity and what it flags."""
+    cfg = load_settings(config_path)
+    linter = build_linter(cfg, extra_rules=extra_rules, select=split_list(select))
+    rules = sorted(linter.rules, key=lambda r: r.id)
+    width = max((len(r.id) for r in rules), default=10)
+    for r in rules:
+        click.echo(f"{r.id:<{width}}  {r.kind:<11}  {linter.severity_of(r):<10}  {r.summary}")
+    click.echo(f"{len(rules)} rules.")
+
+
+@main.command()
+@click.argument("rule_id")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None, help="Config file to use.")
+@click.option("--rules", "extra_rules", multiple=True, type=click.Path(), metavar="PATH", help="Extra rule file or directory.")
+def explain(rule_id, config_path, extra_rules):
+    """Show a rule's message, rationale, sources, link and examples."""
+    cfg = load_settings(config_path)
+    linter = build_linter(cfg, extra_rules=extra_rules)
+    by_id = {r.id: r for r in linter.all_rules}
+    rule = by_id.get(rule_id)
+    if rule is None:
+        close = [r for r in sorted(by_id) if r.startswith(rule_id) or rule_id in r]
+        hint = f" Did you mean: {', '.join(close[:8])}?" if close else " 'lintnews rules' lists them."
+        fail(f"no rule '{rule_id}'.{hint}")
+    click.echo(f"{rule.id}  ({rule.kind}, {linter.severity_of(rule)}, scope: {rule.scope})")
+    click.echo(f"\nMessage: {rule.message}")
+    if rule.description:
+        click.echo("\n" + rule.description)
+    if rule.sources:
+        click.echo("\nSources:")
+        for s in rule.sources:
+            click.echo(f"  - {s}")
+    if rule.link:
+        click.echo(f"\nMore: {rule.link}")
+    click.echo("\nFlags:")
+    for x in rule.examples.flag:
+        click.echo(f"  ✗ {x}")
+    click.echo("Passes:")
+    for x in rule.examples.passing:
+        click.echo(f"  ✓ {x}")
+    click.echo(f"\nDefined in {rule.location}")
+
+
+@main.command("test-rules")
+@click.argument("pack_dirs", nargs=-1, type=click.Path(exists=True))
+@click.option("--quiet", "-q", is_flag=True, help="Print failures only.")
+def test_rules(pack_dirs, quiet):
+    """Run every rule's own examples: each 'flag' text must be flagged by it, each 'pass' text not.
+
+    With no PACK_DIRS, tests the shipped packs.
+    """
+    from .examples import run_examples
+    from .kinds.base import RuleError
+    from .loader import default_packs_dir, load_rules
+
+    paths = [Path(p) for p in pack_dirs] or [default_packs_dir()]
+    try:
+        rules = load_rules(paths)
+    except RuleError as exc:
+        fail(str(exc))
+    failures = run_examples(rules)
+    for failure in failures:
+        click.echo(failure)
+    total = sum(len(r.examples.flag) + len(r.examples.passing) for r in rules)
+    if not quiet or failures:
+        click.echo(f"{total - len(failures)} passed, {len(failures)} failed ({len(rules)} rules).")
+    sys.exit(EXIT_FINDINGS if failures else EXIT_OK)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,198 @@
+"""Finding and reading configuration.
+
+Looked for upward from the current directory; the first directory that has one wins:
+``.lintnews.yaml`` (or ``.lintnews.yml``), ``[tool.lintnews]`` in ``pyproject.toml``, or
+``[lintnews]`` in ``setup.cfg``. Paths in a config file are relative to that file.
+Command-line flags win over the file. Unknown keys are errors that name the file and key.
+"""
+
+from __future__ import annotations
+
+import configparser
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import yamlio
+from .finding import SEVERITIES
+
+CONFIG_NAMES = (".lintnews.yaml", ".lintnews.yml", "pyproject.toml", "setup.cfg")
+
+KEYS = {
+    "rules": "extra rule files or directories, added to the shipped packs",
+    "default_rules": "use the shipped packs (true) or only the rules you list (false)",
+    "select": "rule ids or prefixes to run (default: all)",
+    "ignore": "rule ids or prefixes not to run",
+    "severity": "mapping of rule id or prefix to error, warning or suggestion",
+    "fail_on": "lowest severity that makes the run fail: error, warning or suggestion",
+    "names": "house lists of names (text or YAML files)",
+    "starter_names": "also use the starter house list shipped with lintnews (default true)",
+    "skip": "extra regular expressions for lines that are page debris, not the article",
+    "exclude": "glob patterns of paths not to lint",
+    "allow": "words or phrases never to flag (an editor's exceptions to the packs)",
+}
+LIST_KEYS = ("rules", "select", "ignore", "names", "skip", "exclude", "allow")
+BOOL_KEYS = ("default_rules", "starter_names")
+
+
+class ConfigError(Exception):
+    pass
+
+
+@dataclass
+class Config:
+    path: Path | None = None
+    rules: list[Path] = field(default_factory=list)
+    default_rules: bool = True
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    severity: dict[str, str] = field(default_factory=dict)
+    fail_on: str = "warning"
+    names: list[str] = field(default_factory=list)
+    starter_names: bool = True
+    skip: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    allow: list[str] = field(default_factory=list)
+
+
+def find_config(start: Path | None = None) -> Path | None:
+    here = (start or Path.cwd()).resolve()
+    for directory in (here, *here.parents):
+        for name in CONFIG_NAMES:
+            candidate = directory / name
+            if candidate.is_file() and _has_section(candidate):
+                return candidate
+    return None
+
+
+def _has_section(path: Path) -> bool:
+    if path.name.startswith(".lintnews"):
+        return True
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    if path.name == "pyproject.toml":
+        return "[tool.lintnews]" in text
+    return "[lintnews]" in text
+
+
+def load_config(path: Path) -> Config:
+    """Read one config file. Raises ConfigError naming the file (and line, for YAML)."""
+    shown = str(path)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise ConfigError(f"{shown}: config file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{shown}: cannot read config file: {exc}") from None
+    marks: dict = {}
+    if path.name == "pyproject.toml":
+        data = _toml_section(text, shown)
+    elif path.suffix in (".cfg", ".ini"):
+        data = _ini_section(text, shown)
+    else:
+        try:
+            data = yamlio.load(text, shown)
+        except yamlio.YamlError as exc:
+            raise ConfigError(str(exc)) from None
+        if data is None:
+            data = {}
+        if not isinstance(data, dict):
+            raise ConfigError(f"{shown}: the config must be a mapping of settings")
+        marks = data.key_marks
+    return _build(data, path, marks)
+
+
+def _toml_section(text: str, shown: str) -> dict:
+    try:
+        import tomllib  # Python 3.11+
+    except ImportError:  # pragma: no cover - Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{shown}: invalid TOML: {exc}") from None
+    section = data.get("tool", {}).get("lintnews", {})
+    if not isinstance(section, dict):
+        raise ConfigError(f"{shown}: [tool.lintnews] must be a table")
+    return section
+
+
+def _ini_section(text: str, shown: str) -> dict:
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read_string(text, source=shown)
+    except configparser.Error as exc:
+        raise ConfigError(f"{shown}: invalid config: {exc}") from None
+    if not parser.has_section("lintnews"):
+        return {}
+    data: dict = {}
+    for key, value in parser.items("lintnews"):
+        if key in LIST_KEYS:
+            data[key] = [v.strip() for v in value.replace("\n", ",").split(",") if v.strip()]
+        elif key in BOOL_KEYS:
+            data[key] = value.strip().lower() in ("1", "true", "yes", "on")
+        elif key == "severity":
+            pairs = [p for p in value.replace("\n", ",").split(",") if p.strip()]
+            data[key] = {}
+            for pair in pairs:
+                if ":" not in pair and "=" not in pair:
+                    raise ConfigError(f"{shown}: [lintnews] severity: write 'rule: level', got '{pair.strip()}'")
+                k, _, v = pair.replace("=", ":", 1).partition(":")
+                data[key][k.strip()] = v.strip()
+        else:
+            data[key] = value.strip()
+    return data
+
+
+def _build(data: dict, path: Path, marks: dict) -> Config:
+    shown = str(path)
+
+    def where(key: str) -> str:
+        if key in marks:
+            return f"{shown}:{marks[key][0]}:{marks[key][1]}"
+        return shown
+
+    cfg = Config(path=path)
+    base = path.parent
+    for key, value in data.items():
+        if key not in KEYS:
+            known = ", ".join(KEYS)
+            raise ConfigError(f"{where(key)}: unknown config key '{key}' (known keys: {known})")
+        if key in LIST_KEYS:
+            if isinstance(value, str):
+                value = [value]
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"{where(key)}: '{key}' must be a list of strings")
+            if key in ("rules", "names"):
+                resolved = [str(base / v) if not os.path.isabs(v) else v for v in value]
+                setattr(cfg, key, [Path(v) for v in resolved] if key == "rules" else resolved)
+            else:
+                setattr(cfg, key, [str(v) for v in value])
+        elif key in BOOL_KEYS:
+            if not isinstance(value, bool):
+                raise ConfigError(f"{where(key)}: '{key}' must be true or false")
+            setattr(cfg, key, value)
+        elif key == "fail_on":
+            if value not in SEVERITIES:
+                raise ConfigError(f"{where(key)}: 'fail_on' must be one of {', '.join(SEVERITIES)}")
+            cfg.fail_on = value
+        elif key == "severity":
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where(key)}: 'severity' must map rule ids or prefixes to a severity")
+            for rule, level in value.items():
+                if level not in SEVERITIES:
+                    raise ConfigError(
+                        f"{where(key)}: severity of '{rule}' must be one of {', '.join(SEVERITIES)}, not '{level}'"
+                    )
+                cfg.severity[str(rule)] = str(level)
+    if cfg.skip:
+        import re
+
+        for pattern in cfg.skip:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ConfigError(f"{where('skip')}: skip pattern '{pattern}' does not compile: {exc}") from None
+    return cfg

@@ -1,0 +1,90 @@
+"""``--format sarif``: a SARIF 2.1.0 log, as GitHub code scanning accepts it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import PurePath
+
+from .. import __version__
+
+LEVELS = {"error": "error", "warning": "warning", "suggestion": "note"}
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def _uri(path: str) -> str:
+    return PurePath(path).as_posix() if path != "-" else "stdin"
+
+
+def format_sarif(report) -> str:
+    rules = sorted({r.id: r for r in report.rules}.values(), key=lambda r: r.id)
+    index = {r.id: i for i, r in enumerate(rules)}
+    descriptors = []
+    for r in rules:
+        d = {
+            "id": r.id,
+            "name": r.id,
+            "shortDescription": {"text": r.summary},
+            "fullDescription": {"text": r.description or r.summary},
+            "defaultConfiguration": {"level": LEVELS[r.severity]},
+            "properties": {"kind": r.kind, "scope": r.scope},
+        }
+        if r.link:
+            d["helpUri"] = r.link
+        descriptors.append(d)
+    results = []
+    for f in report.findings:
+        result = {
+            "ruleId": f.rule,
+            "level": LEVELS[f.severity],
+            "message": {"text": f.message},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": _uri(f.path)},
+                        "region": {
+                            "startLine": f.line,
+                            "startColumn": f.column,
+                            "endLine": f.end_line,
+                            "endColumn": f.end_column,
+                            "snippet": {"text": f.match},
+                        },
+                    }
+                }
+            ],
+            "partialFingerprints": {"lintnews/v1": f"{f.rule}:{f.match.lower()}:{f.line}"},
+        }
+        if f.rule in index:
+            result["ruleIndex"] = index[f.rule]
+        if f.suggestions:
+            result["properties"] = {"suggestions": list(f.suggestions)}
+        results.append(result)
+    notifications = [
+        {
+            "level": "error",
+            "message": {"text": e.message},
+            "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(e.path)}}}],
+        }
+        for e in report.errors
+    ]
+    log = {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "lintnews",
+                        "version": __version__,
+                        "semanticVersion": __version__,
+                        "rules": descriptors,
+                    }
+                },
+                "columnKind": "unicodeCodePoints",
+                "invocations": [
+                    {"executionSuccessful": not report.errors, "toolExecutionNotifications": notifications}
+                ],
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(log, ensure_ascii=False, indent=2)

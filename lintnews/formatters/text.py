@@ -1,0 +1,58 @@
+"""``--format text``: one line per finding, ``path:line:col: severity rule-id message``,
+sorted by position, then a summary. With ``--show-source`` each finding is followed by its
+line and a caret under the span, the way an editor wants to read a draft."""
+
+from __future__ import annotations
+
+import click
+
+COLOURS = {"error": "red", "warning": "yellow", "suggestion": "cyan"}
+WINDOW = 100  # characters of a long source line shown around the span
+
+
+def _excerpt(line: str, col: int, end_col: int) -> tuple[str, int, int]:
+    """A window of a long line around the span, with columns shifted to match."""
+    line = line.replace("\t", " ")
+    if len(line) <= WINDOW:
+        return line, col, end_col
+    start = max(0, col - 1 - WINDOW // 3)
+    end = min(len(line), start + WINDOW)
+    prefix = "…" if start else ""
+    suffix = "…" if end < len(line) else ""
+    return prefix + line[start:end] + suffix, col - start + len(prefix), min(end_col, end + 1) - start + len(prefix)
+
+
+def format_text(report) -> str:
+    colour = report.color
+    out = []
+    for f in report.findings:
+        sev = click.style(f.severity, fg=COLOURS[f.severity], bold=True) if colour else f.severity
+        rule = click.style(f.rule, dim=True) if colour else f.rule
+        out.append(f"{f.path}:{f.line}:{f.column}: {sev} {rule} {f.message}")
+        if report.show_source and report.source_line:
+            text = report.source_line(f.path, f.line)
+            if text is not None:
+                shown, col, end_col = _excerpt(text, f.column, f.end_column if f.end_line == f.line else len(text) + 1)
+                gutter = f"{f.line:>5} | "
+                out.append(gutter + shown)
+                width = max(1, end_col - col)
+                carets = "^" * width
+                out.append(" " * (len(gutter) - 2) + "| " + " " * (col - 1) + (click.style(carets, fg=COLOURS[f.severity]) if colour else carets))
+                if f.suggestions:
+                    out.append(" " * (len(gutter) - 2) + "= suggestion: " + ", ".join(f.suggestions))
+    if not report.quiet:
+        out.append(summary(report))
+    return "\n".join(out)
+
+
+def summary(report) -> str:
+    counts = {s: 0 for s in ("error", "warning", "suggestion")}
+    for f in report.findings:
+        counts[f.severity] += 1
+    n = len(report.findings)
+    files = report.files_checked
+    parts = [f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}" for s in ("error", "warning", "suggestion") if counts[s]]
+    head = f"{n} finding{'s' if n != 1 else ''}" + (f" ({', '.join(parts)})" if parts else "")
+    tail = f" in {files} file{'s' if files != 1 else ''}"
+    problems = f"; {len(report.errors)} file{'s' if len(report.errors) != 1 else ''} could not be fully read" if report.errors else ""
+    return head + tail + problems + "."
