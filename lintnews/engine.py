@@ -21,7 +21,7 @@ DIRECTIVE_RE = re.compile(
     r"<!--\s*lintnews-(disable-next-line|disable-line|disable-file|disable|enable)\b[ \t]*([^>]*?)\s*-->",
     re.IGNORECASE,
 )
-PLACEHOLDER_RE = re.compile(r"\{(match|suggestion|suggestions|term)\}")
+PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")
 
 
 def selector_matches(rule_id: str, selector: str) -> bool:

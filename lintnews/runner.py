@@ -40,6 +40,8 @@ def _lint_one(args: tuple[str, str]) -> tuple[list[Finding], list[InputError]]:
         return [], [InputError(shown, "text is nested too deeply to lint")]
     except MemoryError:
         return [], [InputError(shown, "not enough memory to lint this file")]
+    except Exception as exc:  # a bug in lintnews must not lose the other files' findings
+        return [], [InputError(shown, f"internal error while linting ({type(exc).__name__}: {exc}); please report it")]
 
 
 def _init_worker(linter: Linter) -> None:

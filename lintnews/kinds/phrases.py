@@ -97,6 +97,39 @@ def gap_ok(gap: str) -> bool:
     return hyphens <= 1 and newlines <= 1
 
 
+def scan(index: dict, doc) -> Iterable[tuple]:
+    """One walk over the document's tokens: every (entry, start, end) whose phrase occurs.
+
+    ``index`` maps a lower-cased first word to entries with a ``tokens`` tuple and a
+    ``case_sensitive`` flag (see Entry).
+    """
+    tokens = doc.tokens
+    text = doc.text
+    ntok = len(tokens)
+    for i, (start, _end, low) in enumerate(tokens):
+        entries = index.get(low)
+        if not entries:
+            continue
+        for entry in entries:
+            n = len(entry.tokens)
+            if i + n > ntok:
+                continue
+            ok = True
+            for k in range(1, n):
+                tk = tokens[i + k]
+                if tk[2] != entry.tokens[k].lower() or not gap_ok(text[tokens[i + k - 1][1] : tk[0]]):
+                    ok = False
+                    break
+            if not ok:
+                continue
+            last_end = tokens[i + n - 1][1]
+            if entry.case_sensitive:
+                found = tuple(t.replace("’", "'") for t in TOKEN_RE.findall(text, start, last_end))
+                if found != entry.tokens:
+                    continue
+            yield entry, start, last_end
+
+
 class PhrasesRule(Rule):
     KIND = "phrases"
     FIELDS = {"terms": True, "exceptions": False, "case_sensitive": False, "inflect": False}
@@ -173,37 +206,13 @@ class PhrasesRule(Rule):
                 for entry in rule.entries(i):
                     index.setdefault(entry.tokens[0].lower(), []).append(entry)
             ctx.cache[key] = index
-        tokens = doc.tokens
-        text = doc.text
-        ntok = len(tokens)
-        # per rule: list of (start, end, term) hits and exception spans
         hits: dict[int, list[tuple[int, int, Term]]] = {}
         excepted: dict[int, list[tuple[int, int]]] = {}
-        for i, (start, end, low) in enumerate(tokens):
-            entries = index.get(low)
-            if not entries:
-                continue
-            for entry in entries:
-                n = len(entry.tokens)
-                if i + n > ntok:
-                    continue
-                ok = True
-                for k in range(1, n):
-                    tk = tokens[i + k]
-                    if tk[2] != entry.tokens[k].lower() or not gap_ok(text[tokens[i + k - 1][1] : tk[0]]):
-                        ok = False
-                        break
-                if not ok:
-                    continue
-                last_end = tokens[i + n - 1][1]
-                if entry.case_sensitive:
-                    found = tuple(t.replace("’", "'") for t in TOKEN_RE.findall(text, start, last_end))
-                    if found != entry.tokens:
-                        continue
-                if entry.term is None:
-                    excepted.setdefault(entry.rule_index, []).append((start, last_end))
-                else:
-                    hits.setdefault(entry.rule_index, []).append((start, last_end, entry.term))
+        for entry, start, end in scan(index, doc):
+            if entry.term is None:
+                excepted.setdefault(entry.rule_index, []).append((start, end))
+            else:
+                hits.setdefault(entry.rule_index, []).append((start, end, entry.term))
         for ri, rule_hits in hits.items():
             rule = rules[ri]
             spans = excepted.get(ri, [])

@@ -1,0 +1,115 @@
+"""``kind: metric`` — a readability figure or a length against a threshold.
+
+Per document, paragraph or sentence. Lengths are counted from the Document's own tokens;
+readability formulas come from textstat, imported only when such a rule runs (it costs
+about a quarter of a second, most of it NLTK).
+
+textstat 0.7.13 looks syllables up in NLTK's cmudict and downloads it at run time, which
+fails on a machine with no network beyond the package index. lintnews tells textstat it
+has no dictionary, so every word is counted by pyphen's hyphenation patterns, which ship
+inside the pyphen package: the same figures on every machine, offline.
+
+YAML fields:
+  metric: words | characters | sentences | flesch_reading_ease | flesch_kincaid_grade |
+          gunning_fog | smog_index | coleman_liau_index | automated_readability_index |
+          dale_chall_readability_score
+  per:    document | paragraph | sentence
+  max / min: the threshold (one of them)
+  min_words: skip units shorter than this (formulas are noise on a few words); default 0
+"""
+
+from __future__ import annotations
+
+from ..finding import Hit
+from .base import Rule, RuleSpec
+
+COUNTS = ("words", "characters", "sentences")
+FORMULAS = (
+    "flesch_reading_ease",
+    "flesch_kincaid_grade",
+    "gunning_fog",
+    "smog_index",
+    "coleman_liau_index",
+    "automated_readability_index",
+    "dale_chall_readability_score",
+)
+UNITS = ("document", "paragraph", "sentence")
+
+_textstat = None
+
+
+def textstat():
+    """textstat, imported on first use and told to work offline (see module docstring)."""
+    global _textstat
+    if _textstat is None:
+        import textstat as ts
+
+        try:
+            from textstat.backend.counts import _count_syllables
+
+            _count_syllables.get_cmudict = lambda lang: None  # pyphen for every word, no download
+        except ImportError:  # older textstat uses pyphen already
+            pass
+        _textstat = ts
+    return _textstat
+
+
+class MetricRule(Rule):
+    KIND = "metric"
+    FIELDS = {"metric": True, "per": False, "max": False, "min": False, "min_words": False}
+    DEFAULT_SCOPE = "all"
+
+    def compile(self, spec: RuleSpec) -> None:
+        data = spec.data
+        self.metric = data["metric"]
+        if self.metric not in COUNTS + FORMULAS:
+            raise spec.error(f"unknown metric '{self.metric}' (known: {', '.join(COUNTS + FORMULAS)})", "metric", self.metric)
+        self.per = data.get("per", "document")
+        if self.per not in UNITS:
+            raise spec.error(f"'per' must be one of {', '.join(UNITS)}", "per", self.per)
+        has_max, has_min = "max" in data, "min" in data
+        if has_max == has_min:
+            raise spec.error("give exactly one threshold: 'max' or 'min'")
+        key = "max" if has_max else "min"
+        value = data[key]
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise spec.error(f"'{key}' must be a number", key, value)
+        self.bound, self.threshold = key, float(value)
+        mw = data.get("min_words", 0)
+        if isinstance(mw, bool) or not isinstance(mw, int) or mw < 0:
+            raise spec.error("'min_words' must be a whole number", "min_words", mw)
+        self.min_words = mw
+
+    def units(self, doc):
+        if self.per == "sentence":
+            return doc.sentences
+        if self.per == "paragraph":
+            return doc.paragraphs
+        if not doc.paragraphs:
+            return []
+        return [(doc.paragraphs[0][0], doc.paragraphs[-1][1])]
+
+    def measure(self, doc, start: int, end: int, nwords: int) -> float:
+        if self.metric == "words":
+            return nwords
+        text = doc.text[start:end]
+        if self.metric == "characters":
+            return len(text)
+        if self.metric == "sentences":
+            return sum(1 for s, e in doc.sentences if start <= s < end)
+        return float(getattr(textstat(), self.metric)(" ".join(text.split())))
+
+    def check(self, doc, ctx):
+        for start, end in self.units(doc):
+            nwords = len(doc.tokens_in(start, end))
+            if nwords == 0 or nwords < self.min_words:
+                continue
+            value = self.measure(doc, start, end, nwords)
+            over = value > self.threshold if self.bound == "max" else value < self.threshold
+            if not over:
+                continue
+            span_end = end
+            if self.per == "document":  # point at the opening paragraph, not the whole file
+                span_end = doc.paragraphs[0][1]
+            shown = f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+            yield Hit(start, span_end, (), fields=(("value", shown), ("threshold", f"{self.threshold:g}")))
