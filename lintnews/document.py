@@ -29,6 +29,8 @@ DEFAULT_SKIP_PATTERNS = (
     r"(?:Facebook|Twitter|X|LinkedIn|WhatsApp|Reddit|Email|E-mail|Print|Pinterest|Telegram|Copy link|Share)\s*",
     r"(?:Uncategori[sz]ed|Advertisement|ADVERTISEMENT|Sponsored|Skip to (?:main )?content|Sign up\b.*|Subscribe\b.*)",
     r"(?:Image|Photo|Picture) (?:copyright|caption|source)\b.*",
+    # A lone category label of one or two capitalised words on the first line of the page.
+    r"(?<![\s\S])[A-Z][\w&'-]*(?: [A-Z][\w&'-]*)?",
     # An all-capitals line of four or more words mid-page is a promo headline link.
     r"(?=[^a-z]*$)(?:[^\sa-z]+\s+){3,}[^\sa-z]+\s*",
 )

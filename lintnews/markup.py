@@ -204,21 +204,21 @@ def html_text(source: str) -> Prose:
             continue
         name = (m.group(3) or "").lower()
         closing = m.group(2) == "/"
+        if closing:  # spans end before the break the closing tag adds
+            if name in HEADING_TAGS and open_heading is not None:
+                headlines.append((open_heading, n))
+                open_heading = None
+            if name in QUOTE_TAGS and open_quotes.get(name):
+                quotes.append((open_quotes[name].pop(), n))
         if name in BLOCK_TAGS:
             emit("\n\n", m.start(), False)
         elif name:
             emit(" ", m.start(), False)  # inline tags separate words only if spaced; a space is safe
-        if name in HEADING_TAGS:
-            if not closing:
+        if not closing:  # spans start after the break the opening tag adds
+            if name in HEADING_TAGS:
                 open_heading = n
-            elif open_heading is not None:
-                headlines.append((open_heading, n))
-                open_heading = None
-        if name in QUOTE_TAGS:
-            if not closing:
+            if name in QUOTE_TAGS:
                 open_quotes.setdefault(name, []).append(n)
-            elif open_quotes.get(name):
-                quotes.append((open_quotes[name].pop(), n))
     if pos < len(source):
         emit(source[pos:], pos, True)
     text = "".join(out)

@@ -1,0 +1,115 @@
+"""The Document every rule sees: sentences, quotes, headlines, debris, markup mapping."""
+
+from __future__ import annotations
+
+from lintnews.document import Document
+
+
+def texts(doc, spans):
+    return [doc.text[s:e] for s, e in spans]
+
+
+ARTICLE = """Markets
+
+Ministers meet as talks stall over grain deal
+
+Sen. Maria Lopez met Gov. Tom Reyes on Jan. 17, 2025, in Washington. Inflation rose 3.5 percent in the U.S. economy last year. George W. Bush was not there.
+
+See also  Ministers pledge more aid as floods spread in the south
+
+“We will not walk away from the table,” Lopez said. “The farmers deserve better.”
+
+“This is the first paragraph of a long statement that runs on.
+
+“And this is the second, which closes,” the ministry said.
+
+Share this article:
+Share on Facebook
+Tweet about this on Twitter
+"""
+
+
+def doc_of(text, path="a.txt"):
+    return Document.from_source(path, text)
+
+
+def test_sentences_do_not_split_at_abbreviations_initials_or_decimals():
+    doc = doc_of(ARTICLE)
+    sentences = texts(doc, doc.sentences)
+    assert "Sen. Maria Lopez met Gov. Tom Reyes on Jan. 17, 2025, in Washington." in sentences
+    assert "Inflation rose 3.5 percent in the U.S. economy last year." in sentences
+    assert "George W. Bush was not there." in sentences
+
+
+def test_page_debris_is_not_prose():
+    doc = doc_of(ARTICLE)
+    assert "See also" not in doc.text
+    assert "Share on Facebook" not in doc.text
+    assert "Tweet about this" not in doc.text
+    assert "Markets" not in doc.text.split("\n")[0]  # a lone category label
+    assert len(doc.text) == len(ARTICLE)  # blanked, not removed: offsets stay put
+
+
+def test_headline_found_in_plain_text():
+    doc = doc_of(ARTICLE)
+    assert texts(doc, doc.headlines) == ["Ministers meet as talks stall over grain deal"]
+
+
+def test_quotes_including_a_quote_that_runs_into_the_next_paragraph():
+    doc = doc_of(ARTICLE)
+    quotes = texts(doc, doc.quotes)
+    assert "“We will not walk away from the table,”" in quotes
+    assert "“The farmers deserve better.”" in quotes
+    assert "“This is the first paragraph of a long statement that runs on." in quotes
+    assert "“And this is the second, which closes,”" in quotes
+    said = doc.text.index("the ministry said")
+    assert not doc.in_quote(said, said + 17)
+
+
+def test_straight_quotes_and_single_headline_quotes():
+    doc = doc_of('He called it "a disgrace" and left.\n\nMinister says strikes are \'a perfect chance\' for rebels\n')
+    quotes = texts(doc, doc.quotes)
+    assert '"a disgrace"' in quotes
+    assert "'a perfect chance'" in quotes
+
+
+def test_apostrophes_are_not_quotes():
+    doc = doc_of("Iran’s allies and the countries’ leaders met. It’s the ’90s again.")
+    assert doc.quotes == []
+
+
+def test_positions_are_one_based_and_count_code_points():
+    text = "Ça va.\r\nLe régime a dit.\n"
+    doc = doc_of("\ufeff" + text if False else text)
+    i = doc.text.index("régime")
+    assert doc.position(i) == (2, 4)
+    assert doc.end_position(i + len("régime")) == (2, 10)
+
+
+def test_markdown_front_matter_code_links_and_comments_are_not_prose():
+    md = (
+        "---\ntitle: The regime story\n---\n\n# Heading about talks\n\n"
+        "Text with `regime` code, a [link text](https://example.com/regime) and <!-- regime --> a comment.\n\n"
+        "```\nregime in a fence\n```\n\nThe **regime** fell.\n"
+    )
+    doc = Document.from_source("a.md", md)
+    assert doc.text.count("regime") == 1
+    i = doc.text.index("regime")
+    assert md[i : i + 6] == "regime"  # same offsets as the source
+    assert "link text" in doc.text and "example.com" not in doc.text
+    assert texts(doc, doc.headlines) == ["Heading about talks"]
+
+
+def test_html_tags_scripts_entities_and_positions():
+    html = (
+        "<html><head><title>T</title><script>var regime = 1;</script></head>\n"
+        "<body><h1>Talks stall</h1>\n<p>AT&amp;T said the &ldquo;deal&rdquo; was off.</p>\n"
+        "<p>The regime fell.</p></body></html>\n"
+    )
+    doc = Document.from_source("a.html", html)
+    assert "var regime" not in doc.text
+    assert "AT&T said the “deal” was off." in doc.text
+    i = doc.text.index("regime")
+    assert doc.position(i) == (4, 8)
+    assert texts(doc, doc.headlines) == ["Talks stall"]
+    assert texts(doc, doc.quotes) == ["“deal”"]
