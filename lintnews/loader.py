@@ -98,19 +98,39 @@ def build_rule(spec: RuleSpec) -> Rule:
     return cls(spec)
 
 
-def load_rules(paths: list[Path]) -> list[Rule]:
-    """Load every rule under ``paths`` (files or directories). Raises RuleError."""
-    rules: list[Rule] = []
-    seen: dict[str, Rule] = {}
+def load_rules(paths: list[Path], use_cache: bool = True) -> list[Rule]:
+    """Load every rule under ``paths`` (files or directories). Raises RuleError.
+
+    Compiled rules are cached (see ``rule_cache``): a pre-commit hook should not parse
+    thousands of phrases of YAML on every commit.
+    """
+    files: list[Path] = []
     for root in paths:
         if not root.exists():
             raise RuleError("rule path not found", str(root))
-        for path in pack_files(root):
-            for spec in read_rule_specs(path):
-                rule = build_rule(spec)
-                if rule.id in seen:
-                    first = seen[rule.id]
-                    raise spec.error(f"duplicate rule id '{rule.id}' (first defined at {first.location})", "id")
-                seen[rule.id] = rule
-                rules.append(rule)
+        files.extend(pack_files(root))
+    from . import rule_cache
+
+    key = rule_cache.key_for(files) if use_cache and rule_cache.enabled() else None
+    if key:
+        cached = rule_cache.get(key)
+        if cached is not None:
+            return cached
+    rules = _compile_files(files)
+    if key:
+        rule_cache.put(key, rules)
+    return rules
+
+
+def _compile_files(files: list[Path]) -> list[Rule]:
+    rules: list[Rule] = []
+    seen: dict[str, Rule] = {}
+    for path in files:
+        for spec in read_rule_specs(path):
+            rule = build_rule(spec)
+            if rule.id in seen:
+                first = seen[rule.id]
+                raise spec.error(f"duplicate rule id '{rule.id}' (first defined at {first.location})", "id")
+            seen[rule.id] = rule
+            rules.append(rule)
     return rules

@@ -12,19 +12,10 @@ YAML fields:
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 
 from ..finding import Hit
 from .base import Rule, RuleSpec
-from .phrases import phrase_forms, scan, tokenize
-
-
-@dataclass(frozen=True)
-class VariantEntry:
-    tokens: tuple[str, ...]
-    set_index: int
-    form: str
-    case_sensitive: bool
+from .phrases import scan, tokenize
 
 
 class ConsistencyRule(Rule):
@@ -40,26 +31,25 @@ class ConsistencyRule(Rule):
         if not isinstance(cs, bool):
             raise spec.error("'case_sensitive' must be true or false", "case_sensitive", cs)
         self.sets: list[list[str]] = []
-        self.index: dict[str, list[VariantEntry]] = {}
+        # first word -> (tokens, case_sensitive, inflect, set, form, as written); see phrases.scan
+        self.index: dict[str, list[tuple]] = {}
         for i, group in enumerate(raw):
             if not isinstance(group, list) or len(group) < 2 or not all(isinstance(x, str) and tokenize(x) for x in group):
                 raise spec.error("each variant set must list two or more spellings", "variants", group)
             self.sets.append([str(x) for x in group])
-            bases = {}
             for form in group:
-                base = tokenize(form)
-                bases[form] = base if cs else tuple(t.lower() for t in base)
-            for form, base in bases.items():
-                # "towards" is an inflection of "toward" by spelling, but here it is the rival form.
-                others = {b for f, b in bases.items() if f != form}
-                for tokens in phrase_forms(base, inflect=True) - others:
-                    entry = VariantEntry(tokens, i, str(form), cs)
-                    self.index.setdefault(tokens[0].lower(), []).append(entry)
+                written = tokenize(form)
+                lower = tuple(t.lower() for t in written)
+                self.index.setdefault(lower[0], []).append((lower, cs, True, i, str(form), written))
 
     def check(self, doc, ctx):
         found: dict[int, list[tuple[int, int, str]]] = {}
-        for entry, start, end in scan(self.index, doc):
-            found.setdefault(entry.set_index, []).append((start, end, entry.form))
+        taken: set[int] = set()
+        # scan yields exact matches first: "towards" is the rival form, not "toward" inflected.
+        for (_tokens, _cs, _inflect, set_index, form, _w), start, end in scan(self.index, doc):
+            if start not in taken:
+                taken.add(start)
+                found.setdefault(set_index, []).append((start, end, form))
         for set_index, occurrences in found.items():
             occurrences.sort()
             # Drop shorter matches inside longer ones ("per cent" vs "cent").

@@ -23,45 +23,44 @@ from ..document import TOKEN_RE
 from ..finding import Hit
 from .base import Rule, RuleSpec, string_list
 
-VOWELS = set("aeiou")
-
-
 def tokenize(phrase: str) -> tuple[str, ...]:
     return tuple(m.group().replace("’", "'") for m in TOKEN_RE.finditer(phrase))
 
 
-def inflections(word: str) -> set[str]:
-    """Plural, third-person, past and -ing forms (and possessive) of ``word``.
+def base_forms(word: str) -> tuple[str, ...]:
+    """``word`` and what it may be an inflection of: plural, third person, past, -ing,
+    possessive ("slammed" -> "slam", "batters" -> "batter", "regime's" -> "regime").
 
-    Over-generating is harmless ("pariahed" never occurs); missing a real form is not.
+    Inflection is undone on the text's words rather than generated for every term, so the
+    index holds only the terms as written: small to build, to cache and to load. Stripping
+    too much is harmless ("thing" -> "th" matches no term); missing a form is not.
     """
+    out = [word]
     w = word
-    lw = w.lower()
-    forms = {w, w + "'s"}
-    if not lw.isalpha():
-        return forms
-    if lw.endswith(("s", "x", "z", "ch", "sh")):
-        forms.add(w + "es")
-    elif len(lw) > 2 and lw.endswith("y") and lw[-2] not in VOWELS:
-        forms.update({w[:-1] + "ies", w[:-1] + "ied"})
-    else:
-        forms.add(w + "s")
-    if lw.endswith("e"):
-        forms.update({w + "d", w[:-1] + "ing"})
-    else:
-        forms.update({w + "ed", w + "ing"})
-        if len(lw) >= 3 and lw[-1] not in VOWELS | {"w", "x", "y"} and lw[-2] in VOWELS and lw[-3] not in VOWELS:
-            forms.update({w + w[-1] + "ed", w + w[-1] + "ing"})  # slam -> slammed, slamming
-    return forms
+    if w.endswith("'s"):
+        w = w[:-2]
+        out.append(w)
+    n = len(w)
+    if n > 3:
+        if w.endswith(("ies", "ied")):
+            out.append(w[:-3] + "y")
+        if w.endswith("es"):
+            out.append(w[:-2])
+        if w.endswith("s"):
+            out.append(w[:-1])
+        elif w.endswith("ed"):
+            out += (w[:-2], w[:-1])  # blasted -> blast, blamed -> blame
+            if w[-3] == w[-4]:
+                out.append(w[:-3])  # slammed -> slam
+        elif w.endswith("ing") and n > 4:
+            out += (w[:-3], w[:-3] + "e")  # blasting -> blast, ruling -> rule
+            if w[-4] == w[-5]:
+                out.append(w[:-4])  # slamming -> slam
+    return tuple(out)
 
 
-def phrase_forms(tokens: tuple[str, ...], inflect: bool) -> set[tuple[str, ...]]:
-    if not inflect or not tokens:
-        return {tokens}
-    forms = {tokens[:-1] + (f,) for f in inflections(tokens[-1])}
-    if len(tokens) > 1:  # "lash out" -> "lashed out"
-        forms |= {(f,) + tokens[1:] for f in inflections(tokens[0])}
-    return forms
+def inflected_as(word: str, base: str) -> bool:
+    return word == base or base in base_forms(word)
 
 
 @dataclass(frozen=True)
@@ -71,12 +70,9 @@ class Term:
     message: str | None
 
 
-@dataclass(frozen=True)
-class Entry:
-    tokens: tuple[str, ...]  # lower-cased unless the rule is case-sensitive
-    rule_index: int
-    term: Term | None  # None: an exception phrase
-    case_sensitive: bool
+# An index entry is a plain tuple (tokens, case_sensitive, inflect, payload...): tokens
+# lower-cased; what follows is the kind's own (phrases: rule, term; term None marks an
+# exception phrase). Tuples keep a 10,000-phrase pack cheap to build, cache and load.
 
 
 def gap_ok(gap: str) -> bool:
@@ -100,34 +96,52 @@ def gap_ok(gap: str) -> bool:
 def scan(index: dict, doc) -> Iterable[tuple]:
     """One walk over the document's tokens: every (entry, start, end) whose phrase occurs.
 
-    ``index`` maps a lower-cased first word to entries with a ``tokens`` tuple and a
-    ``case_sensitive`` flag (see Entry).
+    ``index`` maps a lower-cased first word to entries (see above). With ``inflect``, the
+    first word of a phrase may be inflected ("lashed out") and so may its last ("death
+    taxes"). Exact matches come before inflected ones at the same place.
     """
     tokens = doc.tokens
     text = doc.text
     ntok = len(tokens)
+    forms_of: dict[str, tuple[str, ...]] = {}
     for i, (start, _end, low) in enumerate(tokens):
-        entries = index.get(low)
-        if not entries:
-            continue
-        for entry in entries:
-            n = len(entry.tokens)
-            if i + n > ntok:
+        forms = forms_of.get(low)
+        if forms is None:
+            forms = forms_of[low] = base_forms(low)
+        for form in forms:
+            entries = index.get(form)
+            if not entries:
                 continue
-            ok = True
-            for k in range(1, n):
-                tk = tokens[i + k]
-                if tk[2] != entry.tokens[k].lower() or not gap_ok(text[tokens[i + k - 1][1] : tk[0]]):
-                    ok = False
-                    break
-            if not ok:
-                continue
-            last_end = tokens[i + n - 1][1]
-            if entry.case_sensitive:
-                found = tuple(t.replace("’", "'") for t in TOKEN_RE.findall(text, start, last_end))
-                if found != entry.tokens:
+            exact_first = form == low
+            for entry in entries:
+                phrase, case_sensitive, inflect = entry[0], entry[1], entry[2]
+                if not exact_first and not inflect:
                     continue
-            yield entry, start, last_end
+                n = len(phrase)
+                if i + n > ntok:
+                    continue
+                ok = True
+                for k in range(1, n):
+                    tk = tokens[i + k]
+                    word = tk[2]
+                    if word != phrase[k] and not (k == n - 1 and exact_first and inflect and inflected_as(word, phrase[k])):
+                        ok = False
+                        break
+                    if not gap_ok(text[tokens[i + k - 1][1] : tk[0]]):
+                        ok = False
+                        break
+                if not ok:
+                    continue
+                last_end = tokens[i + n - 1][1]
+                if case_sensitive and not _same_case(entry[-1], text, start, last_end):
+                    continue
+                yield entry, start, last_end
+
+
+def _same_case(written: tuple[str, ...], text: str, start: int, end: int) -> bool:
+    """The words as the document writes them are the term's words, case and all (inflected or not)."""
+    found = [t.replace("’", "'") for t in TOKEN_RE.findall(text, start, end)]
+    return len(found) == len(written) and all(f == w or w in base_forms(f) for f, w in zip(found, written))
 
 
 class PhrasesRule(Rule):
@@ -177,20 +191,21 @@ class PhrasesRule(Rule):
         for term in terms:
             if not tokenize(term.key):
                 raise spec.error(f"term '{term.key}' has no words in it", "terms", term.key)
+        self.build_index()
 
-    def entries(self, rule_index: int) -> Iterable[Entry]:
-        cs = self.case_sensitive
+    def build_index(self) -> None:
+        """First word -> entries, built once when the rule is compiled (and cached with it)."""
+        index: dict[str, list[tuple]] = {}
         for term in self.terms:
-            base = tokenize(term.key)
-            if not cs:
-                base = tuple(t.lower() for t in base)
-            for form in phrase_forms(base, self.inflect):
-                yield Entry(form, rule_index, term, cs)
+            written = tokenize(term.key)
+            lower = tuple(t.lower() for t in written)
+            index.setdefault(lower[0], []).append((lower, self.case_sensitive, self.inflect, self, term, written))
         for phrase in self.exceptions:
-            base = tuple(t.lower() for t in tokenize(phrase))
-            if base:
-                for form in phrase_forms(base, self.inflect):
-                    yield Entry(form, rule_index, None, False)
+            written = tokenize(phrase)
+            lower = tuple(t.lower() for t in written)
+            if lower:
+                index.setdefault(lower[0], []).append((lower, False, self.inflect, self, None, written))
+        self.index = index
 
     def check(self, doc, ctx):
         for _rule, hit in self.check_all([self], doc, ctx):
@@ -201,21 +216,27 @@ class PhrasesRule(Rule):
         key = ("phrases-index", tuple(id(r) for r in rules))
         index = ctx.cache.get(key)
         if index is None:
-            index = {}
-            for i, rule in enumerate(rules):
-                for entry in rule.entries(i):
-                    index.setdefault(entry.tokens[0].lower(), []).append(entry)
+            if len(rules) == 1:
+                index = rules[0].index
+            else:
+                index = {}
+                for rule in rules:
+                    for first, entries in rule.index.items():
+                        have = index.get(first)
+                        index[first] = entries if have is None else have + entries
             ctx.cache[key] = index
         hits: dict[int, list[tuple[int, int, Term]]] = {}
         excepted: dict[int, list[tuple[int, int]]] = {}
-        for entry, start, end in scan(index, doc):
-            if entry.term is None:
-                excepted.setdefault(entry.rule_index, []).append((start, end))
+        for (_tokens, _cs, _inflect, rule, term, _written), start, end in scan(index, doc):
+            if term is None:
+                excepted.setdefault(id(rule), []).append((start, end))
             else:
-                hits.setdefault(entry.rule_index, []).append((start, end, entry.term))
-        for ri, rule_hits in hits.items():
-            rule = rules[ri]
-            spans = excepted.get(ri, [])
+                hits.setdefault(id(rule), []).append((start, end, term))
+        for rule in rules:
+            rule_hits = hits.get(id(rule))
+            if not rule_hits:
+                continue
+            spans = excepted.get(id(rule), [])
             # Longest match wins where terms of one rule overlap ("Assad regime" over "regime").
             rule_hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
             last_end = -1

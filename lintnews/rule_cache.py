@@ -1,0 +1,68 @@
+"""A cache of compiled rule packs, so start-up does not pay for YAML parsing every run.
+
+Keyed by lintnews's version, the Python version, and the path, size and modification time
+of every rule file and of lintnews's own kind modules; any change is a miss. Stored in
+``$LINTNEWS_CACHE_DIR``, else ``$XDG_CACHE_HOME/lintnews``, else ``~/.cache/lintnews``.
+``LINTNEWS_NO_CACHE=1`` turns it off. A cache that cannot be read or written is ignored:
+it can cost time, never correctness.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from pathlib import Path
+
+from . import __version__
+
+FORMAT = 1
+
+
+def enabled() -> bool:
+    return os.environ.get("LINTNEWS_NO_CACHE", "") in ("", "0")
+
+
+def cache_dir() -> Path:
+    if os.environ.get("LINTNEWS_CACHE_DIR"):
+        return Path(os.environ["LINTNEWS_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "lintnews"
+
+
+def key_for(files: list[Path]) -> str | None:
+    code = Path(__file__).resolve().parent
+    parts = [f"{FORMAT}|{__version__}|{sys.version_info[:3]}"]
+    try:
+        for path in [*sorted((code / "kinds").glob("*.py")), code / "loader.py", code / "yamlio.py", *files]:
+            st = path.stat()
+            parts.append(f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}")
+    except OSError:
+        return None
+    return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogateescape")).hexdigest()[:32]
+
+
+def get(key: str):
+    path = cache_dir() / f"rules-{key}.pickle"
+    try:
+        with open(path, "rb") as fh:
+            return pickle.load(fh)
+    except Exception:  # missing, truncated, from another version: rebuild
+        return None
+
+
+def put(key: str, rules) -> None:
+    directory = cache_dir()
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".rules-", suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(rules, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, directory / f"rules-{key}.pickle")  # atomic: readers never see half a file
+    except Exception:
+        try:
+            os.unlink(tmp)  # type: ignore[possibly-undefined]
+        except Exception:
+            pass
