@@ -1,4 +1,5 @@
-"""A cache of compiled rule packs, so start-up does not pay for YAML parsing every run.
+"""A cache of compiled rule packs, so start-up does not pay for YAML parsing every run
+(and of other data that is slow to parse and never changes, like pyphen's patterns).
 
 Keyed by lintnews's version, the Python version, and the path, size and modification time
 of every rule file and of lintnews's own kind modules; any change is a miss. Stored in
@@ -44,8 +45,8 @@ def key_for(files: list[Path]) -> str | None:
     return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogateescape")).hexdigest()[:32]
 
 
-def get(key: str):
-    path = cache_dir() / f"rules-{key}.pickle"
+def get(key: str, prefix: str = "rules"):
+    path = cache_dir() / f"{prefix}-{key}.pickle"
     try:
         with open(path, "rb") as fh:
             return pickle.load(fh)
@@ -53,14 +54,27 @@ def get(key: str):
         return None
 
 
-def put(key: str, rules) -> None:
+KEEP = 8  # entries of each kind kept: several checkouts or versions, not every edit ever made
+
+
+def _prune(directory: Path, prefix: str) -> None:
+    entries = sorted(directory.glob(f"{prefix}-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in entries[KEEP:]:
+        try:
+            old.unlink()
+        except OSError:
+            pass
+
+
+def put(key: str, value, prefix: str = "rules") -> None:
     directory = cache_dir()
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".rules-", suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{prefix}-", suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
-            pickle.dump(rules, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, directory / f"rules-{key}.pickle")  # atomic: readers never see half a file
+            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, directory / f"{prefix}-{key}.pickle")  # atomic: readers never see half a file
+        _prune(directory, prefix)
     except Exception:
         try:
             os.unlink(tmp)  # type: ignore[possibly-undefined]
