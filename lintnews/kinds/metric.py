@@ -18,6 +18,8 @@ YAML fields:
   per:    document | paragraph | sentence
   max / min: the threshold (one of them)
   min_words: skip units shorter than this (formulas are noise on a few words); default 0
+  count_quotes: count words inside direct quotations (default true); false measures only
+          the paper's own words, since a speaker's long sentence is not the desk's to split
 """
 
 from __future__ import annotations
@@ -91,7 +93,7 @@ def _warm_pyphen(lang: str = "en_US") -> None:
 
 class MetricRule(Rule):
     KIND = "metric"
-    FIELDS = {"metric": True, "per": False, "max": False, "min": False, "min_words": False}
+    FIELDS = {"metric": True, "per": False, "max": False, "min": False, "min_words": False, "count_quotes": False}
     DEFAULT_SCOPE = "all"
 
     def compile(self, spec: RuleSpec) -> None:
@@ -114,6 +116,10 @@ class MetricRule(Rule):
         if isinstance(mw, bool) or not isinstance(mw, int) or mw < 0:
             raise spec.error("'min_words' must be a whole number", "min_words", mw)
         self.min_words = mw
+        cq = data.get("count_quotes", True)
+        if not isinstance(cq, bool):
+            raise spec.error("'count_quotes' must be true or false", "count_quotes", cq)
+        self.count_quotes = cq
 
     def units(self, doc):
         if self.per == "sentence":
@@ -136,7 +142,10 @@ class MetricRule(Rule):
 
     def check(self, doc, ctx):
         for start, end in self.units(doc):
-            nwords = len(doc.tokens_in(start, end))
+            words = doc.tokens_in(start, end)
+            if not self.count_quotes and doc.quotes:
+                words = [t for t in words if not doc.in_quote(t[0], t[1])]
+            nwords = len(words)
             if nwords == 0 or nwords < self.min_words:
                 continue
             value = self.measure(doc, start, end, nwords)
