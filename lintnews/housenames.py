@@ -1,7 +1,7 @@
 """House lists of names: the spellings a newsroom has chosen, indexed for fast look-up.
 
 A house list is a file the newsroom writes (``--names FILE`` or ``names:`` in config), or
-the starter list shipped with lintnews (``rules/names/house-names.txt``: world leaders,
+the starter list shipped with lintnews (``rules/_data/house-names.yaml``: world leaders,
 ministers and figures frequent in international news, in wire-service spellings).
 
 Formats:
@@ -90,52 +90,93 @@ def word_key(word: str) -> str:
     k = k.replace("ck", "k").replace("ou", "u").replace("oo", "u").replace("ee", "i")
     if len(k) > 1:
         k = k[0] + k[1:].replace("y", "i")
-    k = _SILENT_H_RE.sub("", k)
+    if len(k) >= 6:  # not in short names: John is not Jon
+        k = _SILENT_H_RE.sub("", k)
     k = _DOUBLE_RE.sub(r"\1", k)
     if len(_KEY_CACHE) < 200_000:
         _KEY_CACHE[word] = k
     return k
 
 
-# A name as written: words separated by spaces or hyphens; ' and . kept inside words.
-_NAME_WORD_RE = re.compile(r"[^\W\d_]+(?:['’.][^\W\d_]+)*\.?")
+
+
+_HYPHENS = str.maketrans({"‐": "-", "‑": "-"})
 
 
 def name_words(name: str) -> list[str]:
     """The words of a written name: "Kim Jong-un" -> [Kim, Jong-un] (a hyphen keeps a
     compound together); "Bashar al-Assad" -> [Bashar, al-Assad]."""
+    if "-" not in name and "‐" not in name and "‑" not in name:
+        return name.split()
     words = []
-    for chunk in name.split():
-        parts = [p for p in re.split(r"[-‐‑]", chunk) if p]
-        if not parts:
-            continue
-        words.append("-".join(parts))
+    for chunk in name.translate(_HYPHENS).split():
+        parts = [p for p in chunk.split("-") if p]
+        if parts:
+            words.append("-".join(parts))
     return words
 
 
 def unit_key(word: str) -> str:
     """Key of one written name word, compounds and article particles included:
     al-Assad -> asad, Jong-un -> jongun, El-Sisi -> sisi."""
+    if "-" not in word and "‐" not in word and "‑" not in word and " " not in word:
+        return word_key(word)
     parts = [p for p in re.split(r"[-‐‑\s]+", word) if p]
     if len(parts) > 1 and strip_accents(parts[0]).lower() in ARTICLE_PARTICLES:
         parts = parts[1:]
     return word_key("".join(parts))
 
 
-def name_keys(name: str) -> tuple[str, ...]:
+def _is_article_word(w: str) -> bool:
+    return len(w) <= 4 and "-" not in w and strip_accents(w).lower().rstrip(".") in ARTICLE_PARTICLES
+
+
+def name_keys(name: str, words: list[str] | None = None) -> tuple[str, ...]:
     """Keys of the words of a name, with stand-alone article particles dropped
     ("Bashar al Assad" = "Bashar al-Assad" = "Bashar Assad"), and compounds spelt with a
     hyphen or a space made equal by the caller comparing ``compact``."""
     out = []
-    for w in name_words(name):
-        if strip_accents(w).lower().rstrip(".") in ARTICLE_PARTICLES and "-" not in w:
+    for w in name_words(name) if words is None else words:
+        if _is_article_word(w):
             continue
-        out.append(unit_key(w))
-    return tuple(k for k in out if k)
+        k = unit_key(w)
+        if k:
+            out.append(k)
+    return tuple(out)
 
 
-def compact(keys) -> str:
-    return "".join(keys)
+_SPECIAL_KEEP_HYPHEN = {k: v for k, v in _SPECIAL.items() if chr(k) not in "-‐‑–"}
+_ARTICLE_ALT = "|".join(sorted(ARTICLE_PARTICLES, key=len, reverse=True))
+_BULK_ARTICLE_WORD_RE = re.compile(rf"(?<!\S)(?:{_ARTICLE_ALT})(?!\S)")
+_BULK_ARTICLE_HEAD_RE = re.compile(rf"(?<!\S)(?:{_ARTICLE_ALT})-+(?=[^\s-])")
+_BULK_Y_RE = re.compile(r"(?<=\S)y")
+_BULK_LONG_H_RE = re.compile(r"\S*h\S*")
+
+
+def _silent_h_long(m: re.Match) -> str:
+    w = m.group()
+    return _SILENT_H_RE.sub("", w) if len(w) >= 6 else w
+
+
+def bulk_name_keys(names: list[str]) -> list[tuple[str, ...]]:
+    """``name_keys`` of many names at once: the same steps as ``word_key``, applied to the
+    whole list as one string, so a list of 10,000 names is keyed in milliseconds."""
+    if not names:
+        return []
+    text = "\n".join(" ".join(n.split()) for n in names).translate(_HYPHENS)
+    text = text.translate(_SPECIAL_KEEP_HYPHEN)
+    if not text.isascii():
+        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    text = text.lower()
+    text = _BULK_ARTICLE_HEAD_RE.sub("", text)
+    text = _BULK_ARTICLE_WORD_RE.sub("", text)
+    text = text.replace("-", "")
+    text = text.replace("dh", "d").replace("kh", "k").replace("gh", "g").replace("q", "k").replace("x", "ks")
+    text = text.replace("ck", "k").replace("ou", "u").replace("oo", "u").replace("ee", "i")
+    text = _BULK_Y_RE.sub("i", text)
+    text = _BULK_LONG_H_RE.sub(_silent_h_long, text)
+    text = _DOUBLE_RE.sub(r"\1", text)
+    return [tuple(line.split()) for line in text.split("\n")]
 
 
 def surface_of(name: str) -> str:
@@ -184,41 +225,63 @@ class HouseNames:
 
     # Built lazily: a run that loads the list but never lints a name pays only the parse.
     def _build(self) -> None:
-        self.by_compact: dict[str, tuple[HouseName, frozenset[str]]] = {}
-        self.by_word_count: dict[tuple[int, str], list[tuple[HouseName, int]]] = {}
-        self.surnames: dict[str, dict[str, HouseName]] = {}
+        self.by_compact: dict[str, int] = {}  # compact key -> entry number
+        self.by_edge: dict[tuple[int, int, str], list[int]] = {}  # (words, 0 or -1, key) -> entries
+        self.surnames: dict[str, dict[str, int]] = {}  # key -> {house spelling: entry number}
+        self.variant_words: dict[str, int] = {}  # one-word listed variants (Qaddafi)
         self.house_surfaces: set[str] = set()  # every word of every canonical name, lower-cased
-        self.entries: list[HouseName] = []
-        for canonical, variants, where in self.raw:
-            keys = name_keys(canonical)
+        self._keys: list[tuple[str, ...]] = []
+        self._rows: list[int] = []
+        self._entries: dict[int, HouseName] = {}
+        raw = self.raw
+        all_keys = bulk_name_keys([r[0] for r in raw])
+        by_compact = self.by_compact
+        by_edge = self.by_edge
+        surnames = self.surnames
+        for row, keys in enumerate(all_keys):
             if not keys:
                 continue
-            ckey = compact(keys)
-            if ckey in self.by_compact:  # an earlier (higher-precedence) list has this name
+            ckey = "".join(keys)
+            if ckey in by_compact:  # an earlier (higher-precedence) list has this name
                 continue
-            entry = HouseName(canonical, where, tuple(name_words(canonical)), keys)
-            self.entries.append(entry)
-            self.by_compact[ckey] = (entry, frozenset({surface_of(canonical)}))
-            for w in entry.words:
-                self.house_surfaces.add(surface_of(w))
-            if len(keys) >= 2:
-                # One word left out: a slip in that word still finds the entry through the others.
-                for i in range(len(keys)):
-                    rest = keys[:i] + ("*",) + keys[i + 1 :]
-                    self.by_word_count.setdefault((len(keys), " ".join(rest)), []).append((entry, i))
-                last = entry.words[-1]
-                self.surnames.setdefault(keys[-1], {}).setdefault(surface_of(last), entry)
+            n = len(self._keys)
+            self._keys.append(keys)
+            self._rows.append(row)
+            by_compact[ckey] = n
+            nk = len(keys)
+            if nk >= 2:
+                by_edge.setdefault((nk, 0, keys[0]), []).append(n)
+                by_edge.setdefault((nk, -1, keys[-1]), []).append(n)
+            last = _bare_lower(raw[row][0].rsplit(None, 1)[-1].lower().replace("’", "'"))
+            spellings = surnames.get(keys[-1])
+            if spellings is None:
+                surnames[keys[-1]] = {last: n}
+            elif last not in spellings:
+                spellings[last] = n
+        # Every word of every listed name, for "is this spelling itself a house spelling?"
+        text = "\n".join(raw[row][0] for row in self._rows).replace("’", "'").lower()
+        self.house_surfaces = {_bare_lower(w) for w in set(text.split())}
+        for n, keys in enumerate(self._keys):
+            variants = raw[self._rows[n]][1]
             for variant in variants:
                 vkeys = name_keys(variant)
                 if not vkeys:
                     continue
-                vkey = compact(vkeys)
-                if vkey not in self.by_compact:
-                    self.by_compact[vkey] = (entry, frozenset())
                 if len(vkeys) == 1 and len(keys) >= 2:
                     # A one-word variant is a variant of the surname (Qaddafi -> Gadhafi).
-                    self.surnames.setdefault(vkeys[0], {}).setdefault("\0" + surface_of(variant), entry)
+                    self.variant_words.setdefault(vkeys[0], n)
+                else:
+                    by_compact.setdefault("".join(vkeys), n)
         self._built = True
+
+    def entry(self, n: int) -> HouseName:
+        e = self._entries.get(n)
+        if e is None:
+            canonical, _variants, where = self.raw[self._rows[n]]
+            words = tuple(w for w in name_words(canonical) if not _is_article_word(w))
+            e = HouseName(canonical, where, words, self._keys[n])
+            self._entries[n] = e
+        return e
 
     def ensure(self) -> "HouseNames":
         if not self._built:
@@ -227,37 +290,64 @@ class HouseNames:
 
     def lookup(self, keys: tuple[str, ...]) -> HouseName | None:
         """The entry whose key equals ``keys`` (a name spelt with the same letters, give or
-        take transliteration), or None."""
+        take transliteration, or a listed variant), or None."""
         self.ensure()
-        hit = self.by_compact.get(compact(keys))
-        return hit[0] if hit else None
+        n = self.by_compact.get("".join(keys))
+        return None if n is None else self.entry(n)
 
     def near(self, keys: tuple[str, ...]) -> list[tuple[HouseName, int]]:
-        """Entries with as many words as ``keys`` that agree on all words but one:
+        """Entries with as many words as ``keys`` that agree on every word but one:
         (entry, index of the word that differs)."""
         self.ensure()
+        nk = len(keys)
+        if nk < 2:
+            return []
         out = []
-        for i in range(len(keys)):
-            rest = keys[:i] + ("*",) + keys[i + 1 :]
-            out.extend(self.by_word_count.get((len(keys), " ".join(rest)), ()))
+        seen = set()
+        for n in self.by_edge.get((nk, 0, keys[0]), []) + self.by_edge.get((nk, -1, keys[-1]), []):
+            if n in seen:
+                continue
+            seen.add(n)
+            listed = self._keys[n]
+            diff = [i for i in range(nk) if listed[i] != keys[i]]
+            if len(diff) == 1:
+                out.append((self.entry(n), diff[0]))
         return out
 
-    def surname(self, key: str) -> dict[str, HouseName]:
-        """Surnames (last words) of listed names with this key: {spelling: entry}. A
-        spelling starting with NUL is a listed variant, not a house spelling."""
+    def surname_spellings(self, key: str) -> dict[str, HouseName]:
+        """House spellings of listed surnames with this key: {spelling: entry}."""
         self.ensure()
-        return self.surnames.get(key, {})
+        return {s: self.entry(n) for s, n in self.surnames.get(key, {}).items()}
+
+    def variant_word(self, key: str) -> HouseName | None:
+        self.ensure()
+        n = self.variant_words.get(key)
+        return None if n is None else self.entry(n)
 
     def is_house_word(self, word: str) -> bool:
         self.ensure()
-        return surface_of(word) in self.house_surfaces
+        return bare_surface(word) in self.house_surfaces
+
+
+def bare_surface(word: str) -> str:
+    """A word's spelling without a leading article particle: al-Assad -> assad."""
+    return _bare_lower(surface_of(word))
+
+
+def _bare_lower(s: str) -> str:
+    if "-" in s:
+        head, _sep, rest = s.partition("-")
+        if rest and strip_accents(head) in ARTICLE_PARTICLES:
+            return rest
+    return s
 
 
 def starter_names_path() -> Path:
-    """The shipped starter list: ``packs/names/house-names.txt`` when installed, else ``rules/``."""
+    """The shipped starter list, ``_data/house-names.yaml`` in the packs folder (``rules/``
+    in a checkout, ``lintnews/packs`` when installed; the rule loader skips ``_data``)."""
     from .loader import default_packs_dir
 
-    return default_packs_dir() / "names" / "house-names.txt"
+    return default_packs_dir() / "_data" / "house-names.yaml"
 
 
 def _read_text(path: str) -> str:
@@ -279,13 +369,27 @@ def _read_text(path: str) -> str:
         raise HouseNamesError("names file is not valid UTF-8", path, line) from None
 
 
+_NOT_NAME_RE = re.compile(r"[\d<>{}\[\]()|=;:\\/@\"\x00-\x1f]")
+_LETTER_RE = re.compile(r"[^\W\d_]")
+
+
+_SUFFIX_RE = re.compile(r",?\s+(?:Jr|Sr|II|III|IV)\.?$")
+
+
 def _check_name(name: str, path: str, line: int, column: int | None = None) -> str:
     name = " ".join(name.split())
+    # A generational suffix is not part of what lintnews compares (text says "Marcos Jr." or not).
+    name = _SUFFIX_RE.sub("", name)
+    if "," in name:
+        raise HouseNamesError(
+            f"'{name}': one name a line, written as it appears in copy ('Vladimir Putin', not 'Putin, Vladimir')",
+            path, line, column,
+        )
     if len(name) > MAX_NAME_CHARS:
         raise HouseNamesError(f"a name is longer than {MAX_NAME_CHARS} characters", path, line, column)
-    if not any(c.isalpha() for c in name):
+    if not _LETTER_RE.search(name):
         raise HouseNamesError(f"'{name}' is not a name (it has no letters)", path, line, column)
-    if any(c.isdigit() for c in name) or any(c in "<>{}[]|=;:\\/@" for c in name):
+    if _NOT_NAME_RE.search(name):
         raise HouseNamesError(f"'{name}' is not a name (one name a line; no digits or markup)", path, line, column)
     return name
 
@@ -296,7 +400,9 @@ _COMMENT_RE = re.compile(r"(?:^|\s)#.*$")
 def parse_text_list(text: str, path: str) -> list[tuple[str, tuple[str, ...], str]]:
     out = []
     for n, line in enumerate(text.splitlines(), 1):
-        line = _COMMENT_RE.sub("", line).strip()
+        if "#" in line:
+            line = _COMMENT_RE.sub("", line)
+        line = line.strip()
         if not line:
             continue
         out.append((_check_name(line, path, n), (), f"{path}:{n}"))

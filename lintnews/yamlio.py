@@ -12,7 +12,7 @@ from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
 try:  # libyaml parses several times faster; the pure-Python parser gives the same marks
-    from yaml import CParser as _Parser
+    from yaml.cyaml import CParser as _Parser
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml.composer import Composer
     from yaml.parser import Parser

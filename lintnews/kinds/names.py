@@ -1,0 +1,588 @@
+"""``kind: names`` — a person or place spelt two ways, in one story or against the house list.
+
+Proper names are found as runs of capitalised words ("Hossein Dehghan", "Kim Jong-un",
+"Bashar al-Assad", "Osama bin Laden"); titles ("President", "Sen.", "Mr") split a run and are
+not part of the name; words the story also uses in lower case ("Bill", "Rose") are not
+names there. Each name word gets a transliteration-blind key (``lintnews.housenames``:
+dh/d, kh/k, gh/g, q/k, ou/u, ee/i, y/i, doubled letters, hyphens, accents, al-/el-).
+
+``check: document`` — within one story. Spellings with the same key ("Flynn"/"Flinn",
+"Erdogan"/"Erdoğan", "Kim Jong Un"/"Kim Jong-un") or one typing slip apart ("Pelosi"/"Peolsi")
+are one name; the spelling the story uses less (once or twice) is flagged with the one it
+uses most as the suggestion (first use wins a tie between same-key spellings). Different
+people stay apart:
+
+* a slip never touches the first or last letter (Iran/Iraq, Israel/Israeli, Syria/Syrian)
+  and needs a word of five letters or more; a four-letter name needs its common spelling
+  three times and the slip as written (Royce is not Rice); a short word that only starts
+  sentences is not matched by a slip (Spin/Spain);
+* a given name followed by one surname is not the same as a spelling followed by another
+  (Michele Bachmann, Michelle Obama) or as a word used on its own (Giorgia Meloni, Georgia;
+  Mitt Romney, Meet the Press); initials count too (M Horan, S Horgan);
+* two spellings that are both words of house-list names are both right (Khamenei, Khomeini);
+* titles (President, Supreme) split names; their spelling counts, by key only.
+
+Different given names before one surname do not keep it apart: family members share a
+surname's spelling (Bill Clinton, Hillary Rodham Clinton).
+
+``check: house`` — against the house list (``--names``, ``names:`` in config, and the starter
+list unless ``starter_names: false``). A full name whose key is a listed name's but whose
+spelling is not (Deghan/Dehghan, Kim Jong-un/Kim Jong Un, Erdoğan/Erdogan; case and full stops
+aside), that is one slip from a listed name in one of its words, or that is a listed
+variant, is flagged with the house spelling, even once. A surname on its own is checked
+when the story also names that person in full (or the listed name is one word).
+
+YAML fields:
+  check: document | house
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ..finding import Hit
+from ..housenames import (
+    ARTICLE_PARTICLES,
+    HouseNames,
+    bare_surface,
+    load_house_names,
+    strip_accents,
+    unit_key,
+)
+from .base import Rule, RuleSpec
+
+CHECKS = ("document", "house")
+
+# Words that come before a name and are not part of it. Lower case, without the full stop.
+TITLES = frozenset(
+    """president presidents pres vice sen sens senator senators rep reps representative representatives gov govs
+    governor governors mr mrs ms messrs mme mlle miss dr doctor prof professor gen general gens generals lt lieut
+    lieutenant col colonel maj capt captain cpt sgt sergeant adm admiral cmdr commander cdr brig brigadier pvt cpl
+    corporal king queen prince princess crown emir sheikh sheik sultan pope ayatollah grand imam mullah rabbi rev
+    reverend father bishop archbishop cardinal patriarch minister ministers prime premier chancellor secretary
+    speaker leader leaders chief chairman chairwoman chairperson chair director commander ambassador envoy judge
+    justice attorney mayor lord lady sir dame baroness baron deputy foreign defense defence interior finance
+    treasury state spokesman spokeswoman spokesperson adviser advisor aide delegate assemblyman assemblywoman
+    councilman councilwoman councillor councilor mp mep mps meps marshal field supreme tsar czar coach manager
+    officer comrade hajji haji sayyed sayyid jr sr ii iii iv st saint sens gov dep pm fm ceo cfo
+    former late acting interim incoming outgoing then first uncle aunt brother sister son daughter
+    mother wife husband widow""".split()
+)
+
+# Capitalised words that start sentences or headlines and are not names.
+STOPWORDS = frozenset(
+    """a an the and but or nor so yet for if as at by in on of off to up from into onto with without within
+    about above across after against along among around before behind below beneath beside besides between
+    beyond despite during except inside near since than through throughout toward towards under unlike until
+    upon via while whilst although though because unless whether when whenever where wherever which who whom
+    whose what whatever how why that this these those there here then thus hence also even still just only
+    not no yes all any both each either neither every few many more most much none other others some such
+    own same it its it's he she they we you i me him her them us my his their our your mine hers theirs ours
+    yours is are was were be been being has have had do does did will would shall should can could may might
+    must ought said says say according meanwhile however moreover furthermore nevertheless nonetheless
+    instead indeed later earlier today yesterday tomorrow tonight now once again already perhaps maybe
+    asked told added noted although let lets like unlike last next first second third one two three four five
+    six seven eight nine ten monday tuesday wednesday thursday friday saturday sunday january february march
+    april may june july august september october november december mon tue tues wed thu thur thurs fri sat
+    sun jan feb mar apr jun jul aug sep sept oct nov dec read watch see more photo video image getty reuters
+    ap afp dear well oh ok okay yes thanks thank please""".split()
+)
+
+# Lower-case words that may follow a name and a hyphen without being part of it ("Kremlin-backed").
+HYPHEN_SUFFIXES = frozenset(
+    """based led backed born style era made owned run linked held controlled allied aligned friendly bound
+    wide like type class sized level era funded leaning inspired related free era area era""".split()
+)
+
+# Lower-case words that may sit inside a name: Osama bin Laden, Ursula von der Leyen, Bashar al Assad.
+STANDALONE_PARTICLES = frozenset(
+    "al el bin ibn bint ben abu van von der den de del della di da dos das du la le ter ten bu ould".split()
+)
+
+POSSESSIVE_RE = re.compile(r"['’][sS]$")
+
+
+@dataclass
+class Unit:
+    start: int
+    end: int
+    surface: str  # as written, possessive dropped
+    key: str
+    role: str  # "word", "particle" (bin, van, al), "initial" (W.)
+    initial: bool = False  # first word of its sentence
+    title: bool = False  # a title (President, Supreme): only its spelling counts
+    prev: "Unit | None" = None
+    next: "Unit | None" = None
+
+    @property
+    def bare(self) -> str:
+        return bare_surface(self.surface)
+
+
+@dataclass
+class Mention:
+    units: list[Unit] = field(default_factory=list)
+    title: bool = False  # a title word (President, Supreme), kept only for spelling counts
+
+    @property
+    def words(self) -> list[Unit]:
+        return [u for u in self.units if u.role != "particle" or u.key]
+
+
+def _is_cap(word: str) -> bool:
+    return word[:1].isupper()
+
+
+def _cap_gap_ok(gap: str, prev_raw: str) -> bool:
+    """Separators allowed between two words of one name."""
+    if gap == " ":
+        return True
+    if gap.strip(" ") == "" and 0 < len(gap) <= 2:
+        return True
+    if gap in (". ", ".") and len(prev_raw) == 1 and prev_raw.isupper():  # George W. Bush, H.W.
+        return True
+    return False
+
+
+def extract_mentions(doc) -> list[Mention]:
+    """Runs of name words in the document, titles removed."""
+    text = doc.text
+    tokens = doc.tokens
+    n = len(tokens)
+    # Words the story also writes in lower case are common words there ("Bill"/"bill"); the
+    # lower-case tail of a compound (Jong-un) does not count.
+    lower_vocab = {low for (s, e, low) in tokens if text[s].islower() and (s == 0 or text[s - 1] not in "-‐‑")}
+    sentence_first: set[int] = set()
+    starts = doc.token_starts
+    for s, _e in doc.sentences:
+        k = bisect_right(starts, s - 1)
+        if k < n:
+            sentence_first.add(tokens[k][0])
+    mentions: list[Mention] = []
+    current = Mention()
+
+    def close():
+        nonlocal current
+        if current.units:
+            # Particles at the edges are not part of the name.
+            while current.units and current.units[-1].role == "particle":
+                current.units.pop()
+            while current.units and current.units[0].role == "particle":
+                current.units.pop(0)
+            if current.units:
+                mentions.append(current)
+        current = Mention()
+
+    i = 0
+    last_end = -1
+    last_raw = ""
+    while i < n:
+        s, e, low = tokens[i]
+        raw = text[s:e]
+        gap = text[last_end:s] if last_end >= 0 else "\n"
+        joined = current.units and _cap_gap_ok(gap, last_raw)
+        if not joined:
+            close()
+        # A compound: Jong-un, Ocasio-Cortez, al-Assad, Ben-Gvir.
+        j = i
+        end = e
+        parts = [raw]
+        while j + 1 < n and text[end : tokens[j + 1][0]] in ("-", "‐", "‑"):
+            nxt = text[tokens[j + 1][0] : tokens[j + 1][1]]
+            if _is_cap(nxt) or (
+                len(nxt) <= 5 and nxt.isalpha() and nxt.lower() not in HYPHEN_SUFFIXES and (_is_cap(parts[-1]) or parts[-1].lower() in ARTICLE_PARTICLES)
+                and nxt.lower() not in lower_vocab
+            ):
+                parts.append(nxt)
+                j += 1
+                end = tokens[j][1]
+            else:
+                break
+        word = "-".join(parts)
+        possessive = bool(POSSESSIVE_RE.search(word))
+        if possessive:
+            word = word[:-2]
+            end -= 2
+        head = parts[0]
+        head_low = strip_accents(head).lower()
+        is_particle_compound = len(parts) > 1 and head_low in ARTICLE_PARTICLES and _is_cap(parts[1])
+        standalone_article = (
+            len(parts) == 1 and head_low in ("al", "el") and bool(current.units) and joined
+            and i + 1 < n and _is_cap(text[tokens[i + 1][0]]) and text[e : tokens[i + 1][0]] == " "
+        )
+        if standalone_article:  # Tamim bin Hamad Al Thani
+            current.units.append(Unit(s, end, word, "", "particle"))
+        elif is_particle_compound or _is_cap(head):
+            title = head_low.rstrip(".") in TITLES and len(parts) == 1
+            stop = len(parts) == 1 and (head_low in STOPWORDS or low in lower_vocab)
+            acronym = len(parts) == 1 and len(word) > 1 and word.isupper()
+            digits = any(c.isdigit() for c in word)
+            if title and not stop and not acronym and len(word) >= 4:
+                # A title is not part of the name, but its spelling counts (Supreme/Suprreme).
+                close()
+                unit = Unit(s, end, word, unit_key(word), "word", s in sentence_first, title=True)
+                mentions.append(Mention([unit], title=True))
+            elif title or stop or acronym or digits or "_" in word:
+                close()
+            else:
+                if len(head) == 1 and len(parts) == 1:
+                    role = "initial"
+                else:
+                    role = "word"
+                unit = Unit(s, end, word, unit_key(word), role, s in sentence_first)
+                current.units.append(unit)
+        elif head_low in STANDALONE_PARTICLES:
+            if current.units and len(parts) == 1 and gap == " ":
+                current.units.append(Unit(s, end, word, unit_key(word) if head_low not in ARTICLE_PARTICLES else "", "particle"))
+            else:
+                close()
+        else:
+            close()
+        last_end = tokens[j][1]
+        last_raw = text[tokens[j][0] : tokens[j][1]]
+        if possessive:
+            close()
+            last_end = -1
+        i = j + 1
+    close()
+    for m in mentions:
+        words = [u for u in m.units if u.role != "particle"]
+        for a, b in zip(words, words[1:]):
+            a.next = b
+            b.prev = a
+    return mentions
+
+
+# --- one typing slip --------------------------------------------------------------
+
+
+def slip(a: str, b: str, min_len: int = 5) -> bool:
+    """True when ``a`` and ``b`` differ by one typing slip inside the word: one letter
+    changed, added, dropped or two swapped, never the first or last letter (that is where
+    different words differ: Iran/Iraq, Israel/Israeli, Syria/Syrian), in words of
+    ``min_len`` letters or more (four for a swap)."""
+    if a == b or not a or not b or a[0] != b[0]:
+        return False
+    la, lb = len(a), len(b)
+    if la == lb:
+        diff = [k for k in range(la) if a[k] != b[k]]
+        if len(diff) == 1:
+            k = diff[0]
+            return la >= min_len and 0 < k < la - 1
+        if len(diff) == 2:
+            k, m = diff
+            return m == k + 1 and a[k] == b[m] and a[m] == b[k] and la >= 4 and k > 0
+        return False
+    if abs(la - lb) != 1:
+        return False
+    short, long_ = (a, b) if la < lb else (b, a)
+    if len(short) < min_len:
+        return False
+    k = 0
+    while k < len(short) and short[k] == long_[k]:
+        k += 1
+    if short[k:] != long_[k + 1 :]:
+        # The letter may be a repeat of its neighbour (Fedderer): find the other alignment.
+        return False
+    # The added letter must sit inside: not first, not last (Israel/Israeli, Syria/Syrian).
+    return 0 < k < len(long_) - 1
+
+
+def _deletes(key: str):
+    yield key
+    for i in range(1, len(key)):
+        yield key[:i] + key[i + 1 :]
+
+
+class NamesRule(Rule):
+    KIND = "names"
+    FIELDS = {"check": True}
+    DEFAULT_SCOPE = "all"
+    BATCHED = True
+
+    def compile(self, spec: RuleSpec) -> None:
+        check = spec.data["check"]
+        if check not in CHECKS:
+            raise spec.error(f"'check' must be one of {', '.join(CHECKS)}", "check", check)
+        self.check_mode = check
+
+    def check(self, doc, ctx):
+        for _rule, hit in self.check_all([self], doc, ctx):
+            yield hit
+
+    @classmethod
+    def check_all(cls, rules, doc, ctx):
+        house = _house(ctx)
+        mentions = extract_mentions(doc)
+        if not mentions:
+            return
+        house_hits: list[Hit] = []
+        house_active = any(r.check_mode == "house" for r in rules)
+        if house_active and house is not None and len(house):
+            house_hits = list(check_house(mentions, house, doc.text))
+        # Where the house list speaks, the story's own majority does not.
+        taken = [(h.start, h.end) for h in house_hits]
+        for rule in rules:
+            if rule.check_mode == "house":
+                for hit in house_hits:
+                    yield rule, hit
+        doc_rules = [r for r in rules if r.check_mode == "document"]
+        if doc_rules:
+            for hit in check_document(mentions, house):
+                if any(s < hit.end and hit.start < e for s, e in taken):
+                    continue  # the house list already says how to spell it
+                for rule in doc_rules:
+                    yield rule, hit
+
+
+def _house(ctx) -> HouseNames | None:
+    key = ("house-names", tuple(ctx.names_files), ctx.starter_names)
+    if key in ctx.cache:
+        return ctx.cache[key]
+    if not ctx.names_files and not ctx.starter_names:
+        house = None
+    else:
+        house = load_house_names(ctx.names_files, ctx.starter_names).ensure()
+    ctx.cache[key] = house
+    return house
+
+
+def _norm_span(text: str) -> str:
+    return " ".join(text.replace("’", "'").replace(".", "").split()).lower()
+
+
+# --- against the house list ------------------------------------------------------
+
+
+def check_house(mentions: list[Mention], house: HouseNames, text: str):
+    matched_entries: set[int] = set()
+    singles: list[Unit] = []
+    hits: list[Hit] = []
+    for m in mentions:
+        if m.title:
+            continue
+        units = [u for u in m.units if not (u.role == "particle" and not u.key)]
+        # keys of units: articles dropped
+        n = len(units)
+        covered = [False] * n
+        if n == 1:
+            if units[0].role == "word":
+                singles.append(units[0])
+            continue
+        for size in range(min(n, 5), 1, -1):
+            for a in range(0, n - size + 1):
+                if any(covered[a : a + size]):
+                    continue
+                window = units[a : a + size]
+                if window[0].role == "particle" or window[-1].role == "particle":
+                    continue
+                keys = tuple(u.key for u in window)
+                entry = house.lookup(keys)
+                differing = None
+                if entry is None:
+                    for cand, i in house.near(keys):
+                        u = window[i]
+                        if u.role == "word" and slip(u.key, cand.keys[i]) and not house.is_house_word(u.surface):
+                            entry = cand
+                            differing = i
+                            break
+                if entry is None:
+                    continue
+                for k in range(a, a + size):
+                    covered[k] = True
+                matched_entries.add(id(entry))
+                start, end = window[0].start, window[-1].end
+                written = text[start:end]
+                if _norm_span(written) != _norm_span(entry.canonical):
+                    hits.append(Hit(start, end, (entry.canonical,), None, (("term", entry.canonical),)))
+    for u in singles:
+        if len(u.key) < 4:
+            continue
+        entry = house.variant_word(u.key)
+        if entry is not None:
+            surname = entry.words[-1]
+            if u.bare != bare_surface(surname):
+                hits.append(Hit(u.start, u.end, (surname,), None, (("term", entry.canonical),)))
+            continue
+        spellings = house.surname_spellings(u.key)
+        if not spellings or u.bare in spellings:
+            continue
+        if house.is_house_word(u.surface):
+            continue
+        entries = {id(e): e for e in spellings.values()}
+        # A one-word listed name (Hezbollah) is checked wherever it appears; a surname on its
+        # own only when the story also names the person in full.
+        in_story = [e for k, e in entries.items() if k in matched_entries or len(e.keys) == 1]
+        if in_story:
+            entry = in_story[0] if in_story else next(iter(entries.values()))
+            surname = entry.words[-1]
+            hits.append(Hit(u.start, u.end, (surname,), None, (("term", entry.canonical),)))
+    return hits
+
+
+# --- within one document ------------------------------------------------------------
+
+
+def _similar(a: str, b: str) -> bool:
+    return a == b or slip(a, b)
+
+
+def _ctx_similar(a: Unit, b: Unit) -> bool:
+    if a.role == "initial" or b.role == "initial":
+        return a.key[:1] == b.key[:1]
+    return _similar(a.key, b.key)
+
+
+def _several(units: list[Unit]) -> bool:
+    first = units[0]
+    return any(not _ctx_similar(first, u) for u in units[1:])
+
+
+def _contradicts(minor: list[Unit], major: list[Unit], slip_pair: bool = False) -> bool:
+    """True when the words around two spellings show they belong to different people:
+    a neighbouring name word of the rarer spelling never sits next to the common one, which
+    has other neighbours of the same sort there (Michele Bachmann, Michelle Obama; M Horan,
+    S Horgan); or the common one is a given name (always followed by a surname) and the
+    rarer a word used on its own (Giorgia Meloni, Georgia; Mitt Romney, Meet the Press)."""
+    for side in ("prev", "next"):
+        # Sentence-initial words ("Faultless Federer" in a headline) say little.
+        around = [getattr(u, side) for u in major]
+        around = [x for x in around if x is not None and not x.initial]
+        if not around:
+            continue
+        if side == "next":
+            # Only a given name says much by its next word: a spelling mostly followed by one
+            # surname (Michelle Obama). Not one mostly used alone (Senate; Senate Majority
+            # Leader) or followed by many words (Republican Party, Republican senators).
+            given_like = 2 * sum(u.next is not None for u in major) > len(major)
+            if not given_like or _several(around):
+                continue
+        for mo in minor:
+            c = getattr(mo, side)
+            if c is None or c.initial:
+                continue
+            if side == "prev" and c.role != "initial":
+                # Different given names before one surname are often one family (Bill
+                # Clinton, Hillary Rodham Clinton): the surname is still spelt one way.
+                continue
+            same_sort = [x for x in around if (x.role == "initial") == (c.role == "initial")]
+            if same_sort and not any(_ctx_similar(c, x) for x in same_sort):
+                return True
+    if all(u.next is not None for u in major) and not any(u.next is not None for u in minor):
+        return True
+    if slip_pair and all(u.next is not None for u in minor) and not any(u.next is not None for u in major):
+        return True
+    return False
+
+
+def check_document(mentions: list[Mention], house: HouseNames | None):
+    hits: dict[tuple[int, int], Hit] = {}
+
+    def is_house(surface: str) -> bool:
+        return house is not None and len(house) > 0 and house.is_house_word(surface)
+
+    # 1. Whole names spelt differently: Kim Jong Un / Kim Jong-un, Bashar Assad / Bashar al-Assad.
+    by_compact: dict[str, dict[str, list[Mention]]] = defaultdict(lambda: defaultdict(list))
+    for m in mentions:
+        words = [u for u in m.units if u.role == "word"]
+        if len(words) < 2:
+            continue
+        keys = "".join(u.key for u in m.units if u.key)
+        surface = _norm_span(" ".join(u.surface for u in m.units))
+        by_compact[keys][surface].append(m)
+    for keys, forms in by_compact.items():
+        if len(forms) < 2:
+            continue
+        ranked = sorted(forms.items(), key=lambda kv: (-len(kv[1]), kv[1][0].units[0].start))
+        best_surface, best = ranked[0]
+        suggestion = " ".join(u.surface for u in best[0].units)
+        for surface, ms in ranked[1:]:
+            if len(ms) > len(best):
+                continue
+            if house is not None and len(house):
+                entry = house.lookup(tuple(u.key for u in ms[0].units if u.key))
+                if entry is not None and _norm_span(entry.canonical) == surface:
+                    continue  # the house spelling is never the one to change
+            for m in ms:
+                s, e = m.units[0].start, m.units[-1].end
+                hits[(s, e)] = Hit(s, e, (suggestion,), None, (("term", suggestion),))
+
+    # 2. Single name words: the same key spelt two ways, or one slip apart.
+    by_key: dict[str, dict[str, list[Unit]]] = defaultdict(lambda: defaultdict(list))
+    for m in mentions:
+        for u in m.units:
+            if u.role == "word" and len(u.key) >= 3 and u.surface.replace("-", "").isalpha():
+                by_key[u.key][u.bare].append(u)
+
+    def first(units):
+        return min(x.start for x in units)
+
+    def flag(minor_units, suggestion):
+        for u in minor_units:
+            if (u.start, u.end) not in hits and not any(s <= u.start and u.end <= e for s, e in hits):
+                hits[(u.start, u.end)] = Hit(u.start, u.end, (suggestion,), None, (("term", suggestion),))
+
+    for key, forms in by_key.items():
+        if len(forms) < 2:
+            continue
+        ranked = sorted(forms.items(), key=lambda kv: (-len(kv[1]), first(kv[1])))
+        best_surface, best_units = ranked[0]
+        for surface, units in ranked[1:]:
+            if len(units) > 2 or len(units) > len(best_units):
+                continue
+            if is_house(surface) or _contradicts(units, best_units):
+                continue
+            flag(units, best_units[0].surface)
+
+    # Slips are looked for among the keys and among the plain spellings (accents and case
+    # dropped), since a slip can make a key move twice (Ireland -> Ieeland).
+    plains: dict[str, set[str]] = {
+        k: {strip_accents(f).replace("-", "") for f in forms} for k, forms in by_key.items()
+    }
+    index: dict[str, set[str]] = defaultdict(set)
+    for k in by_key:
+        if len(k) < 3:
+            continue
+        for form in {k} | plains[k]:
+            for d in _deletes(form):
+                index[d].add(k)
+    counts = {k: sum(len(v) for v in by_key[k].values()) for k in by_key}
+    seen_pairs: set[tuple[str, str]] = set()
+    for bucket in index.values():
+        if len(bucket) < 2:
+            continue
+        for a in bucket:
+            for b in bucket:
+                if a >= b or (a, b) in seen_pairs:
+                    continue
+                seen_pairs.add((a, b))
+                ca, cb = counts[a], counts[b]
+                if ca == cb:
+                    continue
+                minor, major = (a, b) if ca < cb else (b, a)
+                cm, cM = min(ca, cb), max(ca, cb)
+                if cM < 2 or cm > 2 or cM < 2 * cm:
+                    continue
+                pairs = [(minor, major)] + [(p, q) for p in plains[minor] for q in plains[major]]
+                if not any(slip(p, q, 5) for p, q in pairs):
+                    # Four-letter names need more evidence: the common spelling used 3 times,
+                    # and one slip as written, not only between keys (Royce is not Rice).
+                    plain_pairs = [(p, q) for p in plains[minor] for q in plains[major]]
+                    if cM < 3 or not any(slip(p, q, 4) for p, q in plain_pairs):
+                        continue
+                minor_units = [u for us in by_key[minor].values() for u in us]
+                if all(u.title for us in by_key[major].values() for u in us):
+                    continue  # titles are matched by key only (Pryce is not Prince)
+                if len(minor) < 6 and all(u.initial for u in minor_units):
+                    continue  # a short capitalised word starting a sentence may be any word (Spin/Spain)
+                major_forms = sorted(by_key[major].items(), key=lambda kv: (-len(kv[1]), first(kv[1])))
+                major_units = [u for us in by_key[major].values() for u in us]
+                if any(is_house(u.surface) for u in minor_units):
+                    continue
+                if _contradicts(minor_units, major_units, slip_pair=True):
+                    continue
+                flag(minor_units, major_forms[0][1][0].surface)
+    return sorted(hits.values(), key=lambda h: h.start)
