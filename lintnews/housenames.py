@@ -482,10 +482,25 @@ def load_house_names(files, starter: bool = True) -> HouseNames:
     hit = _LOADED.get(cache_key)
     if hit is not None:
         return hit
+    from . import rule_cache
+
+    disk_key = None
+    if rule_cache.enabled() and all(stamp is not None for _, stamp in cache_key):
+        import hashlib
+
+        here = os.stat(__file__)
+        blob = repr((cache_key, here.st_size, here.st_mtime_ns)).encode("utf-8", "surrogateescape")
+        disk_key = hashlib.sha256(blob).hexdigest()[:32]
+        names = rule_cache.get(disk_key, prefix="names")
+        if isinstance(names, HouseNames):
+            _LOADED[cache_key] = names
+            return names
     raw: list[tuple[str, tuple[str, ...], str]] = []
     for p in paths:
         raw.extend(parse_file(p))
     names = HouseNames(tuple(paths), raw)
+    if disk_key:  # built and pickled once; later runs unpickle the index instead of parsing
+        rule_cache.put(disk_key, names.ensure(), prefix="names")
     if len(_LOADED) > 16:
         _LOADED.clear()
     _LOADED[cache_key] = names
