@@ -1,0 +1,417 @@
+"""``kind: attribution`` — claims in narration that no named source answers.
+
+An editor reads a sentence and asks "says who?". This kind does the same in two steps,
+per sentence of narration (words inside a direct quotation are the speaker's and are
+never checked):
+
+1. a **claim cue** of the rule matches: "critics say", "it is believed", "Iran perceives",
+   "is expected to", "70 % of Iranians", "sources said" …;
+2. the claim stands unless an **answer** of the rule matches elsewhere in the same sentence,
+   or in the sentences of the quotation the sentence belongs to: a reporting verb with a
+   named speaker, "according to …", "… told …", "… said in a statement", a poll or a
+   report. ``pronoun_answers`` ("he said", "she told") count only when the previous
+   sentence names someone, so the pronoun has a speaker to refer back to.
+
+With ``target: quotes`` the candidates are direct quotations of at least ``min_words``
+words that stand as sentences (not a phrase woven into narration, not a Title Case title,
+not in a headline), and the answers are looked for in the narration of the quotation's
+paragraph. A quotation that opens its sentence right after a sentence naming someone, or
+opens its paragraph after paragraphs that name the speaker (one speaker's quote running
+over several paragraphs), is answered too.
+
+Cues are regular expressions (case-insensitive) written in the pack, with ``{name}``
+placeholders for word lists and named fragments, so that editors extend lists rather
+than regexes. Lists come from the rule's own ``words:`` / ``patterns:`` and from a shared
+``lists:`` file of the pack (a YAML file with ``words:`` and ``patterns:`` mappings, kept
+in a ``_data`` folder so the loader does not read it as rules). A few structural
+placeholders are built in, because they are about letter case rather than words:
+
+  {NAME}  a capitalised word: Putin, RAND, O'Brien, U.S. (case-sensitive)
+  {NAMES} one or more capitalised words, joined by spaces, "of", "al-", "bin" …
+  {NUM}   a number written in digits: 70, 1,200, 3.5
+
+{NAME} and {NAMES} skip capitalised words listed under ``not_names`` (sentence-initial
+function words such as "The", "However"), so that a sentence's first word is not taken
+for a speaker. A pattern may be broken across lines (a YAML ``|-`` block): line breaks
+and the indentation around them are dropped.
+
+YAML fields:
+  claims:           [regex]  the claim cues; a group named ``cue`` is the flagged span
+  answers:          [regex]  what answers a claim in the same sentence
+  pronoun_answers:  [regex]  answers that need a named speaker in the previous sentence
+  context_answers:  [regex]  answers that count in the sentence before or after, too
+                             ("A Gallup survey found ... . 35 % of women ...")
+  lists:            path of a shared lists file, relative to the rule file
+  words:            {name: [words or phrases]}  lists of this rule (override shared ones)
+  patterns:         {name: regex}  named fragments of this rule (override shared ones)
+  target:           sentences (default) | quotes
+  min_words:        quotes: the shortest quotation that needs a speaker (default 5)
+  suggest:          [suggestions shown with every finding]
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from pathlib import Path
+
+import regex
+
+from .. import yamlio
+from ..finding import Hit
+from .base import Rule, RuleSpec, string_list
+from .pattern import PatternTimeout
+
+TIMEOUT_SECONDS = 1.0
+PLACEHOLDER_RE = regex.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+MAX_EXPANSION_DEPTH = 8
+
+# Structural fragments: letter case matters here, so they switch case-insensitivity off.
+CAP_WORD = r"(?-i:(?:[A-Z][a-z]{0,3}\.){2,}|[A-Z](?:[a-z]+['’]?[A-Za-z]*|[A-Z]+|[a-z]*[A-Z][a-z]+)(?:-[A-Z]?[a-z]+)*)"
+BUILTINS = {
+    "NAME": "(?:<CAP>)",
+    "NAMES": r"(?:<CAP>(?:(?:\s+(?-i:of|de|da|del|der|van|von|al|bin|ibn|la|le|du|and|&)\s+|\s+|-)<CAP>)*)",
+    "NUM": r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)",
+}
+_LISTS_CACHE: dict = {}  # shared lists files, read once per run: path -> (mtime, data)
+LINE_BREAK_RE = regex.compile(r"[ \t]*\r?\n[ \t]*")
+# Two or more capitalised words after the first word of a sentence: someone named.
+NAMED_RE = regex.compile(r"(?<=\S[ \t]+)[A-Z][a-z]+[A-Za-z'’-]*(?:[ \t]+(?:[A-Z]\.[ \t]+)?[A-Z][a-z]+[A-Za-z'’-]*)+")
+
+
+def _word_alternation(items: list[str]) -> str:
+    """A word-bounded alternation of words or phrases, built as a character trie so that a
+    list of hundreds of words costs about what one word does: spaces match any run of white
+    space, a hyphen matches a hyphen, a space or nothing, an apostrophe either form."""
+    trie: dict = {}
+    for item in {" ".join(i.split()).replace("’", "'") for i in items if i.strip()}:
+        node = trie
+        for ch in item:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    if not trie:
+        return r"(?!x)x"
+    return r"(?:\b" + _trie_regex(trie) + r"\b)"
+
+
+def _char_regex(ch: str) -> str:
+    if ch == " ":
+        return r"\s+"
+    if ch == "-":
+        return r"[-\s]?"
+    if ch == "'":
+        return "['’]"
+    return regex.escape(ch)
+
+
+def _trie_regex(node: dict) -> str:
+    ends = "" in node
+    branches = [_char_regex(ch) + _trie_regex(child) for ch, child in sorted(node.items()) if ch != ""]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if ends:
+        return f"(?:{body})?"
+    return body
+
+
+class AttributionRule(Rule):
+    KIND = "attribution"
+    FIELDS = {
+        "claims": False,
+        "answers": False,
+        "pronoun_answers": False,
+        "context_answers": False,
+        "lists": False,
+        "words": False,
+        "patterns": False,
+        "target": False,
+        "min_words": False,
+        "suggest": False,
+    }
+
+    # --- compile -----------------------------------------------------------------
+
+    def compile(self, spec: RuleSpec) -> None:
+        data = spec.data
+        self.target = data.get("target", "sentences")
+        if self.target not in ("sentences", "quotes"):
+            raise spec.error("'target' must be 'sentences' or 'quotes'", "target", self.target)
+        min_words = data.get("min_words", 5)
+        if not isinstance(min_words, int) or isinstance(min_words, bool) or min_words < 1:
+            raise spec.error("'min_words' must be a whole number of at least 1", "min_words", min_words)
+        self.min_words = min_words
+        self.suggestions = tuple(string_list(spec, "suggest", data.get("suggest")))
+
+        words: dict[str, list[str]] = {}
+        patterns: dict[str, str] = {}
+        if "lists" in data:
+            shared_words, shared_patterns = self._read_lists(spec, data["lists"])
+            words.update(shared_words)
+            patterns.update(shared_patterns)
+        words.update(self._words(spec, data.get("words"), "words"))
+        patterns.update(self._patterns(spec, data.get("patterns"), "patterns"))
+        self._words_table = words
+        self._patterns_table = patterns
+
+        claims = string_list(spec, "claims", data.get("claims"))
+        if self.target == "sentences" and not claims:
+            raise spec.error("an attribution rule needs 'claims' (or 'target: quotes')", "claims")
+        self.claims = self._compile_list(spec, "claims", claims)
+        self.answers = self._compile_list(spec, "answers", string_list(spec, "answers", data.get("answers")))
+        self.pronoun_answers = self._compile_list(
+            spec, "pronoun_answers", string_list(spec, "pronoun_answers", data.get("pronoun_answers"))
+        )
+        self.context_answers = self._compile_list(
+            spec, "context_answers", string_list(spec, "context_answers", data.get("context_answers"))
+        )
+        if self.target == "quotes" and self.answers is None:
+            raise spec.error("a 'target: quotes' rule needs 'answers' (what names a speaker)", "answers")
+
+    def _read_lists(self, spec: RuleSpec, value) -> tuple[dict, dict]:
+        if not isinstance(value, str) or not value.strip():
+            raise spec.error("'lists' must be the path of a YAML file of word lists", "lists", value)
+        if Path(value).is_absolute():
+            raise spec.error("'lists' must be a path relative to the rule file", "lists", value)
+        base = Path(spec.path).resolve().parent
+        path = (base / value).resolve()
+        try:
+            stamp = path.stat().st_mtime_ns
+            cached = _LISTS_CACHE.get(path)
+            if cached is not None and cached[0] == stamp:
+                data = cached[1]
+            else:
+                text = path.read_text(encoding="utf-8-sig")
+                data = yamlio.load(text, str(path))
+                _LISTS_CACHE[path] = (stamp, data)
+        except OSError:
+            raise spec.error(f"'lists' file not found: {value}", "lists", value) from None
+        except yamlio.YamlError as exc:
+            raise spec.error(f"'lists' file {exc}", "lists", value) from None
+        if not isinstance(data, dict) or not set(data) <= {"words", "patterns", "description"}:
+            raise spec.error(f"'lists' file {value} must be a mapping with 'words' and 'patterns'", "lists", value)
+        return self._words(spec, data.get("words"), "lists"), self._patterns(spec, data.get("patterns"), "lists")
+
+    @staticmethod
+    def _words(spec: RuleSpec, value, key: str) -> dict[str, list[str]]:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            raise spec.error(f"'{key}' must map list names to lists of words", key, value)
+        out = {}
+        for name, items in value.items():
+            if not isinstance(name, str) or not regex.fullmatch(r"[a-z_][a-z0-9_]*", name):
+                raise spec.error(f"list name '{name}' must be lower-case letters, digits and _", key, name)
+            out[name] = string_list(spec, key, items)
+        return out
+
+    @staticmethod
+    def _patterns(spec: RuleSpec, value, key: str) -> dict[str, str]:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            raise spec.error(f"'{key}' must map fragment names to regular expressions", key, value)
+        out = {}
+        for name, body in value.items():
+            if not isinstance(name, str) or not regex.fullmatch(r"[a-z_][a-z0-9_]*", name):
+                raise spec.error(f"pattern name '{name}' must be lower-case letters, digits and _", key, name)
+            if not isinstance(body, str):
+                raise spec.error(f"pattern '{name}' must be a string", key, body)
+            out[name] = body
+        return out
+
+    def _expand(self, spec: RuleSpec, key: str, source: str, depth: int = 0) -> str:
+        if depth > MAX_EXPANSION_DEPTH:
+            raise spec.error("placeholders nest too deeply (a pattern refers to itself?)", key, source)
+
+        source = LINE_BREAK_RE.sub("", source)
+
+        def sub(m):
+            name = m.group(1)
+            if name in BUILTINS:
+                stop = self._not_names()
+                return BUILTINS[name].replace("<CAP>", f"(?:{stop}{CAP_WORD})")
+            if name in self._patterns_table:
+                return "(?:" + self._expand(spec, key, self._patterns_table[name], depth + 1) + ")"
+            if name in self._words_table:
+                return _word_alternation(self._words_table[name])
+            known = ", ".join(sorted({*BUILTINS, *self._patterns_table, *self._words_table}))
+            raise spec.error(f"unknown placeholder '{{{name}}}' (known: {known})", key, source)
+
+        return PLACEHOLDER_RE.sub(sub, source)
+
+    def _not_names(self) -> str:
+        """A case-sensitive negative look-ahead for the ``not_names`` list (may be empty)."""
+        words = self._words_table.get("not_names")
+        if not words:
+            return ""
+        body = "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
+        return rf"(?!(?-i:(?:{body}))\b)"
+
+    def _compile_list(self, spec: RuleSpec, key: str, sources: list[str]):
+        if not sources:
+            return None
+        bodies = []
+        for source in sources:
+            body = self._expand(spec, key, source)
+            try:
+                regex.compile(body, regex.IGNORECASE | regex.VERSION0)
+            except (regex.error, OverflowError, RecursionError, ValueError) as exc:
+                raise spec.error(f"'{key}' pattern does not compile: {exc}", key, source) from None
+            bodies.append(f"(?:{body})")
+        # One alternation per field; a named group may appear in several alternatives.
+        return regex.compile("|".join(bodies), regex.IGNORECASE | regex.VERSION0)
+
+    # --- check -------------------------------------------------------------------
+
+    def check(self, doc, ctx):
+        try:
+            if self.target == "quotes":
+                yield from self._check_quotes(doc, ctx)
+            else:
+                yield from self._check_sentences(doc, ctx)
+        except TimeoutError:
+            raise PatternTimeout(
+                self.id,
+                f"rule {self.id} gave up after {TIMEOUT_SECONDS:g} s: one of its patterns backtracks "
+                f"catastrophically on this text; the rule is off for the rest of the run ({self.location})",
+            ) from None
+
+    def _check_sentences(self, doc, ctx):
+        narration = _narration(doc, ctx)
+        sentences = doc.sentences
+        headlines = doc.headlines
+        for k, (s, e) in enumerate(sentences):
+            chunk = narration[s:e]
+            if not chunk.strip() or any(hs <= s and e <= he for hs, he in headlines):
+                continue
+            for m in self.claims.finditer(chunk, timeout=TIMEOUT_SECONDS):
+                if m.end() <= m.start():
+                    continue
+                cs, ce = m.span("cue") if "cue" in m.re.groupindex and m.start("cue") >= 0 else m.span()
+                if self._answered(doc, narration, k, s + cs, s + ce):
+                    break  # one answer answers every claim of the sentence
+                yield Hit(s + cs, s + ce, self.suggestions)
+
+    def _answered(self, doc, narration: str, k: int, claim_start: int, claim_end: int) -> bool:
+        if self.context_answers is not None:
+            for j in (k - 1, k, k + 1):
+                if 0 <= j < len(doc.sentences):
+                    ns, ne = doc.sentences[j]
+                    if self.context_answers.search(narration[ns:ne], timeout=TIMEOUT_SECONDS):
+                        return True
+        for rs, re_ in _answer_region(doc, k):
+            chunk = narration[rs:re_]
+            if self.answers is not None:
+                for a in self.answers.finditer(chunk, timeout=TIMEOUT_SECONDS):
+                    if a.end() > a.start() and (rs + a.end() <= claim_start or rs + a.start() >= claim_end):
+                        return True
+            if self.pronoun_answers is not None and k > 0:
+                for a in self.pronoun_answers.finditer(chunk, timeout=TIMEOUT_SECONDS):
+                    if rs + a.end() <= claim_start or rs + a.start() >= claim_end:
+                        ps, pe = doc.sentences[k - 1]
+                        if self._names_someone(narration[ps:pe]):
+                            return True
+                        break
+        return False
+
+    def _check_quotes(self, doc, ctx):
+        narration = _narration(doc, ctx)
+        paragraphs = doc.paragraphs
+        headlines = doc.headlines
+        para_starts = [p[0] for p in paragraphs]
+        for qs, qe in doc.quotes:
+            if any(hs <= qs and qe <= he for hs, he in headlines):
+                continue
+            if len(doc.tokens_in(qs, qe)) < self.min_words:
+                continue
+            if not self._stands_alone(doc, qs, qe):
+                continue
+            pi = bisect_right(para_starts, qs) - 1
+            if pi < 0:
+                continue
+            ps, pe = paragraphs[pi]
+            if self._speaker_in(narration[ps:pe]):
+                continue
+            si = doc.sentence_index(qs)
+            ss = doc.sentences[si][0]
+            if not doc.text[ss:qs].strip() and si > 0 and self._names_someone(narration[slice(*doc.sentences[si - 1])]):
+                continue  # the quotation opens its sentence right after a sentence naming its speaker
+            if self._carried_over(doc, narration, paragraphs, pi, qs):
+                continue
+            yield Hit(qs, qe, self.suggestions)
+
+    def _carried_over(self, doc, narration: str, paragraphs, pi: int, qs: int) -> bool:
+        """A quotation that opens its paragraph continues the speaker of the paragraphs before
+        it: newspapers run one speaker's quote over several paragraphs and name the speaker
+        once. Walk back over paragraphs that are themselves such continuations."""
+        ps = paragraphs[pi][0]
+        if doc.text[ps:qs].strip():
+            return False
+        for back in range(pi - 1, max(-1, pi - 6), -1):
+            bs, be = paragraphs[back]
+            if self._speaker_in(narration[bs:be]) or self._names_someone(narration[bs:be]):
+                return True
+            if not doc.text[bs:be].lstrip().startswith(("“", '"', "‘", "'")):
+                return False
+        return False
+
+    def _names_someone(self, chunk: str) -> bool:
+        """Whether narration names a person: a speaker answer, or a name of two or more
+        capitalised words after the sentence's first word ("Jim Levine")."""
+        if self.answers is not None and self.answers.search(chunk, timeout=TIMEOUT_SECONDS):
+            return True
+        return NAMED_RE.search(chunk) is not None
+
+    @staticmethod
+    def _stands_alone(doc, qs: int, qe: int) -> bool:
+        """A quotation that is a sentence of its own (it opens with a capital letter, or opens
+        its sentence) rather than a phrase woven into narration: 'praised it as a “bold,
+        necessary step”' has its speaker in the sentence's grammar, not in a said-clause."""
+        inner = doc.text[qs + 1 : qe]
+        words = [w for w in inner.split() if w[:1].isalpha()]
+        if words and sum(w[0].isupper() for w in words) * 2 > len(words):
+            return False  # a title in Title Case: “It Only Takes a Minute”
+        first = next((c for c in inner if c.isalnum()), "")
+        if first.isupper() or first.isdigit():
+            return True
+        ss = doc.sentences[doc.sentence_index(qs)][0]
+        return not doc.text[ss:qs].strip()
+
+    def _speaker_in(self, chunk: str) -> bool:
+        return bool(chunk.strip()) and self.answers.search(chunk, timeout=TIMEOUT_SECONDS) is not None
+
+
+def _narration(doc, ctx) -> str:
+    """``doc.text`` with the inside of every direct quotation blanked (marks kept), so that
+    neither claims nor answers are read in a speaker's words. Cached per document."""
+    cache = ctx.cache.setdefault("attribution.narration", {})
+    key = id(doc)
+    hit = cache.get(key)
+    if hit is not None and hit[0] is doc:
+        return hit[1]
+    text = doc.text
+    if doc.quotes:
+        chars = list(text)
+        for qs, qe in doc.quotes:
+            for i in range(qs + 1, qe - 1):
+                if chars[i] not in "\r\n":
+                    chars[i] = " "
+        text = "".join(chars)
+    cache.clear()  # one document at a time
+    cache[key] = (doc, text)
+    return text
+
+
+def _answer_region(doc, k: int) -> list[tuple[int, int]]:
+    """The sentence, widened to the sentences of any quotation it shares: the speaker of
+    '“…. …,” Vedeneyev said.' answers narration in either sentence."""
+    s, e = doc.sentences[k]
+    lo, hi = s, e
+    for qs, qe in doc.quotes:
+        if qs < e and qe > s:
+            lo, hi = min(lo, qs), max(hi, qe)
+    if (lo, hi) == (s, e):
+        return [(s, e)]
+    first = doc.sentence_index(lo)
+    last = doc.sentence_index(max(hi - 1, lo))
+    return [doc.sentences[i] for i in range(first, last + 1)]
