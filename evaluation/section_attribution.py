@@ -109,7 +109,9 @@ def evaluate_weasel(eval_dir: Path, linter) -> None:
                 base[("tp" if gold else "fp") if hp else ("fn" if gold else "tn")] += 1
         n_pos = counts["all"]["tp"] + counts["all"]["fn"]
         print(f"{path.relative_to(eval_dir)}: {len(rows)} sentences, {n_pos} labelled weasel")
-        for prefix, what in (("", "all attribution rules"), ("claims-", "weasel-wording rules (" + ", ".join(sorted(r.split(".")[1] for r in WEASEL_WORDING)) + ")")):
+        # The weasel-wording rules are what this set labels, so they come first; all seven
+        # rules are shown too, since the others fire on isolated Wikipedia sentences as well.
+        for prefix, what in (("claims-", "weasel-wording rules (" + ", ".join(sorted(r.split(".")[1] for r in WEASEL_WORDING)) + ")"), ("", "all attribution rules")):
             print(f"  lintnews, {what}:")
             for h, label in (("all", "all sentences"), ("A", "half A (tuned on)"), ("B", "half B (unseen)")):
                 c = counts[prefix + h]
