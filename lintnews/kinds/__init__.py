@@ -15,6 +15,7 @@ KINDS = {
     "metric": "lintnews.kinds.metric:MetricRule",
     "names": "lintnews.kinds.names:NamesRule",
     "attribution": "lintnews.kinds.attribution:AttributionRule",
+    "scare_quotes": "lintnews.kinds.scare_quotes:ScareQuotesRule",
 }
 
 
