@@ -218,10 +218,11 @@ class Document:
 
     @cached_property
     def quotes(self) -> list[Span]:
-        """Direct quotations, quote marks included. See ``find_quotes``."""
+        """Direct quotations, quote marks included. See ``find_quotes`` and ``block_quotes``."""
         spans = find_quotes(self.text, self.paragraphs)
-        if self._prose.quotes:
-            spans = sorted(spans + self._prose.quotes)
+        blocks = block_quotes(self.text, self.paragraphs)
+        if self._prose.quotes or blocks:
+            spans = sorted(spans + self._prose.quotes + blocks)
         return spans
 
     @cached_property
@@ -310,6 +311,24 @@ def find_quotes(text: str, paragraphs: list[Span]) -> list[Span]:
             i += 1
         if open_at >= 0:
             spans.append((open_at, p_end))
+    return spans
+
+
+INTRODUCES_QUOTE_RE = re.compile(
+    r"\b(?:said|says|say|saying|wrote|writes|writing|tweeted|tweets|tweeting|posted|posts|reads|read|"
+    r"stated|states|statement|added|adds|told|tells|declared|declares|announced|warned|continued|"
+    r"concluded|explained|follows|following)\b[^:.!?]{0,80}:\s*$",
+    re.IGNORECASE,
+)
+
+
+def block_quotes(text: str, paragraphs: list[Span]) -> list[Span]:
+    """A paragraph introduced by a said-clause ending in a colon ("Trump tweeted:") is the
+    quoted text itself, even without quote marks: a tweet, a letter, a statement."""
+    spans: list[Span] = []
+    for (ps, pe), (ns, ne) in zip(paragraphs, paragraphs[1:]):
+        if text[pe - 1] == ":" and text[ns] not in "“\"‘'" and INTRODUCES_QUOTE_RE.search(text, max(ps, pe - 120), pe):
+            spans.append((ns, ne))
     return spans
 
 

@@ -113,3 +113,15 @@ def test_html_tags_scripts_entities_and_positions():
     assert doc.position(i) == (4, 8)
     assert texts(doc, doc.headlines) == ["Talks stall"]
     assert texts(doc, doc.quotes) == ["“deal”"]
+
+
+def test_a_paragraph_introduced_by_a_said_clause_and_a_colon_is_a_quotation():
+    text = (
+        "The senator wrote on social media:\n\n"
+        "The judge is a disgrace and a total embarrassment to the court.\n\n"
+        "The court declined to comment. Key points of the ruling:\n\n"
+        "The ban stays in place.\n"
+    )
+    doc = doc_of(text)
+    quotes = texts(doc, doc.quotes)
+    assert quotes == ["The judge is a disgrace and a total embarrassment to the court."]
