@@ -62,6 +62,11 @@ def build_linter(cfg, *, extra_rules=(), select=(), ignore=(), names=(), for_lis
         fail(str(exc))
     if not rules:
         fail("no rules to run (default_rules is false and no 'rules' are configured)")
+    from .engine import selector_matches
+
+    for selector in list(select) or cfg.select:
+        if not any(selector_matches(r.id, selector) for r in rules):
+            fail(f"--select '{selector}' matches no rule ('lintnews rules' lists them)")
     return Linter(
         rules,
         select=list(select) or cfg.select,

@@ -104,8 +104,10 @@ HR_RE = re.compile(r"^[ \t]{0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$", re.MULTILINE)
 
 
 def markdown(source: str) -> Prose:
-    chars = list(source)
-    text = source
+    # Carriage returns become spaces (same length, so offsets hold) so that the block
+    # patterns, which end in `[ \t]*$`, also match lines of a CRLF file.
+    text = source.replace("\r", " ") if "\r" in source else source
+    chars = list(text)
     headlines: list[tuple[int, int]] = []
 
     def blank_all(rx: re.Pattern) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import PurePath
+from urllib.parse import quote
 
 from .. import __version__
 
@@ -12,7 +13,8 @@ SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
 def _uri(path: str) -> str:
-    return PurePath(path).as_posix() if path != "-" else "stdin"
+    """A relative URI reference, as SARIF requires: spaces and non-ASCII percent-encoded."""
+    return quote(PurePath(path).as_posix()) if path != "-" else "stdin"
 
 
 def format_sarif(report) -> str:

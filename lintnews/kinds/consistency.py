@@ -15,7 +15,7 @@ from collections import Counter
 
 from ..finding import Hit
 from .base import Rule, RuleSpec
-from .phrases import scan, tokenize
+from .phrases import prepare, scan, tokenize
 
 
 class ConsistencyRule(Rule):
@@ -41,12 +41,13 @@ class ConsistencyRule(Rule):
                 written = tokenize(form)
                 lower = tuple(t.lower() for t in written)
                 self.index.setdefault(lower[0], []).append((lower, cs, True, i, str(form), written))
+        self._split = prepare(self.index)
 
     def check(self, doc, ctx):
         found: dict[int, list[tuple[int, int, str]]] = {}
         taken: set[int] = set()
         # scan yields exact matches first: "towards" is the rival form, not "toward" inflected.
-        for (_tokens, _cs, _inflect, set_index, form, _w), start, end in scan(self.index, doc):
+        for (_tokens, _cs, _inflect, set_index, form, _w), start, end in scan(self._split, doc):
             if start not in taken:
                 taken.add(start)
                 found.setdefault(set_index, []).append((start, end, form))

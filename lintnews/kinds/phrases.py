@@ -59,10 +59,6 @@ def base_forms(word: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def inflected_as(word: str, base: str) -> bool:
-    return word == base or base in base_forms(word)
-
-
 @dataclass(frozen=True)
 class Term:
     key: str
@@ -93,27 +89,59 @@ def gap_ok(gap: str) -> bool:
     return hyphens <= 1 and newlines <= 1
 
 
-def scan(index: dict, doc) -> Iterable[tuple]:
+def prepare(index: dict) -> dict:
+    """Split each first word's entries into one-word phrases and, for longer phrases, a
+    table by second word. Lists of thousands of phrases share first words ("the ...",
+    "a ..."); without the second level every "the" in the text would try them all."""
+    split: dict[str, tuple[list, dict]] = {}
+    for first, entries in index.items():
+        singles: list = []
+        by_second: dict[str, list] = {}
+        for entry in entries:
+            if len(entry[0]) == 1:
+                singles.append(entry)
+            else:
+                by_second.setdefault(entry[0][1], []).append(entry)
+        split[first] = (singles, by_second)
+    return split
+
+
+def scan(split: dict, doc) -> Iterable[tuple]:
     """One walk over the document's tokens: every (entry, start, end) whose phrase occurs.
 
-    ``index`` maps a lower-cased first word to entries (see above). With ``inflect``, the
-    first word of a phrase may be inflected ("lashed out") and so may its last ("death
-    taxes"). Exact matches come before inflected ones at the same place.
+    ``split`` is ``prepare(index)``, where an index maps a lower-cased first word to entries
+    (see above). With ``inflect``, the first word of a phrase may be inflected ("lashed
+    out") and so may its last ("death taxes"). Exact matches come before inflected ones at
+    the same place.
     """
     tokens = doc.tokens
     text = doc.text
     ntok = len(tokens)
     forms_of: dict[str, tuple[str, ...]] = {}
+
+    def forms(word: str) -> tuple[str, ...]:
+        f = forms_of.get(word)
+        if f is None:
+            f = forms_of[word] = base_forms(word)
+        return f
+
     for i, (start, _end, low) in enumerate(tokens):
-        forms = forms_of.get(low)
-        if forms is None:
-            forms = forms_of[low] = base_forms(low)
-        for form in forms:
-            entries = index.get(form)
-            if not entries:
+        for form in forms(low):
+            pair = split.get(form)
+            if pair is None:
                 continue
             exact_first = form == low
-            for entry in entries:
+            singles, by_second = pair
+            candidates = singles
+            if by_second and i + 1 < ntok:
+                seconds = forms(tokens[i + 1][2])
+                if len(seconds) == 1:
+                    more = by_second.get(seconds[0])
+                else:
+                    more = [e for f2 in dict.fromkeys(seconds) for e in by_second.get(f2, ())]
+                if more:
+                    candidates = singles + more
+            for entry in candidates:
                 phrase, case_sensitive, inflect = entry[0], entry[1], entry[2]
                 if not exact_first and not inflect:
                     continue
@@ -124,7 +152,7 @@ def scan(index: dict, doc) -> Iterable[tuple]:
                 for k in range(1, n):
                     tk = tokens[i + k]
                     word = tk[2]
-                    if word != phrase[k] and not (k == n - 1 and exact_first and inflect and inflected_as(word, phrase[k])):
+                    if word != phrase[k] and not (k == n - 1 and exact_first and inflect and phrase[k] in forms(word)):
                         ok = False
                         break
                     if not gap_ok(text[tokens[i + k - 1][1] : tk[0]]):
@@ -214,20 +242,17 @@ class PhrasesRule(Rule):
     @classmethod
     def check_all(cls, rules, doc, ctx):
         key = ("phrases-index", tuple(id(r) for r in rules))
-        index = ctx.cache.get(key)
-        if index is None:
-            if len(rules) == 1:
-                index = rules[0].index
-            else:
-                index = {}
-                for rule in rules:
-                    for first, entries in rule.index.items():
-                        have = index.get(first)
-                        index[first] = entries if have is None else have + entries
-            ctx.cache[key] = index
+        split = ctx.cache.get(key)
+        if split is None:
+            index: dict[str, list] = {}
+            for rule in rules:
+                for first, entries in rule.index.items():
+                    have = index.get(first)
+                    index[first] = entries if have is None else have + entries
+            split = ctx.cache[key] = prepare(index)
         hits: dict[int, list[tuple[int, int, Term]]] = {}
         excepted: dict[int, list[tuple[int, int]]] = {}
-        for (_tokens, _cs, _inflect, rule, term, _written), start, end in scan(index, doc):
+        for (_tokens, _cs, _inflect, rule, term, _written), start, end in scan(split, doc):
             if term is None:
                 excepted.setdefault(id(rule), []).append((start, end))
             else:
