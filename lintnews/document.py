@@ -243,7 +243,14 @@ class Document:
         return False
 
     def in_headline(self, start: int, end: int) -> bool:
-        return any(s <= start and end <= e for s, e in self.headlines)
+        """True when the span [start, end) lies inside one headline."""
+        headlines = self.headlines
+        k = bisect_right(self._headline_starts, start) - 1
+        return k >= 0 and end <= headlines[k][1]
+
+    @cached_property
+    def _headline_starts(self) -> list[int]:
+        return [s for s, _ in self.headlines]
 
     @cached_property
     def tokens(self) -> list[tuple[int, int, str]]:

@@ -279,10 +279,9 @@ class AttributionRule(Rule):
     def _check_sentences(self, doc, ctx):
         narration = _narration(doc, ctx)
         sentences = doc.sentences
-        headlines = doc.headlines
         for k, (s, e) in enumerate(sentences):
             chunk = narration[s:e]
-            if not chunk.strip() or any(hs <= s and e <= he for hs, he in headlines):
+            if not chunk.strip() or doc.in_headline(s, e):
                 continue
             for m in self.claims.finditer(chunk, timeout=TIMEOUT_SECONDS):
                 if m.end() <= m.start():
@@ -317,10 +316,9 @@ class AttributionRule(Rule):
     def _check_quotes(self, doc, ctx):
         narration = _narration(doc, ctx)
         paragraphs = doc.paragraphs
-        headlines = doc.headlines
         para_starts = [p[0] for p in paragraphs]
         for qs, qe in doc.quotes:
-            if any(hs <= qs and qe <= he for hs, he in headlines):
+            if doc.in_headline(qs, qe):
                 continue
             if len(doc.tokens_in(qs, qe)) < self.min_words:
                 continue
