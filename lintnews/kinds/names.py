@@ -179,12 +179,22 @@ def extract_mentions(doc) -> list[Mention]:
     i = 0
     last_end = -1
     last_raw = ""
+    particles = ARTICLE_PARTICLES | STANDALONE_PARTICLES
     while i < n:
         s, e, low = tokens[i]
+        # Fast path for the common case, a lower-case word that is no particle and starts
+        # no compound: it ends any name in progress and is nothing else.
+        if text[s].islower() and low not in particles and (i + 1 == n or text[e : tokens[i + 1][0]] not in ("-", "‐", "‑")):
+            if current.units:
+                close()
+            last_end = e
+            last_raw = low
+            i += 1
+            continue
         raw = text[s:e]
         gap = text[last_end:s] if last_end >= 0 else "\n"
         joined = current.units and _cap_gap_ok(gap, last_raw)
-        if not joined:
+        if not joined and current.units:
             close()
         # A compound: Jong-un, Ocasio-Cortez, al-Assad, Ben-Gvir.
         j = i
