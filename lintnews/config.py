@@ -8,7 +8,6 @@ Command-line flags win over the file. Unknown keys are errors that name the file
 
 from __future__ import annotations
 
-import configparser
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -120,6 +119,8 @@ def _toml_section(text: str, shown: str) -> dict:
 
 
 def _ini_section(text: str, shown: str) -> dict:
+    import configparser
+
     parser = configparser.ConfigParser(interpolation=None)
     try:
         parser.read_string(text, source=shown)

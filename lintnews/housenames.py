@@ -486,11 +486,8 @@ def load_house_names(files, starter: bool = True) -> HouseNames:
 
     disk_key = None
     if rule_cache.enabled() and all(stamp is not None for _, stamp in cache_key):
-        import hashlib
-
         here = os.stat(__file__)
-        blob = repr((cache_key, here.st_size, here.st_mtime_ns)).encode("utf-8", "surrogateescape")
-        disk_key = hashlib.sha256(blob).hexdigest()[:32]
+        disk_key = rule_cache.digest(repr((cache_key, here.st_size, here.st_mtime_ns)))
         names = rule_cache.get(disk_key, prefix="names")
         if isinstance(names, HouseNames):
             _LOADED[cache_key] = names

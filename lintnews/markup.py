@@ -12,7 +12,6 @@ short table of segments instead.
 
 from __future__ import annotations
 
-import html
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -178,6 +177,8 @@ QUOTE_TAGS = frozenset(("blockquote", "q"))
 
 
 def html_text(source: str) -> Prose:
+    from html import unescape
+
     out: list[str] = []
     segments: list[tuple[int, int, bool]] = []
     headlines: list[tuple[int, int]] = []
@@ -201,7 +202,7 @@ def html_text(source: str) -> Prose:
         pos = m.end()
         tok = m.group(0)
         if tok.startswith("&"):
-            decoded = html.unescape(tok)
+            decoded = unescape(tok)
             emit(decoded if decoded != tok else tok, m.start(), decoded == tok)
             continue
         name = (m.group(3) or "").lower()

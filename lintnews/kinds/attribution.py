@@ -173,6 +173,9 @@ class AttributionRule(Rule):
         if self.target == "quotes" and self.answers is None:
             raise spec.error("a 'target: quotes' rule needs 'answers' (what names a speaker)", "answers")
         self.triggers = self._trigger_words(spec, data.get("triggers"))
+        # The lists are compiled into the patterns now; keeping them would put every shared
+        # list into every rule's cache entry, unpickled on every run.
+        del self._words_table, self._patterns_table
 
     def _trigger_words(self, spec: RuleSpec, value) -> frozenset[str] | None:
         if value is None:
