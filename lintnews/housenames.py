@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import yamlio
+from .yamlio import LocatedError
 
 MAX_NAME_CHARS = 200
 
@@ -188,20 +189,11 @@ def surface_of(name: str) -> str:
 # --- the house list ---------------------------------------------------------------
 
 
-class HouseNamesError(Exception):
+class HouseNamesError(LocatedError):
     """A house list of names cannot be used. The message names the file (and line)."""
 
-    def __init__(self, message: str, path: str = "", line: int | None = None, column: int | None = None):
-        self.message = message
-        self.path = path
-        self.line = line
-        self.column = column
-        where = path
-        if path and line:
-            where += f":{line}"
-            if column:
-                where += f":{column}"
-        super().__init__(f"{where}: {message}" if where else message)
+    def __str__(self) -> str:
+        return super().__str__() if self.path else self.message
 
 
 @dataclass

@@ -13,13 +13,15 @@ from __future__ import annotations
 MAX_NODES = 500_000  # a rule pack of 10,000 phrases is ~30,000 nodes
 
 
-class YamlError(Exception):
+class LocatedError(Exception):
+    """An error in a file the user wrote, shown as ``path:line:column: message``."""
+
     def __init__(self, message: str, path: str, line: int | None = None, column: int | None = None):
         super().__init__(message)
         self.message = message
         self.path = path
-        self.line = line
-        self.column = column
+        self.line = line or None  # 0 means unknown, as None does
+        self.column = column or None
 
     def __str__(self) -> str:
         where = self.path
@@ -28,6 +30,10 @@ class YamlError(Exception):
             if self.column is not None:
                 where += f":{self.column}"
         return f"{where}: {self.message}"
+
+
+class YamlError(LocatedError):
+    """A YAML file that cannot be read safely."""
 
 
 class MarkedDict(dict):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Iterator
 
 from ..finding import SEVERITIES, Hit
-from ..yamlio import mark_of
+from ..yamlio import LocatedError, mark_of
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..document import Document
@@ -33,23 +33,8 @@ COMMON_FIELDS = {
 ID_RE = re.compile(r"^[a-z][a-z0-9]*(?:\.[a-z0-9][a-z0-9-]*)+$")
 
 
-class RuleError(Exception):
+class RuleError(LocatedError):
     """A rule file is wrong. Carries the file, line and column to show the user."""
-
-    def __init__(self, message: str, path: str, line: int | None = None, column: int | None = None):
-        super().__init__(message)
-        self.message = message
-        self.path = path
-        self.line = line
-        self.column = column
-
-    def __str__(self) -> str:
-        where = self.path
-        if self.line:
-            where += f":{self.line}"
-            if self.column:
-                where += f":{self.column}"
-        return f"{where}: {self.message}"
 
 
 @dataclass
