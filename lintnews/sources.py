@@ -109,7 +109,7 @@ def expand(paths: list[str], exclude: list[str]) -> tuple[list[str], list[InputE
             for root, dirs, names in os.walk(p):
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not excluded(os.path.join(root, d), exclude))
                 for name in sorted(names):
-                    full = os.path.join(root, name)
+                    full = os.path.normpath(os.path.join(root, name))  # "articles/a.md", not "./articles/a.md"
                     if name.lower().endswith(LINTABLE_SUFFIXES) and not excluded(full, exclude):
                         files.append(full)
         elif os.path.exists(p) or os.path.islink(p):
@@ -117,7 +117,8 @@ def expand(paths: list[str], exclude: list[str]) -> tuple[list[str], list[InputE
                 files.append(p)
         else:
             errors.append(InputError(p, "no such file or directory"))
-    return files, errors
+    # A file named twice (a path and its folder) is linted once, where it first appears.
+    return list(dict.fromkeys(files)), errors
 
 
 def display_path(path: str) -> str:
