@@ -281,6 +281,9 @@ def _looks_like_headline(line: str) -> bool:
 
 # --- direct quotations -------------------------------------------------------------
 
+QUOTE_MARK_RE = re.compile("[“”\"‘']")
+
+
 def find_quotes(text: str, paragraphs: list[Span]) -> list[Span]:
     """Spans of direct quotations, marks included.
 
@@ -293,10 +296,15 @@ def find_quotes(text: str, paragraphs: list[Span]) -> list[Span]:
     British-style quotes; apostrophes inside words are not quote marks.
     """
     spans: list[Span] = []
+    search = QUOTE_MARK_RE.search
     for p_start, p_end in paragraphs:
         i = p_start
         open_at = -1
-        while i < p_end:
+        while True:
+            m = search(text, i, p_end)  # jump from mark to mark, not character by character
+            if m is None:
+                break
+            i = m.start()
             c = text[i]
             if open_at < 0:
                 if c == "“" or (c == '"' and _opens(text, i, p_start, p_end)):
