@@ -140,7 +140,6 @@ def run_basil(linter: Linter, data, per_term=None, files=None, key=None):
     articles, gold = data
     words = findings = on_span = in_quote = 0
     lex_total = lex_hit = 0
-    doc_quote = 0
     for path in articles:
         if files is not None and path.name not in files:
             continue

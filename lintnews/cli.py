@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -27,7 +28,7 @@ class DefaultCheckGroup(click.Group):
         return super().parse_args(ctx, args)
 
 
-def fail(message: str) -> "NoReturn":  # noqa: F821
+def fail(message: str) -> NoReturn:
     click.echo(f"lintnews: error: {message}", err=True)
     sys.exit(EXIT_ERROR)
 

@@ -343,22 +343,7 @@ def starter_names_path() -> Path:
 
 
 def _read_text(path: str) -> str:
-    try:
-        raw = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise HouseNamesError("names file not found", path) from None
-    except IsADirectoryError:
-        raise HouseNamesError("is a directory, not a names file", path) from None
-    except OSError as exc:
-        raise HouseNamesError(f"cannot read names file: {exc.strerror or exc}", path) from None
-    if b"\x00" in raw:
-        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
-        raise HouseNamesError("not a text file (it contains NUL bytes)", path, line)
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise HouseNamesError("names file is not valid UTF-8", path, line) from None
+    return yamlio.read_text(path, "names file", HouseNamesError)
 
 
 _NOT_NAME_RE = re.compile(r"[\d<>{}\[\]()|=;:\\/@\"\x00-\x1f]")

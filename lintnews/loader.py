@@ -41,19 +41,7 @@ def pack_files(path: Path) -> list[Path]:
 
 def read_rule_specs(path: Path) -> list[RuleSpec]:
     shown = str(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise RuleError("rule file not found", shown) from None
-    except IsADirectoryError:
-        raise RuleError("is a directory, not a rule file", shown) from None
-    except OSError as exc:
-        raise RuleError(f"cannot read rule file: {exc.strerror or exc}", shown) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise RuleError("rule file is not valid UTF-8", shown, line) from None
+    text = yamlio.read_text(path, "rule file", RuleError)
     try:
         data = yamlio.load(text, shown)
     except yamlio.YamlError as exc:

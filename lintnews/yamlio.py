@@ -36,6 +36,30 @@ class YamlError(LocatedError):
     """A YAML file that cannot be read safely."""
 
 
+def read_text(path, what: str, error: type[LocatedError] = LocatedError) -> str:
+    """A file the user wrote (``what``: "rule file", "names file"), decoded as UTF-8.
+
+    Every problem is an ``error`` naming the file, and the line where there is one."""
+    shown = str(path)
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read()
+    except FileNotFoundError:
+        raise error(f"{what} not found", shown) from None
+    except IsADirectoryError:
+        raise error(f"is a directory, not a {what}", shown) from None
+    except OSError as exc:
+        raise error(f"cannot read {what}: {exc.strerror or exc}", shown) from None
+    if b"\x00" in raw:
+        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        raise error(f"not a text file (it contains NUL bytes), so not a {what}", shown, line)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise error(f"{what} is not valid UTF-8", shown, line) from None
+
+
 class MarkedDict(dict):
     """A dict that knows the position of itself and each of its keys (1-based line, column)."""
 

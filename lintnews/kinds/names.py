@@ -397,7 +397,6 @@ def check_house(mentions: list[Mention], house: HouseNames, text: str):
                         u = window[i]
                         if u.role == "word" and slip(u.key, cand.keys[i]) and not house.is_house_word(u.surface):
                             entry = cand
-                            differing = i
                             break
                 if entry is None:
                     continue
