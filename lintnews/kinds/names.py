@@ -391,7 +391,6 @@ def check_house(mentions: list[Mention], house: HouseNames, text: str):
                     continue
                 keys = tuple(u.key for u in window)
                 entry = house.lookup(keys)
-                differing = None
                 if entry is None:
                     for cand, i in house.near(keys):
                         u = window[i]
