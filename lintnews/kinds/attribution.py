@@ -64,14 +64,19 @@ from .. import yamlio
 from ..document import TOKEN_RE
 from ..finding import Hit
 from .base import Rule, RuleSpec, string_list
-from .pattern import PatternTimeout
+from .pattern import PatternTimeout, time_limit
 
-TIMEOUT_SECONDS = 1.0
+# A "sentence" longer than this is no sentence (a table, a data dump, a file with no full
+# stops); reading claims in it means nothing and costs seconds.
+MAX_SENTENCE_CHARS = 5000
+QUOTE_FILL_RE = regex.compile(r"[^\r\n]")
 PLACEHOLDER_RE = regex.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 MAX_EXPANSION_DEPTH = 8
 
 # Structural fragments: letter case matters here, so they switch case-insensitivity off.
-CAP_WORD = r"(?-i:(?:[A-Z][a-z]{0,3}\.){2,}|[A-Z](?:[a-z]+['’]?[A-Za-z]*|[A-Z]+|[a-z]*[A-Z][a-z]+)(?:-[A-Z]?[a-z]+)*)"
+# Atomic: a capitalised word is matched whole or not at all. Letting the engine try every
+# split of "Qantas" inside a run of names made a long run of capitalised words cost seconds.
+CAP_WORD = r"(?>(?-i:(?:[A-Z][a-z]{0,3}\.){2,}|[A-Z](?:[a-z]+['’]?[A-Za-z]*|[A-Z]+|[a-z]*[A-Z][a-z]+)(?:-[A-Z]?[a-z]+)*))"
 BUILTINS = {
     "NAME": "(?:<CAP>)",
     "NAMES": r"(?:<CAP>(?:(?:\s+(?-i:of|de|da|del|der|van|von|al|bin|ibn|la|le|du|and|&)\s+|\s+|-)<CAP>)*)",
@@ -301,8 +306,8 @@ class AttributionRule(Rule):
         except TimeoutError:
             raise PatternTimeout(
                 self.id,
-                f"rule {self.id} gave up after {TIMEOUT_SECONDS:g} s: one of its patterns backtracks "
-                f"catastrophically on this text; the rule is off for the rest of the run ({self.location})",
+                f"rule {self.id} gave up: one of its patterns ran past its time limit (a second, and a "
+                f"second more per megabyte) on this text; the rule is off for the rest of the run ({self.location})",
             ) from None
 
     def _check_sentences(self, doc, ctx):
@@ -310,12 +315,14 @@ class AttributionRule(Rule):
         sentences = doc.sentences
         triggers = self.triggers
         for k, (s, e) in enumerate(sentences):
+            if e - s > MAX_SENTENCE_CHARS:
+                continue  # not prose: a table, a data dump, text with no full stops
             if triggers is not None and not any(t[2] in triggers for t in doc.tokens_in(s, e)):
                 continue
             chunk = narration[s:e]
             if not chunk.strip() or doc.in_headline(s, e):
                 continue
-            for m in self.claims.finditer(chunk, timeout=TIMEOUT_SECONDS):
+            for m in self.claims.finditer(chunk, timeout=time_limit(len(chunk))):
                 if m.end() <= m.start():
                     continue
                 cs, ce = m.span("cue") if "cue" in m.re.groupindex and m.start("cue") >= 0 else m.span()
@@ -328,16 +335,16 @@ class AttributionRule(Rule):
             for j in (k - 1, k, k + 1):
                 if 0 <= j < len(doc.sentences):
                     ns, ne = doc.sentences[j]
-                    if self.context_answers.search(narration[ns:ne], timeout=TIMEOUT_SECONDS):
+                    if self.context_answers.search(narration[ns:ne], timeout=time_limit(ne - ns)):
                         return True
         for rs, re_ in _answer_region(doc, k):
             chunk = narration[rs:re_]
             if self.answers is not None:
-                for a in self.answers.finditer(chunk, timeout=TIMEOUT_SECONDS):
+                for a in self.answers.finditer(chunk, timeout=time_limit(len(chunk))):
                     if a.end() > a.start() and (rs + a.end() <= claim_start or rs + a.start() >= claim_end):
                         return True
             if self.pronoun_answers is not None and k > 0:
-                for a in self.pronoun_answers.finditer(chunk, timeout=TIMEOUT_SECONDS):
+                for a in self.pronoun_answers.finditer(chunk, timeout=time_limit(len(chunk))):
                     if rs + a.end() <= claim_start or rs + a.start() >= claim_end:
                         ps, pe = doc.sentences[k - 1]
                         if self._names_someone(narration[ps:pe]):
@@ -388,7 +395,7 @@ class AttributionRule(Rule):
     def _names_someone(self, chunk: str) -> bool:
         """Whether narration names a person: a speaker answer, or a name of two or more
         capitalised words after the sentence's first word ("Jim Levine")."""
-        if self.answers is not None and self.answers.search(chunk, timeout=TIMEOUT_SECONDS):
+        if self.answers is not None and self.answers.search(chunk, timeout=time_limit(len(chunk))):
             return True
         return NAMED_RE.search(chunk) is not None
 
@@ -408,7 +415,7 @@ class AttributionRule(Rule):
         return not doc.text[ss:qs].strip()
 
     def _speaker_in(self, chunk: str) -> bool:
-        return bool(chunk.strip()) and self.answers.search(chunk, timeout=TIMEOUT_SECONDS) is not None
+        return bool(chunk.strip()) and self.answers.search(chunk, timeout=time_limit(len(chunk))) is not None
 
 
 class PatternSet:
@@ -453,12 +460,20 @@ def _narration(doc, ctx) -> str:
         return hit[1]
     text = doc.text
     if doc.quotes:
-        chars = list(text)
+        # The inside of a quotation becomes one run of "_": a single word to the patterns.
+        # Blanking it to spaces made long runs of whitespace, on which patterns built of
+        # `\s+` pieces backtrack for seconds.
+        parts = []
+        last = 0
         for qs, qe in doc.quotes:
-            for i in range(qs + 1, qe - 1):
-                if chars[i] not in "\r\n":
-                    chars[i] = " "
-        text = "".join(chars)
+            if qs + 1 < last:
+                continue
+            parts.append(text[last : qs + 1])
+            inner = text[qs + 1 : max(qs + 1, qe - 1)]
+            parts.append(QUOTE_FILL_RE.sub("_", inner))
+            last = max(qs + 1, qe - 1)
+        parts.append(text[last:])
+        text = "".join(parts)
     cache.clear()  # one document at a time
     cache[key] = (doc, text)
     return text
@@ -472,8 +487,8 @@ def _answer_region(doc, k: int) -> list[tuple[int, int]]:
     for qs, qe in doc.quotes:
         if qs < e and qe > s:
             lo, hi = min(lo, qs), max(hi, qe)
-    if (lo, hi) == (s, e):
-        return [(s, e)]
+    if (lo, hi) == (s, e) or hi - lo > MAX_SENTENCE_CHARS:
+        return [(s, e)]  # a "quotation" of pages is a stray quote mark, not one speaker's words
     first = doc.sentence_index(lo)
     last = doc.sentence_index(max(hi - 1, lo))
     return [doc.sentences[i] for i in range(first, last + 1)]

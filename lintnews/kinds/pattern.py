@@ -17,7 +17,15 @@ from __future__ import annotations
 from ..finding import Hit
 from .base import Rule, RuleSpec, string_list
 
-TIMEOUT_SECONDS = 1.0
+TIMEOUT_SECONDS = 1.0  # per megabyte of text searched, and never less
+
+
+def time_limit(length: int) -> float:
+    """Seconds a pattern may take on ``length`` characters: one, and one more per megabyte.
+
+    A pattern that backtracks catastrophically blows far past any linear budget on a short
+    line; an honest pattern on a 20 MB file needs more than one second and gets it."""
+    return TIMEOUT_SECONDS * max(1.0, length / 1_000_000)
 
 
 class PatternTimeout(Exception):
@@ -58,13 +66,13 @@ class PatternRule(Rule):
 
     def check(self, doc, ctx):
         try:
-            for m in self.regex.finditer(doc.text, timeout=TIMEOUT_SECONDS):
+            for m in self.regex.finditer(doc.text, timeout=time_limit(len(doc.text))):
                 start, end = m.span(self.group)
                 if end > start:
                     yield Hit(start, end, self.suggestions)
         except TimeoutError:
             raise PatternTimeout(
                 self.id,
-                f"rule {self.id} gave up after {TIMEOUT_SECONDS:g} s: its pattern backtracks "
-                f"catastrophically on this text; the rule is off for the rest of the run ({self.location})"
+                f"rule {self.id} gave up: its pattern took more than {time_limit(len(doc.text)):g} s on this "
+                f"text (it backtracks catastrophically); the rule is off for the rest of the run ({self.location})"
             ) from None
