@@ -349,3 +349,36 @@ def test_more_shapes_of_unattributed_claims(text, rule):
 )
 def test_more_shapes_that_are_attributed_or_plain_fact(text):
     assert rules_hit(text) == set()
+
+
+# --- hostile and unusual text ------------------------------------------------------------
+
+
+def test_word_soup_with_a_stray_quote_mark_is_read_without_any_rule_giving_up():
+    # Runs of capitalised words and a quote mark left open to the end of a long paragraph
+    # once made the speaker patterns backtrack for seconds; now the rules read it and go on.
+    words = ("Qantas Circuit returning the US, The grown source Panayis, remains included "
+             "controls loan clear gold, Re the The is existing US finds of attacks cheaper").split()
+    soup = " ".join(words[i % len(words)] for i in range(250))
+    text = "Critics say the talks failed. " + soup + ' said "' + soup + "\n"
+    linter = Linter(RULES)
+    from lintnews.sources import Source
+
+    found, errors = linter.lint_source(Source("soup.txt", text, []))
+    assert errors == []
+    assert "attribution.weasel" in {f.rule for f in found}
+
+
+def test_triggers_only_skip_sentences_that_cannot_hold_a_claim():
+    # The same rule with and without its triggers finds the same claims in our own article.
+    weasel = next(r for r in RULES if r.id == "attribution.weasel")
+    assert weasel.triggers and "critics" in weasel.triggers
+    article = (Path(__file__).parent / "data" / "attribution" / "egypt-sudan-wire.txt").read_text(encoding="utf-8")
+    with_triggers = [(f.line, f.column) for f in Linter([weasel]).lint_text(article, "a.txt")]
+    saved = weasel.triggers
+    try:
+        weasel.triggers = None
+        without = [(f.line, f.column) for f in Linter([weasel]).lint_text(article, "a.txt")]
+    finally:
+        weasel.triggers = saved
+    assert with_triggers == without
