@@ -131,7 +131,8 @@ def main():
               help="Name to report for '-' (standard input); its suffix picks the format (.md, .html, .txt).")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default=True,
               help="Worker processes; 0 picks one per core when there are many files.")
-@click.option("--show-source/--no-show-source", default=False, help="Print each finding's line with a caret under the span.")
+@click.option("--show-source/--no-show-source", default=None,
+              help="Print each finding's line with a caret under the span and the suggestion (default: when printing to a terminal).")
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: when printing to a terminal).")
 @click.option("--quiet", "-q", is_flag=True, help="Print findings only: no summary line.")
 def check(paths, fmt, select, ignore, fail_on, config_path, extra_rules, names, stdin_filename, jobs, show_source, color, quiet):
@@ -154,8 +155,11 @@ def check(paths, fmt, select, ignore, fail_on, config_path, extra_rules, names, 
         errors.append(InputError(" ".join(paths) or ".", "no article files found (.md, .markdown, .txt, .html, .htm)"))
 
     findings.sort(key=lambda f: (f.path, f.line, f.column, f.rule))
+    tty = sys.stdout.isatty()
     if color is None:
-        color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        color = tty and "NO_COLOR" not in os.environ
+    if show_source is None:  # an editor at a terminal wants the line; a pipe or CI wants one line each
+        show_source = tty
     report = Report(
         findings=findings,
         errors=errors,
