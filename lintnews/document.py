@@ -316,7 +316,12 @@ def find_quotes(text: str, paragraphs: list[Span]) -> list[Span]:
                         i = close + 1
                         continue
             else:
-                if c == "”" or c == '"':
+                if c == '"' and i > open_at + 1 and text[i - 1].isspace() and _opens(text, i, p_start, p_end):
+                    # A straight mark after a space and before a word opens a quote: the one
+                    # before never closed (a continued quote whose paragraph break was lost).
+                    spans.append((open_at, i))
+                    open_at = i
+                elif c == "”" or c == '"':
                     spans.append((open_at, i + 1))
                     open_at = -1
                 elif c == "“" and i > open_at + 1:

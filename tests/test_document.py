@@ -125,3 +125,15 @@ def test_a_paragraph_introduced_by_a_said_clause_and_a_colon_is_a_quotation():
     doc = doc_of(text)
     quotes = texts(doc, doc.quotes)
     assert quotes == ["The judge is a disgrace and a total embarrassment to the court."]
+
+
+def test_a_straight_quote_mark_before_a_word_opens_a_quote_even_if_one_is_open():
+    # A running quote whose paragraph break was lost: the second mark opens, it does not close.
+    text = '"Listing is one option, but nothing is decided. "We want to be in the best health," he said.\n'
+    doc = doc_of(text)
+    assert texts(doc, doc.quotes) == [
+        '"Listing is one option, but nothing is decided. ',
+        '"We want to be in the best health,"',
+    ]
+    said = doc.text.index("he said")
+    assert not doc.in_quote(said, said + 7)

@@ -356,7 +356,12 @@ class AttributionRule(Rule):
         narration = _narration(doc, ctx)
         paragraphs = doc.paragraphs
         para_starts = [p[0] for p in paragraphs]
+        prev_end = -1
         for qs, qe in doc.quotes:
+            follows_quote = prev_end >= 0 and not doc.text[prev_end:qs].strip()
+            prev_end = qe
+            if follows_quote:
+                continue  # straight on from another quotation: the same speaker, judged there
             if doc.in_headline(qs, qe):
                 continue
             if len(doc.tokens_in(qs, qe)) < self.min_words:
