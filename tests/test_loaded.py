@@ -265,3 +265,12 @@ def test_every_loaded_rule_states_sources_and_rationale():
         assert rule.sources and rule.description
     terms = sum(len(getattr(r, "terms", ())) for r in PACK)
     assert terms >= 300
+
+
+def test_titles_and_names_in_title_case_are_not_the_word(linter):
+    # Inside a sentence, a capitalised match is a film, a play or an organisation.
+    assert words(linter, "A horror film by the Evil Dead director topped the box office.") == set()
+    assert words(linter, "The shortlist includes Cruel and Tender at the Young Vic.") == set()
+    # The same words are flagged in the paper's own voice, and at a sentence's start.
+    assert "evil" in words(linter, "The council called off an evil plan to close the library.")
+    assert "chaos" in words(linter, "Chaos spread through the capital on Monday.")

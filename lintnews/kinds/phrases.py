@@ -12,6 +12,9 @@ YAML fields:
   exceptions:  [phrases]  a term inside one of these is not flagged ("exchange-rate regime")
   case_sensitive: false
   inflect:     true
+  skip_titles: false  true: a match in Title Case inside a sentence is a name or a title
+               ("Evil Dead", "the Chaos Computer Club"), not the word, and is not flagged
+               (at the start of a sentence or in a headline it still is)
 """
 
 from __future__ import annotations
@@ -172,16 +175,28 @@ def _same_case(written: tuple[str, ...], text: str, start: int, end: int) -> boo
     return len(found) == len(written) and all(f == w or w in base_forms(f) for f, w in zip(found, written))
 
 
+def _is_title(doc, start: int, end: int) -> bool:
+    """Every word capitalised, inside a sentence (not its first word) and not a headline."""
+    words = TOKEN_RE.findall(doc.text, start, end)
+    if not words or not all(w[0].isupper() for w in words):
+        return False
+    s0 = doc.sentences[doc.sentence_index(start)][0] if doc.sentences else 0
+    if not doc.text[s0:start].strip(" \t\r\n\"'“‘([—–-"):
+        return False  # the first word of its sentence is capitalised anyway
+    return not doc.in_headline(start, end)
+
+
 class PhrasesRule(Rule):
     KIND = "phrases"
-    FIELDS = {"terms": True, "exceptions": False, "case_sensitive": False, "inflect": False}
+    FIELDS = {"terms": True, "exceptions": False, "case_sensitive": False, "inflect": False, "skip_titles": False}
     BATCHED = True
 
     def compile(self, spec: RuleSpec) -> None:
         data = spec.data
         self.case_sensitive = bool(data.get("case_sensitive", False))
         self.inflect = bool(data.get("inflect", True))
-        for key in ("case_sensitive", "inflect"):
+        self.skip_titles = bool(data.get("skip_titles", False))
+        for key in ("case_sensitive", "inflect", "skip_titles"):
             if key in data and not isinstance(data[key], bool):
                 raise spec.error(f"'{key}' must be true or false", key, data[key])
         raw = data["terms"]
@@ -269,6 +284,8 @@ class PhrasesRule(Rule):
                 if start < last_end:
                     continue
                 if any(s <= start and end <= e for s, e in spans):
+                    continue
+                if rule.skip_titles and _is_title(doc, start, end):
                     continue
                 last_end = end
                 yield rule, Hit(start, end, term.suggestions, term.message, (("term", term.key),))
