@@ -226,21 +226,24 @@ class Document:
         return spans
 
     @cached_property
-    def _quote_starts(self) -> list[int]:
-        return [s for s, _ in self.quotes]
+    def _quote_union(self) -> tuple[list[int], list[int]]:
+        """Quotation spans merged where they overlap (a block quote holding quoted words):
+        starts and ends, sorted, for bisection."""
+        starts: list[int] = []
+        ends: list[int] = []
+        for qs, qe in self.quotes:  # sorted by start
+            if ends and qs < ends[-1]:
+                ends[-1] = max(ends[-1], qe)
+            else:
+                starts.append(qs)
+                ends.append(qe)
+        return starts, ends
 
     def in_quote(self, start: int, end: int) -> bool:
         """True when the span [start, end) overlaps a direct quotation."""
-        quotes = self.quotes
-        k = bisect_right(self._quote_starts, end - 1) - 1
-        while k >= 0:
-            qs, qe = quotes[k]
-            if qe > start:
-                return True
-            if qe <= start and k > 0 and quotes[k - 1][1] <= start:
-                break
-            k -= 1
-        return False
+        starts, ends = self._quote_union
+        k = bisect_right(starts, end - 1) - 1
+        return k >= 0 and ends[k] > start
 
     def in_headline(self, start: int, end: int) -> bool:
         """True when the span [start, end) lies inside one headline."""

@@ -137,3 +137,10 @@ def test_a_straight_quote_mark_before_a_word_opens_a_quote_even_if_one_is_open()
     ]
     said = doc.text.index("he said")
     assert not doc.in_quote(said, said + 7)
+
+
+def test_a_word_inside_a_block_quote_that_holds_quoted_words_is_in_a_quote():
+    html = "<blockquote>He wrote that “one” and “two” were not the regime's words at all.</blockquote>"
+    doc = Document.from_source("a.html", html)
+    i = doc.text.index("regime")
+    assert doc.in_quote(i, i + 6)
