@@ -114,7 +114,17 @@ class Rule:
 
     @property
     def location(self) -> str:
-        return f"{self.spec_path}:{self.spec_mark[0]}"
+        """``file:line`` of the rule, relative to the current directory when it is below it."""
+        import os
+
+        path = self.spec_path
+        try:
+            rel = os.path.relpath(path)
+            if not rel.startswith(".."):
+                path = rel
+        except ValueError:  # another drive on Windows
+            pass
+        return f"{path}:{self.spec_mark[0]}"
 
 
 class Context:
