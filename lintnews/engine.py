@@ -11,6 +11,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from . import parallel
 from .document import DEFAULT_SKIP_PATTERNS, Document, compile_skip
 from .finding import Finding, Hit, InputError
 from .kinds.base import Context, Rule
@@ -22,6 +23,9 @@ DIRECTIVE_RE = re.compile(
     re.IGNORECASE,
 )
 PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")
+# Forking a helper and merging its findings costs about 2 ms: share a document's rules only
+# when the helper's half of the work (the estimate without the largest unit) is worth more.
+SHARE_MIN_MS = 5.0
 
 
 def selector_matches(rule_id: str, selector: str) -> bool:
@@ -141,36 +145,72 @@ class Linter:
         findings, errors = self.lint_source(Source(path, text, []), fmt)
         return findings
 
-    def lint_source(self, source: Source, fmt: str | None = None, display: str | None = None) -> tuple[list[Finding], list[InputError]]:
+    def lint_source(
+        self, source: Source, fmt: str | None = None, display: str | None = None, workers: int = 1
+    ) -> tuple[list[Finding], list[InputError]]:
+        """Findings and errors of one source. ``workers=2`` shares the rules between this
+        process and a forked helper when the document is big enough to pay for it; the
+        result is the same as a serial run's."""
         errors = list(source.errors)
         if source.text is None:
             return [], errors
         shown = display or source.path
         doc = self.document(source.path, source.text, fmt)
         sup = Suppressions.parse(source.text)
+        units = self._units()
+
+        def run(i: int):
+            return self._run_unit(units[i], doc, sup, shown)
+
+        order = list(range(len(units)))
+        results: dict[int, tuple] = {}
+        if workers > 1 and parallel.can_share(len(units)):
+            costs = [cls.unit_cost(group, len(doc.text)) for cls, group in units]
+            if sum(costs) - max(costs) >= SHARE_MIN_MS:
+                order.sort(key=lambda i: -costs[i])
+                results = parallel.share(order, run)
+        if not results:
+            results = {i: run(i) for i in order}
         findings: list[Finding] = []
-        seen: set[tuple] = set()
-        for cls, rules in self.by_kind.items():
-            active = [r for r in rules if r.id not in self.ctx.disabled]
-            # Kinds that share one pass get their rules together; others run rule by rule so
-            # that one rule giving up (a pattern out of time) does not silence the rest.
-            groups = [active] if cls.BATCHED else [[r] for r in active]
-            for group in groups:
-                if not group:
-                    continue
-                try:
-                    for rule, hit in cls.check_all(group, doc, self.ctx):
-                        f = self._finding(rule, hit, doc, sup, shown)
-                        if f is not None:
-                            key = (f.rule, f.line, f.column, f.end_line, f.end_column)
-                            if key not in seen:
-                                seen.add(key)
-                                findings.append(f)
-                except PatternTimeout as exc:
-                    errors.append(InputError(shown, str(exc)))
-                    self.ctx.disabled.add(exc.rule_id)
+        for i in range(len(units)):  # in rule order, as a serial run reports them
+            unit_findings, unit_errors, timed_out = results[i]
+            findings.extend(unit_findings)
+            errors.extend(unit_errors)
+            if timed_out:
+                self.ctx.disabled.add(timed_out)
         findings.sort()
         return findings, errors
+
+    def _units(self) -> list[tuple[type, list[Rule]]]:
+        """The rules to run, as units of work: kinds that share one pass get their rules
+        together; others run rule by rule, so that one rule giving up (a pattern out of
+        time) does not silence the rest."""
+        units = []
+        for cls, rules in self.by_kind.items():
+            active = [r for r in rules if r.id not in self.ctx.disabled]
+            if cls.BATCHED:
+                if active:
+                    units.append((cls, active))
+            else:
+                units.extend((cls, [r]) for r in active)
+        return units
+
+    def _run_unit(self, unit, doc: Document, sup: Suppressions, shown: str):
+        """(findings, errors, id of a rule that ran out of time or None) of one unit."""
+        cls, group = unit
+        findings: list[Finding] = []
+        seen: set[tuple] = set()
+        try:
+            for rule, hit in cls.check_all(group, doc, self.ctx):
+                f = self._finding(rule, hit, doc, sup, shown)
+                if f is not None:
+                    key = (f.rule, f.line, f.column, f.end_line, f.end_column)
+                    if key not in seen:
+                        seen.add(key)
+                        findings.append(f)
+        except PatternTimeout as exc:
+            return findings, [InputError(shown, str(exc))], exc.rule_id
+        return findings, [], None
 
     def _finding(self, rule: Rule, hit: Hit, doc: Document, sup: Suppressions, path: str) -> Finding | None:
         start, end = hit.start, hit.end

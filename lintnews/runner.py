@@ -27,7 +27,7 @@ class Report:
     source_line: Callable[[str, int], str | None] | None = None
 
 
-def _lint_one(args: tuple[str, str]) -> tuple[list[Finding], list[InputError]]:
+def _lint_one(args: tuple[str, str], workers: int = 1) -> tuple[list[Finding], list[InputError]]:
     path, stdin_name = args
     linter = _worker_linter
     assert linter is not None
@@ -35,7 +35,7 @@ def _lint_one(args: tuple[str, str]) -> tuple[list[Finding], list[InputError]]:
     shown = stdin_name if path == "-" else display_path(path)
     source.errors = [InputError(shown, e.message) for e in source.errors]
     try:
-        return linter.lint_source(source, display=shown)
+        return linter.lint_source(source, display=shown, workers=workers)
     except RecursionError:
         return [], [InputError(shown, "text is nested too deeply to lint")]
     except MemoryError:
@@ -50,16 +50,23 @@ def _init_worker(linter: Linter) -> None:
 
 
 def lint_files(linter: Linter, files: list[str], jobs: int = 0, stdin_name: str = "-") -> tuple[list[Finding], list[InputError]]:
-    """Findings and errors of every file, in the order of ``files``. ``jobs`` 0 = automatic."""
+    """Findings and errors of every file, in the order of ``files``. ``jobs`` 0 = automatic:
+    a pool of one process per core for many files; for a few, each file's rules are shared
+    between two processes (see parallel.py) when the file is big enough to pay for it."""
+    cores = os.cpu_count() or 1
+    per_file = 1
     if jobs <= 0:
-        jobs = (os.cpu_count() or 1) if len(files) >= PARALLEL_THRESHOLD else 1
+        jobs = cores if len(files) >= PARALLEL_THRESHOLD else 1
+        per_file = min(2, cores) if len(files) < PARALLEL_THRESHOLD else 1
+    elif len(files) == 1:
+        per_file = min(2, jobs)
     jobs = min(jobs, max(1, len(files)))
     findings: list[Finding] = []
     errors: list[InputError] = []
     work = [(f, stdin_name) for f in files]
     if jobs == 1 or "-" in files:
         _init_worker(linter)
-        results = map(_lint_one, work)
+        results = (_lint_one(w, per_file) for w in work)
         for fs, es in results:
             findings.extend(fs)
             errors.extend(es)

@@ -142,6 +142,12 @@ class AttributionRule(Rule):
 
     # --- compile -----------------------------------------------------------------
 
+    def cost(self, chars: int) -> float:
+        # Each claim pattern is a regex run over the sentences its triggers let through.
+        claims = getattr(self, "claims", None)
+        patterns = len(claims.patterns) if claims is not None else 1
+        return (30.0 + 15.0 * patterns) * chars / 1e6
+
     def compile(self, spec: RuleSpec) -> None:
         data = spec.data
         self.target = data.get("target", "sentences")

@@ -71,6 +71,9 @@ class Rule:
     DEFAULT_SCOPE: ClassVar[str] = "narration"
     # Rules of a kind whose check_all shares one pass over the text (phrases) set this.
     BATCHED: ClassVar[bool] = False
+    # A rough running cost in milliseconds per MB of text, used only to hand the biggest
+    # pieces of work out first when a document's rules are shared between two processes.
+    COST_PER_MB: ClassVar[float] = 20.0
 
     def __init__(self, spec: RuleSpec):
         data = spec.data
@@ -107,6 +110,15 @@ class Rule:
         for rule in rules:
             for hit in rule.check(doc, ctx):
                 yield rule, hit
+
+    def cost(self, chars: int) -> float:
+        """Estimated milliseconds to run this rule over ``chars`` characters of text."""
+        return self.COST_PER_MB * chars / 1e6
+
+    @classmethod
+    def unit_cost(cls, rules: list["Rule"], chars: int) -> float:
+        """Estimated milliseconds of one ``check_all`` call over these rules."""
+        return sum(r.cost(chars) for r in rules)
 
     @property
     def summary(self) -> str:

@@ -22,6 +22,7 @@ class ConsistencyRule(Rule):
     KIND = "consistency"
     FIELDS = {"variants": True, "case_sensitive": False}
     DEFAULT_SCOPE = "narration"
+    COST_PER_MB = 60.0
 
     def compile(self, spec: RuleSpec) -> None:
         raw = spec.data["variants"]

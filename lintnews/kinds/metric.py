@@ -100,6 +100,14 @@ class MetricRule(Rule):
     FIELDS = {"metric": True, "per": False, "max": False, "min": False, "min_words": False, "count_quotes": False}
     DEFAULT_SCOPE = "all"
 
+    def cost(self, chars: int) -> float:
+        if self.metric in COUNTS:
+            return 50.0 * chars / 1e6
+        # A formula counts syllables in a sample of at most FORMULA_SAMPLE_WORDS words; its
+        # first use in a process imports textstat and loads pyphen's patterns (about 20 ms).
+        first_use = 20.0 if _textstat is None else 0.0
+        return first_use + 70.0 * min(chars, 1_000_000) / 1e6
+
     def compile(self, spec: RuleSpec) -> None:
         data = spec.data
         self.metric = data["metric"]

@@ -313,6 +313,10 @@ class NamesRule(Rule):
     DEFAULT_SCOPE = "all"
     BATCHED = True
 
+    @classmethod
+    def unit_cost(cls, rules, chars):
+        return 200.0 * chars / 1e6  # one extraction of names serves both checks
+
     def compile(self, spec: RuleSpec) -> None:
         check = spec.data["check"]
         if check not in CHECKS:

@@ -191,6 +191,10 @@ class PhrasesRule(Rule):
     FIELDS = {"terms": True, "exceptions": False, "case_sensitive": False, "inflect": False, "skip_titles": False}
     BATCHED = True
 
+    @classmethod
+    def unit_cost(cls, rules, chars):
+        return 70.0 * chars / 1e6  # one pass over the tokens, however many rules and terms
+
     def compile(self, spec: RuleSpec) -> None:
         data = spec.data
         self.case_sensitive = bool(data.get("case_sensitive", False))

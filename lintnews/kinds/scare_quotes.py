@@ -51,6 +51,7 @@ DETERMINER_RE = re.compile(
 
 class ScareQuotesRule(Rule):
     KIND = "scare_quotes"
+    COST_PER_MB = 5.0
     FIELDS = {"cues": False, "max_words": False}
     DEFAULT_SCOPE = "all"
 

@@ -1,0 +1,86 @@
+"""Share the rules of one document between this process and one forked helper.
+
+A directory of articles is spread over a process pool (runner.py); this is for the other
+common case, one file: the article a reporter commits, or a long feed. The document is
+built once, then the process forks; the helper inherits the document and the compiled
+rules (nothing is pickled on the way in) and both processes take work items, largest
+first, from one pipe until it is empty. Reads of a few bytes from a pipe are atomic, so
+each item is taken exactly once and a slow item on one side never leaves the other idle.
+
+Nothing can be lost: if the helper cannot be forked, dies, or fails, this process runs
+whatever the helper took and did not hand back, so the result is always the result of a
+serial run.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import struct
+from typing import Callable, TypeVar
+
+R = TypeVar("R")
+
+ITEM = struct.Struct("<I")  # one work item's index in the pipe: 4 bytes, well under PIPE_BUF
+MAX_ITEMS = 4096  # all items are queued before the fork, so they must fit in a pipe (64 KB)
+
+
+def can_share(items: int) -> bool:
+    return hasattr(os, "fork") and 1 < items <= MAX_ITEMS
+
+
+def share(order: list[int], run: Callable[[int], R]) -> dict[int, R]:
+    """``run(i)`` for every ``i`` in ``order`` (largest first), on two processes.
+    Returns ``{i: result}``; results must pickle."""
+    todo_r, todo_w = os.pipe()
+    try:
+        for i in order:  # all items are queued before the fork: the helper sees EOF when done
+            os.write(todo_w, ITEM.pack(i))
+    finally:
+        os.close(todo_w)
+    done_r, done_w = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(done_r)
+        os.close(done_w)
+        pid = -1
+    if pid == 0:  # the helper: never returns, never runs the parent's exit handlers
+        status = 1
+        try:
+            os.close(done_r)
+            results = {i: run(i) for i in _take(todo_r)}
+            with os.fdopen(done_w, "wb") as out:
+                pickle.dump(results, out, protocol=pickle.HIGHEST_PROTOCOL)
+            status = 0
+        finally:
+            os._exit(status)
+    mine: dict[int, R] = {}
+    try:
+        if pid > 0:
+            os.close(done_w)
+        for i in _take(todo_r):
+            mine[i] = run(i)
+    finally:
+        os.close(todo_r)
+    theirs: dict[int, R] = {}
+    if pid > 0:
+        with os.fdopen(done_r, "rb") as inp:
+            data = inp.read()
+        os.waitpid(pid, 0)
+        try:
+            theirs = pickle.loads(data)
+        except Exception:  # the helper died or failed: its items are run again below
+            theirs = {}
+    for i in order:
+        if i not in mine and i not in theirs:
+            mine[i] = run(i)
+    return {**theirs, **mine}
+
+
+def _take(fd: int):
+    while True:
+        data = os.read(fd, ITEM.size)
+        if len(data) < ITEM.size:
+            return
+        yield ITEM.unpack(data)[0]
