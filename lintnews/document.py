@@ -272,6 +272,33 @@ class Document:
     def word_count(self) -> int:
         return len(self.tokens)
 
+    @cached_property
+    def sentence_words(self) -> dict[str, list[int]]:
+        """Each word (as in ``tokens``) -> the indexes of the sentences that hold it,
+        ascending, so that a rule that needs certain words finds its sentences without
+        reading every sentence of a long feed."""
+        index: dict[str, list[int]] = {}
+        tokens, starts = self.tokens, self.token_starts
+        for k, (s, e) in enumerate(self.sentences):
+            lo, hi = bisect_left(starts, s), bisect_left(starts, e)
+            for word in {t[2] for t in tokens[lo:hi]}:
+                found = index.get(word)
+                if found is None:
+                    index[word] = [k]
+                else:
+                    found.append(k)
+        return index
+
+    def sentences_with(self, words) -> list[int]:
+        """Indexes of the sentences that hold at least one of ``words``, ascending."""
+        index = self.sentence_words
+        hits: set[int] = set()
+        for w in words:
+            found = index.get(w)
+            if found:
+                hits.update(found)
+        return sorted(hits)
+
 
 def _looks_like_headline(line: str) -> bool:
     line = line.strip()

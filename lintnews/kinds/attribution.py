@@ -72,6 +72,7 @@ MAX_SENTENCE_CHARS = 5000
 QUOTE_FILL_RE = regex.compile(r"[^\r\n]")
 PLACEHOLDER_RE = regex.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 MAX_EXPANSION_DEPTH = 8
+FLAGS = regex.IGNORECASE | regex.VERSION0
 
 # Structural fragments: letter case matters here, so they switch case-insensitivity off.
 # Atomic: a capitalised word is matched whole or not at all. Letting the engine try every
@@ -295,11 +296,17 @@ class AttributionRule(Rule):
         for source in sources:
             body = self._expand(spec, key, source)
             try:
-                regex.compile(body, regex.IGNORECASE | regex.VERSION0)
+                regex.compile(body, FLAGS)
             except (regex.error, OverflowError, RecursionError, ValueError) as exc:
                 raise spec.error(f"'{key}' pattern does not compile: {exc}", key, source) from None
             bodies.append(body)
-        return PatternSet([regex.compile(b, regex.IGNORECASE | regex.VERSION0) for b in bodies])
+        compiled = []
+        for body in bodies:
+            try:
+                compiled.extend([regex.compile(b, FLAGS) for b in top_level_branches(body)])
+            except (regex.error, OverflowError, RecursionError, ValueError):  # a branch needs the rest
+                compiled.append(regex.compile(body, FLAGS))
+        return PatternSet(compiled)
 
     # --- check -------------------------------------------------------------------
 
@@ -319,12 +326,11 @@ class AttributionRule(Rule):
     def _check_sentences(self, doc, ctx):
         narration = _narration(doc, ctx)
         sentences = doc.sentences
-        triggers = self.triggers
-        for k, (s, e) in enumerate(sentences):
+        candidates = range(len(sentences)) if self.triggers is None else doc.sentences_with(self.triggers)
+        for k in candidates:
+            s, e = sentences[k]
             if e - s > MAX_SENTENCE_CHARS:
                 continue  # not prose: a table, a data dump, text with no full stops
-            if triggers is not None and not any(t[2] in triggers for t in doc.tokens_in(s, e)):
-                continue
             chunk = narration[s:e]
             if not chunk.strip() or doc.in_headline(s, e):
                 continue
@@ -427,6 +433,74 @@ class AttributionRule(Rule):
 
     def _speaker_in(self, chunk: str) -> bool:
         return bool(chunk.strip()) and self.answers.search(chunk, timeout=time_limit(len(chunk))) is not None
+
+
+GLOBAL_FLAGS_RE = regex.compile(r"\(\?[a-zA-Z]+\)")
+BACKREFERENCE_RE = regex.compile(r"\\[1-9]|\\g<\d")
+
+
+def top_level_branches(pattern: str) -> list[str]:
+    """The alternatives of a pattern's outermost ``|``, each a pattern of its own (an outer
+    ``(?:…)`` around the whole is looked through). A PatternSet of the branches finds what
+    the alternation finds, and the regex engine can then use each branch's literal start:
+    the shared ``attributed`` answers ran twice as fast split in thirteen."""
+    body = pattern
+    while body.startswith("(?:") and _closing_paren(body, 0) == len(body) - 1:
+        body = body[3:-1]
+    if GLOBAL_FLAGS_RE.match(body) or BACKREFERENCE_RE.search(body):
+        return [pattern]  # flags or group numbers that belong to the whole pattern
+    branches, depth, start, i, in_class = [], 0, 0, 0, False
+    while i < len(body):
+        c = body[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+            if body[i + 1 : i + 2] == "^":
+                i += 1
+            if body[i + 1 : i + 2] == "]":  # a ] first in a class is a literal
+                i += 1
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            branches.append(body[start:i])
+            start = i + 1
+        i += 1
+    branches.append(body[start:])
+    if len(branches) < 2 or any(not b for b in branches):
+        return [pattern]  # an empty branch matches the empty string: keep the original
+    return branches
+
+
+def _closing_paren(pattern: str, open_at: int) -> int:
+    """Index of the ``)`` closing the group opened at ``open_at``, or -1."""
+    depth, i, in_class = 0, open_at, False
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+            if pattern[i + 1 : i + 2] == "^":
+                i += 1
+            if pattern[i + 1 : i + 2] == "]":
+                i += 1
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return -1
 
 
 class PatternSet:

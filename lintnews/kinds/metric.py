@@ -165,7 +165,7 @@ class MetricRule(Rule):
     def check(self, doc, ctx):
         for start, end in self.units(doc):
             words = doc.tokens_in(start, end)
-            if not self.count_quotes and doc.quotes:
+            if not self.count_quotes and doc.quotes and doc.in_quote(start, end):
                 words = [t for t in words if not doc.in_quote(t[0], t[1])]
             nwords = len(words)
             if nwords == 0 or nwords < self.min_words:

@@ -147,6 +147,9 @@ def _cap_gap_ok(gap: str, prev_raw: str) -> bool:
     return False
 
 
+HYPHENS = "-‐‑"
+
+
 def extract_mentions(doc) -> list[Mention]:
     """Runs of name words in the document, titles removed."""
     text = doc.text
@@ -176,21 +179,28 @@ def extract_mentions(doc) -> list[Mention]:
                 mentions.append(current)
         current = Mention()
 
-    i = 0
     last_end = -1
     last_raw = ""
     particles = ARTICLE_PARTICLES | STANDALONE_PARTICLES
+    # Most words are plain lower-case words that are no particle and start no compound:
+    # such a word ends any name in progress and is nothing else. Only the other tokens
+    # are walked one by one (a superset is fine: the full path treats plain words alike).
+    walk = [k for k, (s, e, low) in enumerate(tokens) if not text[s].islower() or low in particles or text[e : e + 1] in HYPHENS]
+    walk.append(n)
+    w = 0
+    i = 0
     while i < n:
-        s, e, low = tokens[i]
-        # Fast path for the common case, a lower-case word that is no particle and starts
-        # no compound: it ends any name in progress and is nothing else.
-        if text[s].islower() and low not in particles and (i + 1 == n or text[e : tokens[i + 1][0]] not in ("-", "‐", "‑")):
+        while walk[w] < i:
+            w += 1
+        if walk[w] > i:  # plain words from i up to the next token worth a look
             if current.units:
                 close()
-            last_end = e
-            last_raw = low
-            i += 1
-            continue
+            i = walk[w]
+            last_end = tokens[i - 1][1]
+            last_raw = tokens[i - 1][2]
+            if i == n:
+                break
+        s, e, low = tokens[i]
         raw = text[s:e]
         gap = text[last_end:s] if last_end >= 0 else "\n"
         joined = current.units and _cap_gap_ok(gap, last_raw)
