@@ -36,7 +36,10 @@ for a speaker. A pattern may be broken across lines (a YAML ``|-`` block): line 
 and the indentation around them are dropped.
 
 YAML fields:
-  claims:           [regex]  the claim cues; a group named ``cue`` is the flagged span
+  claims:           [regex]  the claim cues; a group named ``cue`` is the flagged span. An
+                    item may be ``{pattern: regex, triggers: [words or {list}]}``: the
+                    claim is only tried on sentences holding one of its trigger words
+                    (a speed-up with the same contract as the rule's ``triggers``)
   answers:          [regex]  what answers a claim in the same sentence
   pronoun_answers:  [regex]  answers that need a named speaker in the previous sentence
   context_answers:  [regex]  answers that count in the sentence before or after, too
@@ -171,10 +174,10 @@ class AttributionRule(Rule):
         self._words_table = words
         self._patterns_table = patterns
 
-        claims = string_list(spec, "claims", data.get("claims"))
+        claims, gates = self._claim_items(spec, data.get("claims"))
         if self.target == "sentences" and not claims:
             raise spec.error("an attribution rule needs 'claims' (or 'target: quotes')", "claims")
-        self.claims = self._compile_list(spec, "claims", claims)
+        self.claims = self._compile_list(spec, "claims", claims, gates)
         self.answers = self._compile_list(spec, "answers", string_list(spec, "answers", data.get("answers")))
         self.pronoun_answers = self._compile_list(
             spec, "pronoun_answers", string_list(spec, "pronoun_answers", data.get("pronoun_answers"))
@@ -189,15 +192,40 @@ class AttributionRule(Rule):
         # list into every rule's cache entry, unpickled on every run.
         del self._words_table, self._patterns_table
 
-    def _trigger_words(self, spec: RuleSpec, value) -> frozenset[str] | None:
+    def _claim_items(self, spec: RuleSpec, value) -> tuple[list[str], list[frozenset[str] | None]]:
+        """Claim patterns, and for each the trigger words it was given (or None). An item
+        is a pattern, or ``{pattern: …, triggers: [...]}`` for a claim that can only match
+        a sentence holding one of those words: on a long feed most sentences then skip it."""
+        if value is None:
+            return [], []
+        items = value if isinstance(value, list) else [value]
+        patterns: list[str] = []
+        gates: list[frozenset[str] | None] = []
+        for item in items:
+            if isinstance(item, dict):
+                unknown = sorted(set(item) - {"pattern", "triggers"})
+                if unknown or "pattern" not in item or "triggers" not in item:
+                    raise spec.error("a claim is a pattern, or a mapping of 'pattern' and 'triggers'", "claims", item)
+                if not isinstance(item["pattern"], str):
+                    raise spec.error("a claim's 'pattern' must be a string", "claims", item["pattern"])
+                patterns.append(item["pattern"])
+                gates.append(self._trigger_words(spec, item["triggers"], "claims"))
+            elif isinstance(item, (str, int, float)) and not isinstance(item, bool):
+                patterns.append(str(item))
+                gates.append(None)
+            else:
+                raise spec.error("'claims' must be a list of patterns", "claims", item)
+        return patterns, gates
+
+    def _trigger_words(self, spec: RuleSpec, value, key: str = "triggers") -> frozenset[str] | None:
         if value is None:
             return None
         out: set[str] = set()
-        for item in string_list(spec, "triggers", value):
+        for item in string_list(spec, key, value):
             m = PLACEHOLDER_RE.fullmatch(item.strip())
             if m:
                 if m.group(1) not in self._words_table:
-                    raise spec.error(f"'triggers': no word list '{item}'", "triggers", value)
+                    raise spec.error(f"'triggers': no word list '{item}'", key, value)
                 items = self._words_table[m.group(1)]
             else:
                 items = [item]
@@ -289,9 +317,10 @@ class AttributionRule(Rule):
         body = "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
         return rf"(?!(?-i:(?:{body}))\b)"
 
-    def _compile_list(self, spec: RuleSpec, key: str, sources: list[str]):
+    def _compile_list(self, spec: RuleSpec, key: str, sources: list[str], gates=None):
         if not sources:
             return None
+        gates = gates or [None] * len(sources)
         bodies = []
         for source in sources:
             body = self._expand(spec, key, source)
@@ -300,13 +329,15 @@ class AttributionRule(Rule):
             except (regex.error, OverflowError, RecursionError, ValueError) as exc:
                 raise spec.error(f"'{key}' pattern does not compile: {exc}", key, source) from None
             bodies.append(body)
-        compiled = []
-        for body in bodies:
+        compiled, compiled_gates = [], []
+        for body, gate in zip(bodies, gates):
             try:
-                compiled.extend([regex.compile(b, FLAGS) for b in top_level_branches(body)])
+                branches = [regex.compile(b, FLAGS) for b in top_level_branches(body)]
             except (regex.error, OverflowError, RecursionError, ValueError):  # a branch needs the rest
-                compiled.append(regex.compile(body, FLAGS))
-        return PatternSet(compiled)
+                branches = [regex.compile(body, FLAGS)]
+            compiled.extend(branches)
+            compiled_gates.extend([gate] * len(branches))
+        return PatternSet(compiled, compiled_gates)
 
     # --- check -------------------------------------------------------------------
 
@@ -326,7 +357,17 @@ class AttributionRule(Rule):
     def _check_sentences(self, doc, ctx):
         narration = _narration(doc, ctx)
         sentences = doc.sentences
-        candidates = range(len(sentences)) if self.triggers is None else doc.sentences_with(self.triggers)
+        claims = self.claims
+        # Sentences each gated claim may match: those holding one of its trigger words.
+        allowed = [None if g is None else set(doc.sentences_with(g)) for g in claims.gates]
+        if self.triggers is not None:
+            candidates = doc.sentences_with(self.triggers)
+        elif all(a is not None for a in allowed):
+            candidates = sorted(set().union(*allowed))
+        else:
+            candidates = range(len(sentences))
+        everyone = [i for i, a in enumerate(allowed) if a is None]
+        gated = [i for i, a in enumerate(allowed) if a is not None]
         for k in candidates:
             s, e = sentences[k]
             if e - s > MAX_SENTENCE_CHARS:
@@ -334,7 +375,10 @@ class AttributionRule(Rule):
             chunk = narration[s:e]
             if not chunk.strip() or doc.in_headline(s, e):
                 continue
-            for m in self.claims.finditer(chunk, timeout=time_limit(len(chunk))):
+            active = sorted(everyone + [i for i in gated if k in allowed[i]]) if gated else None
+            if active == []:
+                continue
+            for m in claims.finditer(chunk, timeout=time_limit(len(chunk)), only=active):
                 if m.end() <= m.start():
                     continue
                 cs, ce = m.span("cue") if "cue" in m.re.groupindex and m.start("cue") >= 0 else m.span()
@@ -511,8 +555,10 @@ class PatternSet:
     start and cost four times the sum of its parts on a 1 MB feed.
     """
 
-    def __init__(self, patterns):
+    def __init__(self, patterns, gates=None):
         self.patterns = patterns
+        # Per pattern: the trigger words a sentence needs for it to be run, or None.
+        self.gates = gates if gates is not None else [None] * len(patterns)
 
     def search(self, text: str, timeout: float):
         for p in self.patterns:
@@ -521,11 +567,14 @@ class PatternSet:
                 return m
         return None
 
-    def finditer(self, text: str, timeout: float):
-        if len(self.patterns) == 1:
-            yield from self.patterns[0].finditer(text, timeout=timeout)
+    def finditer(self, text: str, timeout: float, only: list[int] | None = None):
+        """Matches of every pattern, or of the patterns numbered in ``only``."""
+        patterns = self.patterns
+        indexes = range(len(patterns)) if only is None else only
+        if len(indexes) == 1:
+            yield from patterns[indexes[0]].finditer(text, timeout=timeout)
             return
-        found = [(m.start(), i, m) for i, p in enumerate(self.patterns) for m in p.finditer(text, timeout=timeout)]
+        found = [(m.start(), i, m) for i in indexes for m in patterns[i].finditer(text, timeout=timeout)]
         found.sort(key=lambda x: (x[0], x[1]))
         last_end = -1
         for start, _i, m in found:
