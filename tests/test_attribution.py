@@ -284,6 +284,31 @@ answers: ['\\b{NAME}\\s+said|the\\s+club\\s+said']
     assert linter.lint_text("Insiders whisper the chief will go, the club said.", "s.txt") == []
 
 
+def test_a_claim_with_its_own_triggers_runs_only_where_they_occur(tmp_path):
+    path = write_rule(tmp_path, HEADER + """words:
+  gossips: [insiders, gossips]
+claims:
+  - triggers: ['{gossips}']
+    pattern: '(?P<cue>\\b{gossips}\\s+whisper)\\b'
+  - triggers: [murmur]
+    pattern: '(?P<cue>\\bpeople\\s+(?:murmur|whisper))\\b'
+answers: ['the\\s+club\\s+said']
+""")
+    [rule] = load_rules([path])
+    linter = Linter([rule])
+    text = "Gossips whisper the chief will go. People murmur that the coach will too. People whisper it."
+    # The second claim matches "People whisper", but its trigger says it needs "murmur":
+    # a trigger is a promise about the pattern, and the rule keeps it.
+    assert [f.match for f in linter.lint_text(text, "s.txt")] == ["Gossips whisper", "People murmur"]
+
+
+def test_a_malformed_claim_mapping_is_reported_with_its_position(tmp_path):
+    path = write_rule(tmp_path, HEADER + "claims:\n  - {pattern: 'x', trigger: [y]}\n")
+    with pytest.raises(RuleError, match="mapping of 'pattern' and 'triggers'") as err:
+        load_rules([path])
+    assert err.value.line == 9
+
+
 def test_unknown_placeholder_is_reported_with_its_position(tmp_path):
     path = write_rule(tmp_path, HEADER + "claims: ['{nosuchlist} say']\n")
     with pytest.raises(RuleError) as err:
