@@ -130,7 +130,8 @@ def main():
 @click.option("--stdin-filename", default="-", metavar="NAME",
               help="Name to report for '-' (standard input); its suffix picks the format (.md, .html, .txt).")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default=True,
-              help="Worker processes; 0 picks one per core when there are many files.")
+              help="Processes to use. 0 (automatic): one per core for 8 files or more; for fewer, a file's rules are "
+                   "shared between two processes when it is big enough to gain. 1: one process.")
 @click.option("--show-source/--no-show-source", default=None,
               help="Print each finding's line with a caret under the span and the suggestion (default: when printing to a terminal).")
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: when printing to a terminal).")
