@@ -61,6 +61,11 @@ def share(order: list[int], run: Callable[[int], R]) -> dict[int, R]:
             os.close(done_w)
         for i in _take(todo_r):
             mine[i] = run(i)
+    except BaseException:  # Ctrl-C, or a failure the caller reports: no helper is left behind
+        if pid > 0:
+            _stop(pid)
+            os.close(done_r)
+        raise
     finally:
         os.close(todo_r)
     theirs: dict[int, R] = {}
@@ -76,6 +81,16 @@ def share(order: list[int], run: Callable[[int], R]) -> dict[int, R]:
         if i not in mine and i not in theirs:
             mine[i] = run(i)
     return {**theirs, **mine}
+
+
+def _stop(pid: int) -> None:
+    import signal
+
+    try:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    except OSError:
+        pass
 
 
 def _take(fd: int):

@@ -60,6 +60,39 @@ def test_a_helper_that_raises_loses_nothing():
     assert parallel.share(list(range(10)), run) == {i: -i for i in range(10)}
 
 
+def test_a_failure_in_this_process_stops_the_helper_and_is_raised():
+    parent = os.getpid()
+    pids = []
+
+    def run(i):
+        if os.getpid() == parent:
+            pids.extend(_children())
+            raise ValueError("a bug in a rule")
+        import time
+
+        time.sleep(0.2)  # the helper is still busy when the parent fails
+        return i
+
+    with pytest.raises(ValueError, match="a bug in a rule"):
+        parallel.share(list(range(6)), run)
+    if Path(f"/proc/{parent}/task").is_dir():
+        assert pids, "the helper should have been running when the parent failed"
+    assert not _children(), "the helper was left running"
+
+
+def _children() -> list[int]:
+    """Live (not zombie) child processes of this one, from /proc where there is one."""
+    proc = Path("/proc") / str(os.getpid()) / "task"
+    if not proc.is_dir():
+        return []
+    kids = []
+    for task in proc.iterdir():
+        children = task / "children"
+        if children.exists():
+            kids.extend(int(x) for x in children.read_text().split())
+    return kids
+
+
 @pytest.fixture(scope="module")
 def linter():
     return Linter(load_rules([default_packs_dir()]))
