@@ -168,7 +168,10 @@ class Linter:
             costs = [cls.unit_cost(group, len(doc.text)) for cls, group in units]
             if sum(costs) - max(costs) >= SHARE_MIN_MS:
                 order.sort(key=lambda i: -costs[i])
-                results = parallel.share(order, run)
+                # Rules with a one-off cost (textstat's import) run here: the next file's
+                # helper is forked from this process and then inherits what they loaded.
+                pinned = [i for i in order if any(r.first_use_cost() > 0 for r in units[i][1])]
+                results = parallel.share(order, run, here_first=pinned)
         if not results:
             results = {i: run(i) for i in order}
         findings: list[Finding] = []

@@ -29,12 +29,17 @@ def can_share(items: int) -> bool:
     return hasattr(os, "fork") and 1 < items <= MAX_ITEMS
 
 
-def share(order: list[int], run: Callable[[int], R]) -> dict[int, R]:
-    """``run(i)`` for every ``i`` in ``order`` (largest first), on two processes.
+def share(order: list[int], run: Callable[[int], R], here_first=()) -> dict[int, R]:
+    """``run(i)`` for every ``i`` in ``order`` (largest first), on two processes; the items
+    in ``here_first`` run in this process, before it takes its share of the others.
     Returns ``{i: result}``; results must pickle."""
+    pinned = set(here_first)
+    here_first = [i for i in order if i in pinned]
     todo_r, todo_w = os.pipe()
     try:
         for i in order:  # all items are queued before the fork: the helper sees EOF when done
+            if i in pinned:
+                continue
             os.write(todo_w, ITEM.pack(i))
     finally:
         os.close(todo_w)
@@ -59,6 +64,8 @@ def share(order: list[int], run: Callable[[int], R]) -> dict[int, R]:
     try:
         if pid > 0:
             os.close(done_w)
+        for i in here_first:
+            mine[i] = run(i)
         for i in _take(todo_r):
             mine[i] = run(i)
     except BaseException:  # Ctrl-C, or a failure the caller reports: no helper is left behind

@@ -38,6 +38,32 @@ def test_every_item_runs_exactly_once(tmp_path):
     assert sorted(int(x) for x in log.read_text().split()) == list(range(40))
 
 
+def test_pinned_items_run_in_this_process():
+    parent = os.getpid()
+    results = parallel.share(list(range(12)), lambda i: os.getpid(), here_first=[3, 7])
+    assert sorted(results) == list(range(12))
+    assert results[3] == results[7] == parent
+
+
+def test_a_second_file_does_not_import_textstat_again(tmp_path):
+    """The readability formula's first use imports textstat; in a shared run it stays in the
+    main process, so the helper forked for the next file already has it."""
+    code = (
+        "import sys\n"
+        "from lintnews.engine import Linter\n"
+        "from lintnews.loader import default_packs_dir, load_rules\n"
+        "from lintnews.sources import Source\n"
+        "from lintnews.kinds import metric\n"
+        "lin = Linter(load_rules([default_packs_dir()]))\n"
+        "text = open(sys.argv[1], encoding='utf-8').read()\n"
+        "lin.lint_source(Source('a.txt', text, []), workers=2)\n"
+        "print(metric._textstat is not None)\n"
+    )
+    story = EXAMPLES / "grain-corridor-draft.txt"
+    out = subprocess.run([sys.executable, "-c", code, str(story)], capture_output=True, text=True, cwd=ROOT)
+    assert out.stdout.strip() == "True", out.stderr
+
+
 def test_a_helper_that_dies_loses_nothing():
     parent = os.getpid()
 
@@ -109,7 +135,7 @@ def test_shared_run_reports_exactly_what_a_serial_run_reports(linter, monkeypatc
     serial = linter.lint_source(Source("feed.txt", text, []), workers=1)
     shared_calls = []
     real_share = parallel.share
-    monkeypatch.setattr(parallel, "share", lambda order, run: shared_calls.append(1) or real_share(order, run))
+    monkeypatch.setattr(parallel, "share", lambda *a, **k: shared_calls.append(1) or real_share(*a, **k))
     shared = linter.lint_source(Source("feed.txt", text, []), workers=2)
     assert shared_calls, "a feed this long should be shared between two processes"
     assert shared == serial

@@ -113,7 +113,12 @@ class Rule:
 
     def cost(self, chars: int) -> float:
         """Estimated milliseconds to run this rule over ``chars`` characters of text."""
-        return self.COST_PER_MB * chars / 1e6
+        return self.first_use_cost() + self.COST_PER_MB * chars / 1e6
+
+    def first_use_cost(self) -> float:
+        """Milliseconds the rule's first run in a process costs on top (a heavy import). A
+        shared run keeps such rules in the main process, so later files do not pay again."""
+        return 0.0
 
     @classmethod
     def unit_cost(cls, rules: list["Rule"], chars: int) -> float:

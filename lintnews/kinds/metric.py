@@ -103,10 +103,12 @@ class MetricRule(Rule):
     def cost(self, chars: int) -> float:
         if self.metric in COUNTS:
             return 50.0 * chars / 1e6
-        # A formula counts syllables in a sample of at most FORMULA_SAMPLE_WORDS words; its
-        # first use in a process imports textstat and loads pyphen's patterns (about 20 ms).
-        first_use = 20.0 if _textstat is None else 0.0
-        return first_use + 70.0 * min(chars, 1_000_000) / 1e6
+        # A formula counts syllables in a sample of at most FORMULA_SAMPLE_WORDS words.
+        return self.first_use_cost() + 70.0 * min(chars, 1_000_000) / 1e6
+
+    def first_use_cost(self) -> float:
+        # Importing textstat and loading pyphen's patterns, once per process.
+        return 20.0 if self.metric in FORMULAS and _textstat is None else 0.0
 
     def compile(self, spec: RuleSpec) -> None:
         data = spec.data
