@@ -182,10 +182,14 @@ def extract_mentions(doc) -> list[Mention]:
     last_end = -1
     last_raw = ""
     particles = ARTICLE_PARTICLES | STANDALONE_PARTICLES
-    # Most words are plain lower-case words that are no particle and start no compound:
-    # such a word ends any name in progress and is nothing else. Only the other tokens
-    # are walked one by one (a superset is fine: the full path treats plain words alike).
-    walk = [k for k, (s, e, low) in enumerate(tokens) if not text[s].islower() or low in particles or text[e : e + 1] in HYPHENS]
+    # Most words are plain lower-case words (or numbers) that are no particle and start no
+    # compound: such a word ends any name in progress and is nothing else. Only the other
+    # tokens are walked one by one (a superset is fine: the full path treats plain words alike).
+    walk = [
+        k for k, (s, e, low) in enumerate(tokens)
+        if not (text[s].islower() or text[s].isdigit()) or low in particles or text[e : e + 1] in HYPHENS
+    ]
+    folded: dict[str, str] = {}  # word -> accents stripped, lower case: names recur
     walk.append(n)
     w = 0
     i = 0
@@ -227,7 +231,9 @@ def extract_mentions(doc) -> list[Mention]:
             word = word[:-2]
             end -= 2
         head = parts[0]
-        head_low = strip_accents(head).lower()
+        head_low = folded.get(head)
+        if head_low is None:
+            head_low = folded[head] = strip_accents(head).lower()
         is_particle_compound = len(parts) > 1 and head_low in ARTICLE_PARTICLES and _is_cap(parts[1])
         standalone_article = (
             len(parts) == 1 and head_low in ("al", "el") and bool(current.units) and joined
@@ -239,7 +245,7 @@ def extract_mentions(doc) -> list[Mention]:
             title = head_low.rstrip(".") in TITLES and len(parts) == 1
             stop = len(parts) == 1 and (head_low in STOPWORDS or low in lower_vocab)
             acronym = len(parts) == 1 and len(word) > 1 and word.isupper()
-            digits = any(c.isdigit() for c in word)
+            digits = any(map(str.isdigit, word))
             if title and not stop and not acronym and len(word) >= 4:
                 # A title is not part of the name, but its spelling counts (Supreme/Suprreme).
                 close()
