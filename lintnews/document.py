@@ -239,6 +239,30 @@ class Document:
                 ends.append(qe)
         return starts, ends
 
+    @cached_property
+    def _quote_reach(self) -> tuple[list[int], list[int]]:
+        """Quotation starts, and the furthest end of any quotation up to each one."""
+        starts, reach, furthest = [], [], -1
+        for qs, qe in self.quotes:
+            furthest = max(furthest, qe)
+            starts.append(qs)
+            reach.append(furthest)
+        return starts, reach
+
+    def quotes_overlapping(self, start: int, end: int) -> list[Span]:
+        """The direct quotations that overlap [start, end), in order: found by bisection, so
+        asking for every sentence of a long feed costs what the answers cost."""
+        starts, reach = self._quote_reach
+        i = bisect_left(starts, end) - 1
+        found = []
+        while i >= 0 and reach[i] > start:
+            qs, qe = self.quotes[i]
+            if qe > start:
+                found.append((qs, qe))
+            i -= 1
+        found.reverse()
+        return found
+
     def in_quote(self, start: int, end: int) -> bool:
         """True when the span [start, end) overlaps a direct quotation."""
         starts, ends = self._quote_union

@@ -144,3 +144,26 @@ def test_a_word_inside_a_block_quote_that_holds_quoted_words_is_in_a_quote():
     doc = Document.from_source("a.html", html)
     i = doc.text.index("regime")
     assert doc.in_quote(i, i + 6)
+
+
+def test_quotes_overlapping_a_span_are_found_as_a_scan_would_find_them():
+    text = (
+        "Officials met on Monday. “The talks were useful,” the envoy said. “We will meet again.\n\n"
+        "“And soon,” she added, calling the plan “a start”. Nobody said more.\n\n"
+        "Mr. Lee wrote: \n\n“Nothing ‘agreed’ until all is agreed.”\n"
+    )
+    doc = Document.from_source("s.txt", text)
+    assert len(doc.quotes) >= 4
+    spans = doc.sentences + [(0, len(text)), (5, 6), (len(text), len(text))]
+    for s, e in spans:
+        scan = [(qs, qe) for qs, qe in doc.quotes if qs < e and qe > s]
+        assert doc.quotes_overlapping(s, e) == scan, (s, e)
+
+
+def test_sentence_word_index_matches_the_tokens_of_each_sentence():
+    doc = Document.from_source("s.txt", "Critics say it failed. Many critics agree! Some don't.\n\nNo one else.")
+    for word, found in doc.sentence_words.items():
+        expected = [k for k, (s, e) in enumerate(doc.sentences) if word in {t[2] for t in doc.tokens_in(s, e)}]
+        assert found == expected, word
+    assert doc.sentences_with({"critics", "don't"}) == [0, 1, 2]
+    assert doc.sentences_with({"absent"}) == []

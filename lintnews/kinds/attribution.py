@@ -58,6 +58,7 @@ YAML fields:
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from pathlib import Path
 
@@ -73,6 +74,7 @@ from .pattern import PatternTimeout, time_limit
 # stops); reading claims in it means nothing and costs seconds.
 MAX_SENTENCE_CHARS = 5000
 QUOTE_FILL_RE = regex.compile(r"[^\r\n]")
+NONSPACE_RE = re.compile(r"\S")  # re's \S is exactly "not str.isspace()"
 PLACEHOLDER_RE = regex.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 MAX_EXPANSION_DEPTH = 8
 FLAGS = regex.IGNORECASE | regex.VERSION0
@@ -412,9 +414,16 @@ class AttributionRule(Rule):
         narration = _narration(doc, ctx)
         paragraphs = doc.paragraphs
         para_starts = [p[0] for p in paragraphs]
+        speaker_in: dict[int, bool] = {}  # paragraph -> names a speaker; once per paragraph
+
+        def paragraph_has_speaker(i: int) -> bool:
+            if i not in speaker_in:
+                speaker_in[i] = self._speaker_in(narration[slice(*paragraphs[i])])
+            return speaker_in[i]
+
         prev_end = -1
         for qs, qe in doc.quotes:
-            follows_quote = prev_end >= 0 and not doc.text[prev_end:qs].strip()
+            follows_quote = prev_end >= 0 and _blank(doc.text, prev_end, qs)
             prev_end = qe
             if follows_quote:
                 continue  # straight on from another quotation: the same speaker, judged there
@@ -427,27 +436,26 @@ class AttributionRule(Rule):
             pi = bisect_right(para_starts, qs) - 1
             if pi < 0:
                 continue
-            ps, pe = paragraphs[pi]
-            if self._speaker_in(narration[ps:pe]):
+            if paragraph_has_speaker(pi):
                 continue
             si = doc.sentence_index(qs)
             ss = doc.sentences[si][0]
-            if not doc.text[ss:qs].strip() and si > 0 and self._names_someone(narration[slice(*doc.sentences[si - 1])]):
+            if _blank(doc.text, ss, qs) and si > 0 and self._names_someone(narration[slice(*doc.sentences[si - 1])]):
                 continue  # the quotation opens its sentence right after a sentence naming its speaker
-            if self._carried_over(doc, narration, paragraphs, pi, qs):
+            if self._carried_over(doc, narration, paragraphs, pi, qs, paragraph_has_speaker):
                 continue
             yield Hit(qs, qe, self.suggestions)
 
-    def _carried_over(self, doc, narration: str, paragraphs, pi: int, qs: int) -> bool:
+    def _carried_over(self, doc, narration: str, paragraphs, pi: int, qs: int, has_speaker) -> bool:
         """A quotation that opens its paragraph continues the speaker of the paragraphs before
         it: newspapers run one speaker's quote over several paragraphs and name the speaker
         once. Walk back over paragraphs that are themselves such continuations."""
         ps = paragraphs[pi][0]
-        if doc.text[ps:qs].strip():
+        if not _blank(doc.text, ps, qs):
             return False
         for back in range(pi - 1, max(-1, pi - 6), -1):
             bs, be = paragraphs[back]
-            if self._speaker_in(narration[bs:be]) or self._names_someone(narration[bs:be]):
+            if has_speaker(back) or self._names_someone(narration[bs:be]):
                 return True
             if not doc.text[bs:be].lstrip().startswith(("“", '"', "‘", "'")):
                 return False
@@ -473,7 +481,7 @@ class AttributionRule(Rule):
         if first.isupper() or first.isdigit():
             return True
         ss = doc.sentences[doc.sentence_index(qs)][0]
-        return not doc.text[ss:qs].strip()
+        return _blank(doc.text, ss, qs)
 
     def _speaker_in(self, chunk: str) -> bool:
         return bool(chunk.strip()) and self.answers.search(chunk, timeout=time_limit(len(chunk))) is not None
@@ -613,14 +621,19 @@ def _narration(doc, ctx) -> str:
     return text
 
 
+def _blank(text: str, start: int, end: int) -> bool:
+    """Only white space in text[start:end]. Stops at the first other character, so asking
+    it of every quotation in one endless paragraph (a file with no line breaks) stays cheap."""
+    return NONSPACE_RE.search(text, start, end) is None
+
+
 def _answer_region(doc, k: int) -> list[tuple[int, int]]:
     """The sentence, widened to the sentences of any quotation it shares: the speaker of
     '“…. …,” Vedeneyev said.' answers narration in either sentence."""
     s, e = doc.sentences[k]
     lo, hi = s, e
-    for qs, qe in doc.quotes:
-        if qs < e and qe > s:
-            lo, hi = min(lo, qs), max(hi, qe)
+    for qs, qe in doc.quotes_overlapping(s, e):
+        lo, hi = min(lo, qs), max(hi, qe)
     if (lo, hi) == (s, e) or hi - lo > MAX_SENTENCE_CHARS:
         return [(s, e)]  # a "quotation" of pages is a stray quote mark, not one speaker's words
     first = doc.sentence_index(lo)
