@@ -46,6 +46,10 @@ DEFAULT_SKIP_RE = compile_skip(DEFAULT_SKIP_PATTERNS)
 # --- tokens, sentences, quotes ---------------------------------------------------
 
 TOKEN_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+# A "sentence" longer than this is no sentence (a table, a data dump, a file with no full
+# stops): rules that read a sentence per claim or per quotation skip it rather than spend
+# seconds on it.
+MAX_SENTENCE_CHARS = 5000
 PARA_BREAK_RE = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 
 ABBREVIATIONS = frozenset(

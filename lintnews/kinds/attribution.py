@@ -65,14 +65,11 @@ from pathlib import Path
 import regex
 
 from .. import yamlio
-from ..document import TOKEN_RE
+from ..document import MAX_SENTENCE_CHARS, TOKEN_RE
 from ..finding import Hit
 from .base import Rule, RuleSpec, string_list
 from .pattern import PatternTimeout, time_limit
 
-# A "sentence" longer than this is no sentence (a table, a data dump, a file with no full
-# stops); reading claims in it means nothing and costs seconds.
-MAX_SENTENCE_CHARS = 5000
 QUOTE_FILL_RE = regex.compile(r"[^\r\n]")
 NONSPACE_RE = re.compile(r"\S")  # re's \S is exactly "not str.isspace()"
 PLACEHOLDER_RE = regex.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")

@@ -21,6 +21,7 @@ import re
 
 import regex
 
+from ..document import MAX_SENTENCE_CHARS
 from ..finding import Hit
 from .base import Rule, RuleSpec, string_list
 
@@ -83,6 +84,8 @@ class ScareQuotesRule(Rule):
             s, e = doc.sentences[doc.sentence_index(start)]
             if not s <= start < e:
                 continue
+            if e - s > MAX_SENTENCE_CHARS:
+                continue  # no sentence: a file with no full stops; reading it per quote is quadratic
             rest = text[s:start] + " " + text[end:e]
             if self.cue_re.search(rest):
                 continue
