@@ -73,6 +73,7 @@ class ScareQuotesRule(Rule):
 
     def check(self, doc, ctx):
         text = doc.text
+        cues: dict[int, list[tuple[int, int]]] = {}  # sentence -> its attribution cues, found once
         for start, end in doc.quotes:
             if end - start < 3 or text[end - 1] not in "\"'”’":
                 continue  # a quotation still open at the paragraph end is speech running on
@@ -81,14 +82,16 @@ class ScareQuotesRule(Rule):
                 continue
             if doc.in_headline(start, end):
                 continue
-            s, e = doc.sentences[doc.sentence_index(start)]
+            k = doc.sentence_index(start)
+            s, e = doc.sentences[k]
             if not s <= start < e:
                 continue
             if e - s > MAX_SENTENCE_CHARS:
                 continue  # no sentence: a file with no full stops; reading it per quote is quadratic
-            rest = text[s:start] + " " + text[end:e]
-            if self.cue_re.search(rest):
-                continue
+            if k not in cues:
+                cues[k] = [m.span() for m in self.cue_re.finditer(text, s, e)]
+            if any(ce <= start or cs >= end for cs, ce in cues[k]):
+                continue  # a said-clause (or a colon) outside the marks: someone is quoted
             if len(doc.tokens_in(s, e)) < 4:
                 continue  # a caption or a fragment, not a sentence of narration
             if not DETERMINER_RE.search(text, max(s, start - 12), start):
