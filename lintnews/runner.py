@@ -49,11 +49,20 @@ def _init_worker(linter: Linter) -> None:
     _worker_linter = linter
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (a container or `taskset` can allow fewer than
+    the machine has)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not on Linux
+        return os.cpu_count() or 1
+
+
 def lint_files(linter: Linter, files: list[str], jobs: int = 0, stdin_name: str = "-") -> tuple[list[Finding], list[InputError]]:
     """Findings and errors of every file, in the order of ``files``. ``jobs`` 0 = automatic:
     a pool of one process per core for many files; for a few, each file's rules are shared
     between two processes (see parallel.py) when the file is big enough to pay for it."""
-    cores = os.cpu_count() or 1
+    cores = usable_cores()
     per_file = 1
     if jobs <= 0:
         jobs = cores if len(files) >= PARALLEL_THRESHOLD else 1
