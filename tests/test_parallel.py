@@ -196,3 +196,14 @@ def test_cli_on_one_file_gives_the_same_report_with_one_or_two_jobs(tmp_path):
     assert one.stdout == two.stdout == auto.stdout
     # The process ends with os._exit after flushing: the whole report must be there.
     assert len(json.loads(one.stdout)["findings"]) > 20
+
+
+def test_one_usable_core_means_no_helper(linter, monkeypatch, tmp_path):
+    from lintnews import runner
+
+    feed = tmp_path / "feed.txt"
+    feed.write_text(_long_story(), encoding="utf-8")
+    monkeypatch.setattr(runner, "usable_cores", lambda: 1)
+    monkeypatch.setattr(parallel, "share", lambda *a, **k: pytest.fail("forked on a one-core machine"))
+    findings, errors = runner.lint_files(linter, [str(feed)])
+    assert findings and not errors
