@@ -415,15 +415,22 @@ def run(args, work: Path, runs_small: int, runs_big: int) -> int:
             return f"; CPU time {mine:.3f} s vs {theirs:.3f} s"
         return ""
 
+    # Without a measured proselint, the issue's figures stand in. They come from a machine
+    # that starts Python in 0.008 s; add this machine's extra start-up so that the
+    # comparison is of the work done, not of the two interpreters' start-up.
+    startup_gap = max(0.0, floor - ISSUE_FIGURES["python -c pass"][0]) if floor is not None else 0.0
+    ref_one, ref_big = ref_one + startup_gap, ref_big + startup_gap
+    ref_src = f"issue's figure + {startup_gap:.3f} s for this machine's slower Python start-up"
+
     print("targets:")
     if one is not None:
         against = pl_one if pl_one is not None else ref_one
-        src = "measured" if pl_one is not None else "issue's figure"
+        src = "measured" if pl_one is not None else ref_src
         print(f"  one article: lintnews {one:.3f} s vs proselint {against:.3f} s ({src}): "
               f"{'MET' if one <= against else 'MISSED'} (no slower){cpu_note('bench article')}")
     if big is not None:
         against = pl_big if pl_big is not None else ref_big
-        src = "measured" if pl_big is not None else "issue's figure"
+        src = "measured" if pl_big is not None else ref_src
         print(f"  1 MB file:   lintnews {big:.3f} s vs proselint {against:.3f} s ({src}): "
               f"{against / big:.1f}x faster, {'MET' if against / big >= 3 else 'MISSED'} (at least 3x){cpu_note('1 MB')}")
 
