@@ -41,8 +41,9 @@ UNITS = ("document", "paragraph", "sentence")
 
 _textstat = None
 # Readability formulas are averages; on a very long document (a 1 MB wire feed) an evenly
-# spaced sample of its sentences gives the same figure to a decimal place, in a fraction
-# of the time syllable counting takes over every word.
+# spaced sample of its sentences gives the figure to within a few tenths of a grade (9.56
+# for 9.25 on the bench's 1 MB of BBC copy), in a tenth of the time syllable counting
+# takes over every word.
 FORMULA_SAMPLE_WORDS = 5000
 
 
