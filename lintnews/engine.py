@@ -220,6 +220,8 @@ class Linter:
         scope = rule.scope
         if scope == "narration" and doc.in_quote(start, end):
             return None
+        if scope == "voice" and not doc.in_own_voice(start, end):
+            return None
         if scope == "quotes" and not doc.in_quote(start, end):
             return None
         if scope == "headline" and not doc.in_headline(start, end):

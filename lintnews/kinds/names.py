@@ -424,7 +424,9 @@ def check_house(mentions: list[Mention], house: HouseNames, text: str):
                 matched_entries.add(id(entry))
                 start, end = window[0].start, window[-1].end
                 written = text[start:end]
-                if _norm_span(written) != _norm_span(entry.canonical):
+                # Accents are a spelling the house may not carry (wire copy drops them):
+                # "Peña" is not a misspelling of "Pena".
+                if strip_accents(_norm_span(written)) != strip_accents(_norm_span(entry.canonical)):
                     hits.append(Hit(start, end, (entry.canonical,), None, (("term", entry.canonical),)))
     for u in singles:
         if len(u.key) < 4:
