@@ -45,9 +45,10 @@ def test_pinned_items_run_in_this_process():
     assert results[3] == results[7] == parent
 
 
-def test_a_second_file_does_not_import_textstat_again(tmp_path):
-    """The readability formula's first use imports textstat; in a shared run it stays in the
-    main process, so the helper forked for the next file already has it."""
+def test_a_second_file_does_not_load_the_syllable_patterns_again(tmp_path):
+    """The readability formula's first use loads pyphen's patterns and starts the table of
+    syllables per word; in a shared run it stays in the main process, so the helper forked
+    for the next file already has both."""
     code = (
         "import sys\n"
         "from lintnews.engine import Linter\n"
@@ -57,7 +58,7 @@ def test_a_second_file_does_not_import_textstat_again(tmp_path):
         "lin = Linter(load_rules([default_packs_dir()]))\n"
         "text = open(sys.argv[1], encoding='utf-8').read()\n"
         "lin.lint_source(Source('a.txt', text, []), workers=2)\n"
-        "print(metric._textstat is not None)\n"
+        "print(bool(metric._SYLLABLES.get('en_US')))\n"
     )
     story = EXAMPLES / "grain-corridor-draft.txt"
     out = subprocess.run([sys.executable, "-c", code, str(story)], capture_output=True, text=True, cwd=ROOT)

@@ -24,6 +24,8 @@ YAML fields:
 
 from __future__ import annotations
 
+import re
+
 from ..finding import Hit
 from .base import Rule, RuleSpec
 
@@ -65,12 +67,94 @@ def textstat():
         try:
             from textstat.backend.counts import _count_syllables
 
-            _count_syllables.get_cmudict = lambda lang: None  # pyphen for every word, no download
+            # pyphen for every word, no download; each distinct word counted once a process
+            _count_syllables.get_cmudict = _syllable_table
         except ImportError:  # older textstat uses pyphen already
             pass
         _warm_pyphen()
         _textstat = ts
     return _textstat
+
+
+class _Syllables(dict):
+    """What textstat takes for NLTK's cmudict: word -> [phones], where the phones that end
+    in a digit are the syllables. A missing word is counted by pyphen, as textstat does
+    without a dictionary (``len(positions) + 1``), and kept: a story repeats its words, and
+    a folder of stories repeats them more, so each distinct word is hyphenated once a
+    process instead of at every occurrence (syllable counting was a quarter of the CPU time
+    on a folder of short articles)."""
+
+    def __init__(self, lang: str):
+        super().__init__()
+        self.lang = lang
+        self.pyphen = None
+
+    def __missing__(self, word: str):
+        if self.pyphen is None:
+            import pyphen
+
+            _warm_pyphen(self.lang)
+            self.pyphen = pyphen.Pyphen(lang=self.lang)  # what textstat's get_pyphen builds
+        value = self[word] = [("0",) * (len(self.pyphen.positions(word)) + 1)]
+        return value
+
+
+_SYLLABLES: dict[str, _Syllables] = {}
+
+
+def _syllable_table(lang: str) -> _Syllables:
+    table = _SYLLABLES.get(lang)
+    if table is None:
+        table = _SYLLABLES[lang] = _Syllables(lang)
+    return table
+
+
+# --- Flesch-Kincaid grade without importing textstat --------------------------------------
+# The shipped grade-level rule's formula, computed exactly as textstat 0.7's
+# ``flesch_kincaid_grade`` does (its word list, sentence count and syllable count, the same
+# arithmetic in the same order, so the same float), with syllables from the same pyphen
+# patterns. Importing textstat cost 20-60 ms of a one-article run; pyphen alone costs 2.
+# ``tests/test_speed_equivalence.py`` checks the figure against textstat's own.
+_FK_LANG = "en_US"
+_NONCONTRACTION_APOSTROPHE = re.compile(r"\'(?!" + r"[tsd]|ve|ll|re" + ")")
+_PUNCTUATION = re.compile(r"[^\w\s\']")
+_SENTENCE = re.compile(r"\b[^.!?]+[.!?]*", re.UNICODE)
+_pyphen_dict = None
+
+
+def _fk_words(text: str) -> list[str]:
+    """textstat's ``list_words(text)``: punctuation but contractions' apostrophes removed."""
+    return _PUNCTUATION.sub("", _NONCONTRACTION_APOSTROPHE.sub("", text)).split()
+
+
+def _syllables_of(word: str) -> int:
+    table = _syllable_table(_FK_LANG)
+    hit = table.get(word)
+    if hit is None:
+        hit = table[word]
+    return len(hit[0])
+
+
+def flesch_kincaid_grade(text: str) -> float:
+    if not text:
+        return 0.0
+    cleaned = _PUNCTUATION.sub("", _NONCONTRACTION_APOSTROPHE.sub("", text))
+    words = cleaned.split()
+    sentences = _SENTENCE.findall(text)
+    ignore = sum(1 for sentence in sentences if len(_fk_words(sentence)) <= 2)
+    n_sentences = max(1, len(sentences) - ignore)
+    sentence_length = len(words) / n_sentences
+    syllables = sum(_syllables_of(w) for w in cleaned.lower().split())
+    try:
+        per_word = syllables / len(words)
+    except ZeroDivisionError:
+        per_word = 0.0
+    if sentence_length == 0 or per_word == 0:
+        return 0.0
+    return (0.39 * sentence_length) + (11.8 * per_word) - 15.59
+
+
+NATIVE = {"flesch_kincaid_grade": flesch_kincaid_grade}
 
 
 def _warm_pyphen(lang: str = "en_US") -> None:
@@ -108,7 +192,9 @@ class MetricRule(Rule):
         return self.first_use_cost() + 70.0 * min(chars, 1_000_000) / 1e6
 
     def first_use_cost(self) -> float:
-        # Importing textstat and loading pyphen's patterns, once per process.
+        # Importing textstat (or only pyphen) and loading pyphen's patterns, once per process.
+        if self.metric in NATIVE:
+            return 5.0 if not _SYLLABLES.get(_FK_LANG) else 0.0
         return 20.0 if self.metric in FORMULAS and _textstat is None else 0.0
 
     def compile(self, spec: RuleSpec) -> None:
@@ -155,7 +241,11 @@ class MetricRule(Rule):
             return sum(1 for s, e in doc.sentences if start <= s < end)
         if nwords > FORMULA_SAMPLE_WORDS:
             text = self._sample(doc, start, end)
-        return float(getattr(textstat(), self.metric)(" ".join(text.split())))
+        text = " ".join(text.split())
+        native = NATIVE.get(self.metric)
+        if native is not None:
+            return float(native(text))
+        return float(getattr(textstat(), self.metric)(text))
 
     @staticmethod
     def _sample(doc, start: int, end: int) -> str:

@@ -1,0 +1,57 @@
+"""Speed work must not change a figure: lintnews's own Flesch-Kincaid grade is textstat's,
+and a one-article run no longer imports textstat at all."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lintnews.kinds import metric
+
+ROOT = Path(__file__).resolve().parent.parent
+
+TEXTS = [
+    "The council voted 7-2 on Tuesday to close the Elm Street depot. Residents said they'd fight it.",
+    "Ministers met. Talks failed! Why? Nobody would say, and the 'agreement' that officials "
+    "promised in March has not been published.",
+    "U.S. and E.U. negotiators don't expect a deal before 2025 ... the talks, which began in "
+    "Geneva, resume on Monday.",
+    "Güler's lawyers — citing the court's ruling — asked for the hearing to be moved to İzmir.",
+    "",
+    "Yes.",
+    "'Quote marks' and 'apostrophes' aren't the same thing; the shop's owners say they've tried.",
+]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_flesch_kincaid_grade_is_textstats_own(text):
+    text = " ".join(text.split())
+    assert metric.flesch_kincaid_grade(text) == metric.textstat().flesch_kincaid_grade(text)
+
+
+def test_one_article_is_linted_without_importing_textstat(tmp_path):
+    story = tmp_path / "story.txt"
+    story.write_text(
+        "Council approves depot closure\n\n"
+        "The council voted on Tuesday to close the depot, which has served the eastern "
+        "districts since 1974 and employs 212 drivers and mechanics.\n\n"
+        "Critics say the decision was rushed. The mayor said the savings would pay for new buses, "
+        "and that the drivers would be offered jobs at the western garage, which is being "
+        "extended this summer with money from the regional transport fund.\n\n"
+        "A public meeting on the closure will be held next month at the central library, and "
+        "residents can send their views to the council by email until the end of May.\n",
+        encoding="utf-8",
+    )
+    code = (
+        "import sys\n"
+        "from lintnews import cli\n"
+        "try:\n"
+        "    cli.main([sys.argv[1], '--jobs', '1', '--quiet'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('textstat' in sys.modules, 'pyphen' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(story)], capture_output=True, text=True, cwd=ROOT)
+    # pyphen is loaded (the grade-level rule ran), textstat is not.
+    assert out.stdout.strip().splitlines()[-1] == "False True", out.stderr
