@@ -1,0 +1,770 @@
+"""``lintnews lsp``: a language server over stdio, on pygls 2 and lsprotocol.
+
+One long-lived process keeps the configuration and the compiled Linter in memory and lints
+the text as it is in the editor (not the file on disk), with the same engine, findings and
+configuration as ``lintnews check``.
+
+- **Never blocking the editor.** Linting runs in one worker thread; the event loop only
+  stores edits and schedules runs. A change after a pause is linted at once; changes in
+  quick succession are debounced (the run waits until typing pauses for DEBOUNCE seconds).
+  A run is tied to the document's version: an edit that arrives while it runs stops it
+  between two units of work (``Linter.lint_source(cancelled=...)``), and a result for a
+  version that is no longer current is dropped, never published.
+- **Positions in the negotiated encoding.** lintnews counts code points; LSP counts UTF-16
+  code units unless the client offers UTF-8 or UTF-32 (``general.positionEncodings``).
+  ``TextDoc`` keeps the editor's text with LSP's own line breaks (\\n, \\r\\n, \\r) and
+  converts both ways, so a character outside the Basic Multilingual Plane does not shift a
+  range. (pygls's workspace splits lines with ``str.splitlines``, which also breaks at
+  U+2028 and form feeds, so documents are kept here instead.)
+- **Code actions**: the rule's safe fix or the finding's replacement suggestion, "allow
+  this term" (added to the project's ``.lintnews.yaml`` by a ruamel.yaml round trip that
+  keeps its comments and layout) and "disable for this line" (an inline
+  ``lintnews-disable-line`` comment at the end of the line, which does not split a
+  Markdown paragraph as a comment line above it would).
+- **Configuration** (and the house list of names, and extra rule packs) is read at start
+  and again when the client reports a change or one of those files is saved. A broken
+  one is shown once (window/showMessage) and the last good one stays in use.
+- **stdout belongs to the protocol**: file descriptor 1 is pointed at stderr before the
+  server starts, so a stray print anywhere cannot corrupt the stream; logs go to stderr.
+
+Imported only by the ``lsp`` command: ``lintnews check`` never loads pygls.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+import threading
+import time
+from bisect import bisect_right
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lsprotocol import types as lsp
+from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
+from pygls.protocol.language_server import lsp_method
+from pygls.uris import from_fs_path, to_fs_path
+
+from . import __version__
+from .app import SetupError, build_linter, check_house_names, explain_parts, load_settings
+from .config import CONFIG_NAMES
+from .engine import Cancelled, normalise_term
+from .finding import Finding
+from .markup import LINTABLE_SUFFIXES, format_for
+from .sources import Source
+
+log = logging.getLogger("lintnews.lsp")
+
+DEBOUNCE = 0.25  # seconds of quiet after an edit in a burst before the run starts
+SOURCE = "lintnews"
+ALLOW_COMMAND = "lintnews.allowTerm"
+LANGUAGE_FORMATS = {"markdown": "markdown", "html": "html", "plaintext": "text", "text": "text"}
+SEVERITY = {
+    "error": lsp.DiagnosticSeverity.Error,
+    "warning": lsp.DiagnosticSeverity.Warning,
+    "suggestion": lsp.DiagnosticSeverity.Information,
+}
+# Kinds whose suggestions are words to put in place of the match ("regime" → "government").
+# Other kinds suggest what to do ("name who says so"): no quick fix replaces text with that.
+REPLACING_KINDS = frozenset({"phrases", "pattern", "names", "consistency"})
+ALLOWABLE_KINDS = REPLACING_KINDS
+ALLOW_MAX_WORDS = 6
+WARMUP_TEXT = (
+    "The regime slammed critics, who say the 5th report was noticeably late. "
+    "It is believed that the the figures were wrong, Hossein Deghan said.\n"
+)
+
+
+# --- positions ------------------------------------------------------------------------
+
+
+ENCODINGS = {  # LSP position encoding -> (Python codec, bytes per code unit)
+    lsp.PositionEncodingKind.Utf8: ("utf-8", 1),
+    lsp.PositionEncodingKind.Utf16: ("utf-16-le", 2),
+    lsp.PositionEncodingKind.Utf32: (None, 1),
+}
+
+
+def units(text: str, encoding: str) -> int:
+    """Length of ``text`` in the encoding's code units."""
+    codec, width = ENCODINGS[encoding]
+    if codec is None or text.isascii():
+        return len(text)
+    return len(text.encode(codec, "surrogatepass")) // width
+
+
+def chars_for_units(text: str, count: int, encoding: str) -> int:
+    """How many code points of ``text`` its first ``count`` code units cover (a position
+    inside a character rounds down; past the end is the end)."""
+    codec, width = ENCODINGS[encoding]
+    if codec is None or text.isascii():
+        return min(max(count, 0), len(text))
+    data = text.encode(codec, "surrogatepass")[: max(count, 0) * width]
+    return len(data.decode(codec, "ignore"))
+
+
+class TextDoc:
+    """An open document: the editor's text, version and language, with LSP's lines."""
+
+    def __init__(self, uri: str, text: str, version: int | None, language_id: str):
+        self.uri = uri
+        self.text = text
+        self.version = version
+        self.language_id = language_id
+        self.path = to_fs_path(uri) or uri
+        self._starts: list[int] | None = None
+        self.task: asyncio.Task | None = None
+        self.last_change = 0.0
+        self.results: Results | None = None
+
+    @property
+    def lintable(self) -> bool:
+        return self.language_id in LANGUAGE_FORMATS or self.path.lower().endswith(LINTABLE_SUFFIXES)
+
+    @property
+    def fmt(self) -> str:
+        return LANGUAGE_FORMATS.get(self.language_id) or format_for(self.path)
+
+    @property
+    def line_starts(self) -> list[int]:
+        """Offsets where LSP lines start: after \\n, \\r\\n or a lone \\r."""
+        if self._starts is None:
+            text = self.text
+            starts = [0]
+            if "\r" in text:
+                import re
+
+                starts.extend(m.end() for m in re.finditer(r"\r\n?|\n", text))
+            else:
+                find = text.find
+                i = find("\n")
+                while i != -1:
+                    starts.append(i + 1)
+                    i = find("\n", i + 1)
+            self._starts = starts
+        return self._starts
+
+    def _line_span(self, line: int) -> tuple[int, int]:
+        starts = self.line_starts
+        start = starts[line]
+        end = starts[line + 1] if line + 1 < len(starts) else len(self.text)
+        while end > start and self.text[end - 1] in "\r\n":
+            end -= 1
+        return start, end
+
+    def offset_at(self, pos: lsp.Position, encoding: str) -> int:
+        starts = self.line_starts
+        if pos.line >= len(starts):
+            return len(self.text)
+        start, end = self._line_span(pos.line)
+        return start + chars_for_units(self.text[start:end], pos.character, encoding)
+
+    def positions(self, offsets, encoding: str) -> dict[int, lsp.Position]:
+        """LSP positions of many code-point offsets, in one pass in offset order (a long
+        line is measured once, not once per finding on it)."""
+        starts = self.line_starts
+        out: dict[int, lsp.Position] = {}
+        line, at, count = -1, 0, 0
+        for off in sorted(set(offsets)):
+            k = bisect_right(starts, off) - 1
+            if k != line:
+                line, at, count = k, starts[k], 0
+            count += units(self.text[at:off], encoding)
+            at = off
+            out[off] = lsp.Position(line=line, character=count)
+        return out
+
+    def apply(self, change, encoding: str) -> None:
+        if isinstance(change, lsp.TextDocumentContentChangePartial):
+            a = self.offset_at(change.range.start, encoding)
+            b = self.offset_at(change.range.end, encoding)
+            self.text = self.text[:a] + change.text + self.text[max(a, b):]
+        else:
+            self.text = change.text
+        self._starts = None
+
+
+def source_offsets(text: str, findings: list[Finding]) -> list[tuple[int, int]]:
+    """Code-point offsets of findings' (line, column) spans; lintnews counts lines at \\n."""
+    starts = [0]
+    find = text.find
+    i = find("\n")
+    while i != -1:
+        starts.append(i + 1)
+        i = find("\n", i + 1)
+
+    def at(line: int, col: int) -> int:
+        base = starts[line - 1] if 0 < line <= len(starts) else len(text)
+        return min(base + col - 1, len(text))
+
+    return [(at(f.line, f.column), at(f.end_line, f.end_column)) for f in findings]
+
+
+# --- state ----------------------------------------------------------------------------
+
+
+@dataclass
+class Setup:
+    """The configuration in force and the Linter built from it."""
+
+    cfg: object
+    linter: object
+    rules_by_id: dict
+    error: str | None = None  # set when this is the fallback after a broken configuration
+
+    def watched(self) -> list[Path]:
+        paths = [Path(p) for p in getattr(self.cfg, "names", [])]
+        paths += [Path(p) for p in getattr(self.cfg, "rules", [])]
+        if getattr(self.cfg, "path", None):
+            paths.append(Path(self.cfg.path))
+        return paths
+
+
+@dataclass
+class Results:
+    version: int | None
+    text: str
+    items: list[tuple[Finding, int, int, lsp.Range]] = field(default_factory=list)
+
+
+def match_case(suggestion: str, match: str) -> str:
+    """'Regime' → 'Government', 'REGIME' → 'GOVERNMENT'; a suggestion with capitals of its
+    own ('Israel', 'Hossein Dehghan') is kept as written."""
+    if not suggestion or suggestion != suggestion.lower():
+        return suggestion
+    if match.isupper() and len(match) > 1:
+        return suggestion.upper()
+    if match[:1].isupper():
+        return suggestion[:1].upper() + suggestion[1:]
+    return suggestion
+
+
+# --- the server -------------------------------------------------------------------------
+
+
+class Protocol(LanguageServerProtocol):
+    """Keeps open documents in TextDoc (see the module docstring) instead of pygls's
+    workspace; everything else is pygls's."""
+
+    @lsp_method(lsp.TEXT_DOCUMENT_DID_OPEN)
+    def lsp_text_document__did_open(self, params: lsp.DidOpenTextDocumentParams):
+        if (handler := self.fm.features.get(lsp.TEXT_DOCUMENT_DID_OPEN)) is not None:
+            yield handler, (params,), None
+
+    @lsp_method(lsp.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(self, params: lsp.DidChangeTextDocumentParams):
+        if (handler := self.fm.features.get(lsp.TEXT_DOCUMENT_DID_CHANGE)) is not None:
+            yield handler, (params,), None
+
+    @lsp_method(lsp.TEXT_DOCUMENT_DID_CLOSE)
+    def lsp_text_document__did_close(self, params: lsp.DidCloseTextDocumentParams):
+        if (handler := self.fm.features.get(lsp.TEXT_DOCUMENT_DID_CLOSE)) is not None:
+            yield handler, (params,), None
+
+
+class LintnewsServer(LanguageServer):
+    def __init__(self, config_path: str | None = None, workers: int | None = None):
+        super().__init__("lintnews", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental,
+                         protocol_cls=Protocol)
+        self.config_path = config_path
+        self.docs: dict[str, TextDoc] = {}
+        self.setup: Setup | None = None
+        self.root: Path = Path.cwd()
+        self.encoding = lsp.PositionEncodingKind.Utf16
+        # One thread runs every lint: the Linter is not shared between threads, and the
+        # event loop stays free to take edits.
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lintnews-lint")
+        if workers is None:
+            from .runner import usable_cores
+
+            workers = min(2, usable_cores())
+        self.workers = workers
+        self.setup_lock = threading.Lock()
+        self.loop: asyncio.AbstractEventLoop | None = None
+
+    # configuration ----------------------------------------------------------------
+
+    def load_setup(self) -> Setup:
+        """Read the configuration, rules and house list. Raises SetupError."""
+        cfg = load_settings(self.config_path, start=self.root)
+        linter = build_linter(cfg)
+        check_house_names(linter)
+        return Setup(cfg, linter, {r.id: r for r in linter.all_rules})
+
+    def reload(self, first: bool = False) -> bool:
+        """Re-read the configuration; on error keep the last good one and say so once.
+        Returns True when a new setup is in force. Runs in the lint thread."""
+        with self.setup_lock:
+            try:
+                setup = self.load_setup()
+            except SetupError as exc:
+                if self.setup is None:  # nothing good yet: the shipped defaults
+                    from .config import Config
+
+                    cfg = Config()
+                    linter = build_linter(cfg)
+                    self.setup = Setup(cfg, linter, {r.id: r for r in linter.all_rules}, error=str(exc))
+                    kept = "using the shipped defaults until it is fixed"
+                else:
+                    kept = "still using the last good configuration"
+                self.tell(lsp.MessageType.Error, f"lintnews: {exc} ({kept})")
+                return first
+            self.setup = setup
+            return True
+
+    def tell(self, kind: lsp.MessageType, message: str) -> None:
+        """window/showMessage, from any thread."""
+        params = lsp.ShowMessageParams(type=kind, message=message)
+        loop = self.loop
+        if loop is not None and threading.current_thread() is not threading.main_thread():
+            loop.call_soon_threadsafe(self.window_show_message, params)
+        else:
+            self.window_show_message(params)
+
+    def is_setup_file(self, path: str) -> bool:
+        p = Path(path)
+        if p.name in CONFIG_NAMES:
+            return True
+        setup = self.setup
+        if setup is None:
+            return False
+        for w in setup.watched():
+            try:
+                if p == w or p.resolve() == w.resolve() or (w.is_dir() and p.resolve().is_relative_to(w.resolve())):
+                    return True
+            except OSError:
+                continue
+        return False
+
+    async def reload_and_relint(self) -> None:
+        loop = asyncio.get_running_loop()
+        if await loop.run_in_executor(self.executor, self.reload):
+            await self.register_watchers()
+            for doc in list(self.docs.values()):
+                if doc.lintable:
+                    self.schedule(doc, immediate=True)
+
+    async def register_watchers(self) -> None:
+        caps = self.client_capabilities.workspace
+        dyn = caps and caps.did_change_watched_files and caps.did_change_watched_files.dynamic_registration
+        if not dyn:
+            return
+        globs = [f"**/{name}" for name in CONFIG_NAMES]
+        for w in self.setup.watched() if self.setup else []:
+            globs.append(f"**/{w.name}" if not w.is_dir() else f"**/{w.name}/**")
+        globs = list(dict.fromkeys(globs))
+        if globs == getattr(self, "_watched_globs", None):
+            return
+        self._watched_globs = globs
+        options = lsp.DidChangeWatchedFilesRegistrationOptions(
+            watchers=[lsp.FileSystemWatcher(glob_pattern=g) for g in globs]
+        )
+        try:
+            if getattr(self, "_watch_registered", False):
+                await self.client_unregister_capability_async(lsp.UnregistrationParams(
+                    unregisterations=[lsp.Unregistration(id="lintnews-watch", method=lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)]))
+            await self.client_register_capability_async(lsp.RegistrationParams(registrations=[
+                lsp.Registration(id="lintnews-watch", method=lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                                 register_options=options)]))
+            self._watch_registered = True
+        except Exception as exc:  # a client that refuses: saves still reload
+            log.warning("could not register file watchers: %s", exc)
+
+    # linting ----------------------------------------------------------------------
+
+    def schedule(self, doc: TextDoc, immediate: bool = False) -> None:
+        """Lint ``doc`` now if it was quiet, else when typing pauses. A run already
+        scheduled or running for an older version is superseded."""
+        now = time.monotonic()
+        burst = not immediate and now - doc.last_change < DEBOUNCE
+        doc.last_change = now
+        if doc.task is not None and not doc.task.done():
+            doc.task.cancel()
+        doc.task = asyncio.get_running_loop().create_task(self._lint_later(doc, DEBOUNCE if burst else 0.0))
+
+    async def _lint_later(self, doc: TextDoc, delay: float) -> None:
+        if delay:
+            await asyncio.sleep(delay)
+        version, text, setup = doc.version, doc.text, self.setup
+        if setup is None:
+            return
+
+        def stale() -> bool:
+            return doc.version != version or self.docs.get(doc.uri) is not doc or self.setup is not setup
+
+        loop = asyncio.get_running_loop()
+        try:
+            findings, errors = await loop.run_in_executor(self.executor, self._lint, setup, doc, text, stale)
+        except Cancelled:
+            return
+        if stale():
+            return
+        self.publish(doc, version, text, findings)
+        for e in errors:
+            self.tell(lsp.MessageType.Warning, f"lintnews: {e.message}")
+
+    def _lint(self, setup: Setup, doc: TextDoc, text: str, stale):
+        if stale():
+            raise Cancelled()
+        source = Source(doc.path, text, [])
+        try:
+            return setup.linter.lint_source(source, doc.fmt, display=doc.path, workers=self.workers, cancelled=stale)
+        except (Cancelled, RecursionError, MemoryError) as exc:
+            if isinstance(exc, Cancelled):
+                raise
+            return [], []
+
+    def publish(self, doc: TextDoc, version, text: str, findings: list[Finding]) -> None:
+        spans = source_offsets(text, findings)
+        snapshot = TextDoc(doc.uri, text, version, doc.language_id)
+        pos = snapshot.positions([o for span in spans for o in span], self.encoding)
+        items = []
+        diagnostics = []
+        rules = self.setup.rules_by_id if self.setup else {}
+        for f, (a, b) in zip(findings, spans):
+            rng = lsp.Range(start=pos[a], end=pos[b])
+            items.append((f, a, b, rng))
+            rule = rules.get(f.rule)
+            link = getattr(rule, "link", None)
+            data = {"rule": f.rule, "match": f.match, "suggestions": list(f.suggestions)}
+            fix = getattr(f, "fix", None)
+            if isinstance(fix, str):
+                data["fix"] = fix
+            diagnostics.append(lsp.Diagnostic(
+                range=rng,
+                message=f.message,
+                severity=SEVERITY.get(f.severity, lsp.DiagnosticSeverity.Warning),
+                code=f.rule,
+                code_description=lsp.CodeDescription(href=link) if link else None,
+                source=SOURCE,
+                data=data,
+            ))
+        doc.results = Results(version, text, items)
+        self.text_document_publish_diagnostics(
+            lsp.PublishDiagnosticsParams(uri=doc.uri, version=version, diagnostics=diagnostics)
+        )
+
+    def warm_up(self) -> None:
+        """One small run per format in the lint thread, so the first real document does
+        not pay for first-use costs (textstat's import, Markdown's patterns)."""
+        setup = self.setup
+        if setup is None:
+            return
+        for fmt in ("text", "markdown", "html"):
+            try:
+                setup.linter.lint_source(Source("warm-up", WARMUP_TEXT, []), fmt, workers=1)
+            except Exception:  # warming is an optimisation, never a failure
+                pass
+
+    # code actions and hover -------------------------------------------------------
+
+    def current(self, uri: str) -> tuple[TextDoc, Results] | None:
+        doc = self.docs.get(uri)
+        if doc is None or doc.results is None or doc.results.version != doc.version:
+            return None
+        return doc, doc.results
+
+    def code_actions(self, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
+        found = self.current(params.text_document.uri)
+        if found is None:
+            return []
+        doc, results = found
+        a = doc.offset_at(params.range.start, self.encoding)
+        b = doc.offset_at(params.range.end, self.encoding)
+        actions: list[lsp.CodeAction] = []
+        allowed: set[str] = set()
+        for f, start, end, rng in results.items:
+            if not (start <= b and a <= end):
+                continue
+            if doc.text[start:end] != f.match:
+                continue
+            diag = self._diagnostic_for(params, f, rng)
+            rule = self.setup.rules_by_id.get(f.rule) if self.setup else None
+            kind = getattr(rule, "kind", "")
+            replacements = []
+            fix = getattr(f, "fix", None)
+            if isinstance(fix, str):
+                replacements.append(fix)
+            if kind in REPLACING_KINDS:
+                replacements.extend(match_case(s, f.match) for s in f.suggestions)
+            for i, new in enumerate(dict.fromkeys(replacements)):
+                if new == f.match:
+                    continue
+                title = f"Replace '{f.match}' with '{new}'" if new else f"Delete '{f.match}'"
+                actions.append(lsp.CodeAction(
+                    title=title, kind=lsp.CodeActionKind.QuickFix, diagnostics=[diag], is_preferred=(i == 0),
+                    edit=self._edit(doc, [lsp.TextEdit(range=rng, new_text=new)]),
+                ))
+            term = " ".join(f.match.split())
+            if (kind in ALLOWABLE_KINDS and term and len(term.split()) <= ALLOW_MAX_WORDS
+                    and normalise_term(term) not in allowed):
+                allowed.add(normalise_term(term))
+                shown = term if f.rule.startswith("names.") or not term[:1].isupper() else term.lower() if term[1:] == term[1:].lower() else term
+                actions.append(lsp.CodeAction(
+                    title=f"Allow '{shown}' in this project (.lintnews.yaml)", kind=lsp.CodeActionKind.QuickFix,
+                    diagnostics=[diag],
+                    command=lsp.Command(title="Allow this term", command=ALLOW_COMMAND, arguments=[shown]),
+                ))
+            actions.append(lsp.CodeAction(
+                title=f"Disable {f.rule} for this line", kind=lsp.CodeActionKind.QuickFix, diagnostics=[diag],
+                edit=self._edit(doc, [self._disable_edit(doc, start, f.rule)]),
+            ))
+        return actions
+
+    @staticmethod
+    def _diagnostic_for(params: lsp.CodeActionParams, f: Finding, rng: lsp.Range) -> lsp.Diagnostic:
+        for d in params.context.diagnostics or ():
+            if d.code == f.rule and d.range == rng:
+                return d
+        return lsp.Diagnostic(range=rng, message=f.message, code=f.rule, source=SOURCE)
+
+    def _edit(self, doc: TextDoc, edits: list[lsp.TextEdit]) -> lsp.WorkspaceEdit:
+        ws = self.client_capabilities.workspace
+        versioned = bool(ws and ws.workspace_edit and ws.workspace_edit.document_changes)
+        if versioned and doc.version is not None:
+            return lsp.WorkspaceEdit(document_changes=[lsp.TextDocumentEdit(
+                text_document=lsp.OptionalVersionedTextDocumentIdentifier(uri=doc.uri, version=doc.version),
+                edits=edits,
+            )])
+        return lsp.WorkspaceEdit(changes={doc.uri: edits})
+
+    def _disable_edit(self, doc: TextDoc, offset: int, rule_id: str) -> lsp.TextEdit:
+        """``<!-- lintnews-disable-line RULE -->`` at the end of the finding's line: the
+        engine's directive, an HTML comment in every format (in plain text it is simply
+        written in the file), invisible when Markdown or HTML is rendered, and unlike a
+        comment line above it, it cannot split a Markdown paragraph in two."""
+        line = bisect_right(doc.line_starts, offset) - 1
+        _, end = doc._line_span(line)
+        at = doc.positions([end], self.encoding)[end]
+        sep = "" if end == 0 or doc.text[end - 1] in " \t" else " "
+        return lsp.TextEdit(range=lsp.Range(start=at, end=at), new_text=f"{sep}<!-- lintnews-disable-line {rule_id} -->")
+
+    def hover(self, params: lsp.HoverParams) -> lsp.Hover | None:
+        found = self.current(params.text_document.uri)
+        if found is None or self.setup is None:
+            return None
+        doc, results = found
+        at = doc.offset_at(params.position, self.encoding)
+        parts = []
+        first = None
+        for f, start, end, rng in results.items:
+            if start <= at < end or (start == end == at):
+                rule = self.setup.rules_by_id.get(f.rule)
+                if rule is None:
+                    continue
+                first = first or rng
+                parts.append(hover_markdown(f, explain_parts(rule, self.setup.linter)))
+        if not parts:
+            return None
+        return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value="\n\n---\n\n".join(parts)),
+                         range=first)
+
+    # allow this term ---------------------------------------------------------------
+
+    def allow_term(self, term: str) -> str:
+        """Add ``term`` to the project's allow list; returns what was done. Runs in the
+        lint thread; raises SetupError."""
+        cfg = self.setup.cfg if self.setup else None
+        path = getattr(cfg, "path", None)
+        if path is not None and Path(path).name not in (".lintnews.yaml", ".lintnews.yml"):
+            raise SetupError(f"the configuration is in {path}; add '{term}' to its 'allow' list there")
+        target = Path(path) if path is not None else self.root / ".lintnews.yaml"
+        added = add_allowed(target, term)
+        return f"lintnews: '{term}' {'added to' if added else 'is already in'} 'allow' in {target}"
+
+
+def hover_markdown(f: Finding, parts: dict) -> str:
+    lines = [f"**{parts['heading']}**", "", f.message]
+    if parts["description"]:
+        lines += ["", parts["description"].strip()]
+    if parts["sources"]:
+        lines += ["", "Sources:"] + [f"- {s}" for s in parts["sources"]]
+    if parts["link"]:
+        lines += ["", f"More: {parts['link']}"]
+    if f.suggestions:
+        lines += ["", "Suggestion: " + ", ".join(f.suggestions)]
+    return "\n".join(lines)
+
+
+def add_allowed(path: Path, term: str) -> bool:
+    """Add ``term`` to ``allow:`` in a YAML config, keeping its comments, order, quoting
+    and indentation (a ruamel.yaml round trip); create the file when absent. Returns False
+    when an equivalent term is already there. Raises SetupError."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+    from ruamel.yaml.error import YAMLError
+    from ruamel.yaml.util import load_yaml_guess_indent
+
+    try:
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SetupError(f"{path}: cannot read: {exc}") from None
+    yaml = YAML()
+    yaml.preserve_quotes = True
+    yaml.width = 4096
+    try:
+        if text.strip():
+            # Write lists the way the file does ("- x" under its key, or indented "  - x").
+            data, indent, dash = load_yaml_guess_indent(text)
+            if dash is not None:
+                yaml.indent(mapping=max(2, indent - dash), sequence=indent, offset=dash)
+            elif indent:
+                yaml.indent(mapping=indent, sequence=indent + 2, offset=indent)
+            else:
+                yaml.indent(mapping=2, sequence=4, offset=2)
+        else:
+            data = None
+    except YAMLError as exc:
+        raise SetupError(f"{path}: not valid YAML, not changed: {str(exc).splitlines()[0]}") from None
+    if data is None:
+        data = CommentedMap()
+    if not isinstance(data, dict):
+        raise SetupError(f"{path}: the config must be a mapping of settings, not changed")
+    allow = data.get("allow")
+    if allow is None:
+        data["allow"] = CommentedSeq([term])
+    elif isinstance(allow, str):
+        if normalise_term(allow) == normalise_term(term):
+            return False
+        seq = CommentedSeq([allow, term])
+        seq.fa.set_flow_style()
+        data["allow"] = seq
+    elif isinstance(allow, list):
+        if any(isinstance(a, str) and normalise_term(a) == normalise_term(term) for a in allow):
+            return False
+        allow.append(term)
+    else:
+        raise SetupError(f"{path}: 'allow' must be a list of strings, not changed")
+    import io
+    import tempfile
+
+    out = io.StringIO()
+    yaml.dump(data, out)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".lintnews-", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(out.getvalue())
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o7777)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise SetupError(f"{path}: cannot write: {exc}") from None
+    return True
+
+
+def create_server(config_path: str | None = None, workers: int | None = None) -> LintnewsServer:
+    server = LintnewsServer(config_path, workers)
+
+    @server.feature(lsp.INITIALIZE)
+    def initialize(ls: LintnewsServer, params: lsp.InitializeParams):
+        ls.loop = asyncio.get_running_loop()
+        ls.encoding = ls.protocol.workspace.position_encoding or lsp.PositionEncodingKind.Utf16
+        if ls.encoding not in ENCODINGS:
+            ls.encoding = lsp.PositionEncodingKind.Utf16
+        root = None
+        if params.workspace_folders:
+            root = to_fs_path(params.workspace_folders[0].uri)
+        elif params.root_uri:
+            root = to_fs_path(params.root_uri)
+        elif params.root_path:
+            root = params.root_path
+        if root and os.path.isdir(root):
+            ls.root = Path(root)
+        ls.reload(first=True)
+
+    @server.feature(lsp.INITIALIZED)
+    async def initialized(ls: LintnewsServer, params: lsp.InitializedParams):
+        ls.executor.submit(ls.warm_up)
+        await ls.register_watchers()
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: LintnewsServer, params: lsp.DidOpenTextDocumentParams):
+        item = params.text_document
+        doc = TextDoc(item.uri, item.text, item.version, item.language_id)
+        old = ls.docs.get(item.uri)
+        if old is not None and old.task is not None:
+            old.task.cancel()
+        ls.docs[item.uri] = doc
+        if doc.lintable:
+            ls.schedule(doc, immediate=True)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: LintnewsServer, params: lsp.DidChangeTextDocumentParams):
+        doc = ls.docs.get(params.text_document.uri)
+        if doc is None:
+            return
+        for change in params.content_changes:
+            doc.apply(change, ls.encoding)
+        doc.version = params.text_document.version
+        if doc.lintable:
+            ls.schedule(doc)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE, lsp.SaveOptions(include_text=False))
+    async def did_save(ls: LintnewsServer, params: lsp.DidSaveTextDocumentParams):
+        path = to_fs_path(params.text_document.uri)
+        if path and ls.is_setup_file(path):
+            await ls.reload_and_relint()
+            return
+        doc = ls.docs.get(params.text_document.uri)
+        if doc is not None and doc.lintable and (doc.results is None or doc.results.version != doc.version):
+            ls.schedule(doc, immediate=True)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: LintnewsServer, params: lsp.DidCloseTextDocumentParams):
+        doc = ls.docs.pop(params.text_document.uri, None)
+        if doc is not None:
+            if doc.task is not None:
+                doc.task.cancel()
+            if doc.lintable:
+                ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=doc.uri, diagnostics=[]))
+
+    @server.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    async def watched_changed(ls: LintnewsServer, params: lsp.DidChangeWatchedFilesParams):
+        if any(ls.is_setup_file(to_fs_path(c.uri) or "") for c in params.changes):
+            await ls.reload_and_relint()
+
+    @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION,
+                    lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix]))
+    def code_action(ls: LintnewsServer, params: lsp.CodeActionParams):
+        return ls.code_actions(params) or None
+
+    @server.feature(lsp.TEXT_DOCUMENT_HOVER)
+    def hover(ls: LintnewsServer, params: lsp.HoverParams):
+        return ls.hover(params)
+
+    @server.command(ALLOW_COMMAND)
+    async def allow_term(ls: LintnewsServer, term: str):
+        loop = asyncio.get_running_loop()
+        try:
+            said = await loop.run_in_executor(ls.executor, ls.allow_term, term)
+        except SetupError as exc:
+            ls.tell(lsp.MessageType.Error, f"lintnews: {exc}")
+            return None
+        ls.tell(lsp.MessageType.Info, said)
+        await ls.reload_and_relint()
+        return None
+
+    return server
+
+
+def serve_stdio(config_path: str | None = None) -> int:
+    """Run the server on stdin/stdout until the client says exit. Returns the exit status:
+    0 after shutdown and exit, 1 when the client exits (or goes away) without shutdown."""
+    # The protocol gets its own copy of stdout; descriptor 1 (and sys.stdout) then point at
+    # stderr, so nothing else that prints can corrupt the stream.
+    out = os.fdopen(os.dup(sys.stdout.fileno()), "wb", buffering=0)
+    sys.stdout.flush()
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    sys.stdout = sys.stderr
+    logging.basicConfig(stream=sys.stderr, level=os.environ.get("LINTNEWS_LSP_LOG", "WARNING").upper(),
+                        format="lintnews-lsp %(levelname)s %(name)s: %(message)s")
+    server = create_server(config_path)
+    server.start_io(sys.stdin.buffer, out)
+    return 0 if getattr(server.protocol, "_shutdown", False) else 1
+
+
+__all__ = ["create_server", "serve_stdio", "LintnewsServer", "TextDoc", "add_allowed", "from_fs_path"]
