@@ -60,6 +60,9 @@ from .sources import Source
 log = logging.getLogger("lintnews.lsp")
 
 DEBOUNCE = 0.25  # seconds of quiet after an edit in a burst before the run starts
+# Below this many characters a document's rules all run in the lint thread: forking this
+# process (pygls and lsprotocol loaded) for a helper costs more than an article's rules.
+SHARE_MIN_CHARS = 100_000
 SOURCE = "lintnews"
 ALLOW_COMMAND = "lintnews.allowTerm"
 LANGUAGE_FORMATS = {"markdown": "markdown", "html": "html", "plaintext": "text", "text": "text"}
@@ -412,7 +415,8 @@ class LintnewsServer(LanguageServer):
             raise Cancelled()
         source = Source(doc.path, text, [])
         try:
-            return setup.linter.lint_source(source, doc.fmt, display=doc.path, workers=self.workers, cancelled=stale)
+            workers = self.workers if len(text) >= SHARE_MIN_CHARS else 1
+            return setup.linter.lint_source(source, doc.fmt, display=doc.path, workers=workers, cancelled=stale)
         except (Cancelled, RecursionError, MemoryError) as exc:
             if isinstance(exc, Cancelled):
                 raise

@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""How long after a change the editor gets its diagnostics, from `lintnews lsp`.
+
+Drives `python -m lintnews lsp` over stdio with pygls's own LSP client, as an editor does.
+With the server warm (the document opened and linted once), each sample is one edit (a
+word typed into the middle of the document, sent as an incremental didChange) and the time
+until the publishDiagnostics for that version arrives. Samples are spaced out, so each edit
+comes after a pause in typing and is linted at once; a burst of keystrokes is timed
+separately (diagnostics come when the typing pauses: the debounce, then one run).
+
+Targets (issue 12): an 800-word article within 50 ms, a 1 MB document within 1.5 s.
+
+Usage:  python3 bench/lsp.py [--runs N]
+
+Prints figures; it is not a test and always exits 0. The 1 MB document is built as
+bench/run.py builds its own (BBC copy from ../shared/eval/bbc/ when present).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(BENCH))
+sys.path.insert(0, str(ROOT))
+
+from lsprotocol import types as t  # noqa: E402
+from pygls.lsp.client import LanguageClient  # noqa: E402
+from pygls.uris import from_fs_path  # noqa: E402
+
+import run as bench_run  # noqa: E402  (bench/run.py: the 1 MB file)
+
+
+def article_800() -> str:
+    """The bench article cut to about 800 words at a paragraph break."""
+    paragraphs = (BENCH / "article.txt").read_text(encoding="utf-8").split("\n\n")
+    out, words = [], 0
+    for p in paragraphs:
+        if words >= 800:
+            break
+        out.append(p)
+        words += len(p.split())
+    return "\n\n".join(out).strip() + "\n"
+
+
+class Timer:
+    def __init__(self):
+        self.arrived: dict[tuple[str, int], float] = {}
+        self.event = asyncio.Event()
+
+    def on_publish(self, params: t.PublishDiagnosticsParams) -> None:
+        self.arrived[(params.uri, params.version)] = time.perf_counter()
+        self.event.set()
+
+    async def wait(self, uri: str, version: int, timeout: float = 60.0) -> float:
+        deadline = time.perf_counter() + timeout
+        while (uri, version) not in self.arrived:
+            self.event.clear()
+            await asyncio.wait_for(self.event.wait(), max(0.01, deadline - time.perf_counter()))
+        return self.arrived[(uri, version)]
+
+
+async def bench(runs: int, big_runs: int) -> None:
+    work = Path(tempfile.mkdtemp(prefix="lintnews-lsp-bench-"))
+    megabyte = bench_run.build_megabyte(work, bench_run.ARTICLE).read_text(encoding="utf-8")
+    inputs = [("800-word article", article_800(), runs, 0.05), ("1 MB document", megabyte, big_runs, 1.5)]
+
+    client = LanguageClient("lintnews-bench", "1")
+    timer = Timer()
+
+    @client.feature(t.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    def published(params: t.PublishDiagnosticsParams):
+        timer.on_publish(params)
+
+    @client.feature(t.WINDOW_SHOW_MESSAGE)
+    def said(params: t.ShowMessageParams):
+        print(f"server says: {params.message}", file=sys.stderr)
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    started = time.perf_counter()
+    await client.start_io(sys.executable, "-m", "lintnews", "lsp", env=env, cwd=str(work))
+    await client.initialize_async(t.InitializeParams(capabilities=t.ClientCapabilities(), root_uri=from_fs_path(str(work))))
+    client.initialized(t.InitializedParams())
+    print(f"server start-up to initialized: {time.perf_counter() - started:.2f} s")
+    from lintnews.lsp import DEBOUNCE
+
+    for label, text, n, target in inputs:
+        uri = from_fs_path(str(work / f"{label.split()[0]}.md"))
+        version = 1
+        sent = time.perf_counter()
+        client.text_document_did_open(t.DidOpenTextDocumentParams(t.TextDocumentItem(uri, "markdown", version, text)))
+        first = await timer.wait(uri, version) - sent
+        lines = text.split("\n")
+        middle = len(lines) // 2
+        while not lines[middle].strip():
+            middle += 1
+        samples = []
+        for i in range(n):
+            await asyncio.sleep(DEBOUNCE * 1.5)  # a pause in typing: the edit is linted at once
+            version += 1
+            pos = t.Position(middle, 0)
+            sent = time.perf_counter()
+            client.text_document_did_change(t.DidChangeTextDocumentParams(
+                t.VersionedTextDocumentIdentifier(version=version, uri=uri),
+                [t.TextDocumentContentChangePartial(range=t.Range(pos, pos), text="Meanwhile ")]))
+            samples.append(await timer.wait(uri, version) - sent)
+        # A burst: ten keystrokes 40 ms apart; diagnostics come once typing pauses.
+        await asyncio.sleep(DEBOUNCE * 1.5)
+        for ch in "reporters ":
+            version += 1
+            pos = t.Position(middle, 0)
+            client.text_document_did_change(t.DidChangeTextDocumentParams(
+                t.VersionedTextDocumentIdentifier(version=version, uri=uri), [t.TextDocumentContentChangePartial(range=t.Range(pos, pos), text=ch)]))
+            last = time.perf_counter()
+            await asyncio.sleep(0.04)
+        burst = await timer.wait(uri, version) - last
+        stale = sum(1 for (u, v) in timer.arrived if u == uri and version - 9 <= v < version)
+        median = statistics.median(samples)
+        verdict = "MET" if median <= target else "MISSED"
+        print(f"{label} ({len(text.split()):,} words, {len(text.encode()):,} B): first lint after open {first * 1000:.0f} ms; "
+              f"didChange -> publishDiagnostics median {median * 1000:.1f} ms, min {min(samples) * 1000:.1f}, "
+              f"max {max(samples) * 1000:.1f} ({n} edits) -- target {target * 1000:.0f} ms: {verdict}")
+        print(f"  typing burst of 10 keystrokes: diagnostics {burst * 1000:.0f} ms after the last one "
+              f"(debounce {DEBOUNCE * 1000:.0f} ms + one run); {stale} intermediate versions published")
+        client.text_document_did_close(t.DidCloseTextDocumentParams(t.TextDocumentIdentifier(uri)))
+
+    await client.shutdown_async(None)
+    client.exit(None)
+    await asyncio.sleep(0.1)
+    await client.stop()
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} (other work on the machine slows every figure)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--runs", type=int, default=20, help="edits timed on the article (the 1 MB document gets a quarter)")
+    args = ap.parse_args(argv)
+    asyncio.run(bench(args.runs, max(3, args.runs // 4)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
