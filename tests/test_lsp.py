@@ -424,3 +424,44 @@ def test_a_replacement_takes_the_case_of_the_flagged_word():
     assert match_case("government", "Regime") == "Government"
     assert match_case("government", "REGIME") == "GOVERNMENT"
     assert match_case("Hossein Dehghan", "hossein deghan") == "Hossein Dehghan"  # a name keeps its own capitals
+
+
+def test_positions_in_every_encoding_and_lsp_line_breaks():
+    from lintnews.lsp import TextDoc
+
+    # A lone \r ends a line for LSP; U+2028 does not (str.splitlines would split there).
+    text = "Title\rThe 😀 regime\u2028fell.\r\nNext line"
+    doc = TextDoc("file:///a.txt", text, 1, "plaintext")
+    at = text.index("regime")
+    pos = doc.positions([at], "utf-16")[at]
+    assert (pos.line, pos.character) == (1, 7)  # the emoji is two UTF-16 code units
+    assert doc.positions([at], "utf-32")[at].character == 6
+    assert doc.positions([at], "utf-8")[at].character == 9
+    for enc in ("utf-8", "utf-16", "utf-32"):
+        assert doc.offset_at(doc.positions([at], enc)[at], enc) == at
+    after = text.index("fell")
+    assert doc.positions([after], "utf-16")[after].line == 1  # U+2028 is inside line 1
+    assert doc.positions([text.index("Next")], "utf-16")[text.index("Next")].line == 2
+
+
+def test_a_run_gives_up_when_its_text_is_stale():
+    from lintnews.app import build_linter, load_settings
+    from lintnews.engine import Cancelled
+    from lintnews.sources import Source
+
+    linter = build_linter(load_settings(start=ROOT / "examples"))
+    with pytest.raises(Cancelled):
+        linter.lint_source(Source("a.txt", "The regime fell.", []), cancelled=lambda: True)
+    assert linter.lint_source(Source("a.txt", "The regime fell.", []), cancelled=lambda: False)[0]
+
+
+def test_allow_list_is_created_or_extended_in_the_file_s_own_style(tmp_path: Path):
+    from lintnews.lsp import add_allowed
+
+    config = tmp_path / ".lintnews.yaml"
+    assert add_allowed(config, "regime")  # no file yet: created
+    assert config.read_text() == "allow:\n- regime\n"
+    config.write_text("select: [loaded]   # only the loaded-language pack\nallow: [pariah]\n")
+    assert add_allowed(config, "junta")
+    assert not add_allowed(config, "Junta")  # already there, whatever the case
+    assert config.read_text() == "select: [loaded]   # only the loaded-language pack\nallow: [pariah, junta]\n"
