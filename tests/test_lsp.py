@@ -465,3 +465,13 @@ def test_allow_list_is_created_or_extended_in_the_file_s_own_style(tmp_path: Pat
     assert add_allowed(config, "junta")
     assert not add_allowed(config, "Junta")  # already there, whatever the case
     assert config.read_text() == "select: [loaded]   # only the loaded-language pack\nallow: [pariah, junta]\n"
+
+
+def test_check_never_imports_the_language_server_s_dependencies(tmp_path: Path):
+    draft = tmp_path / "draft.md"
+    draft.write_text("The regime fell on Tuesday.\n", encoding="utf-8")
+    probe = ("import sys; from click.testing import CliRunner; from lintnews.cli import main; "
+             f"CliRunner().invoke(main, ['check', {str(draft)!r}]); "
+             "print(sorted(m for m in ('pygls', 'lsprotocol', 'ruamel', 'asyncio') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", probe], env=server_env(), capture_output=True, text=True, cwd=tmp_path)
+    assert out.stdout.strip() == "[]", out.stderr
