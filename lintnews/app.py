@@ -26,7 +26,7 @@ def load_settings(config_path: str | Path | None = None, start: Path | None = No
         raise SetupError(str(exc)) from None
 
 
-def build_linter(cfg, *, extra_rules=(), select=(), ignore=(), names=()):
+def build_linter(cfg, *, extra_rules=(), select=(), ignore=(), names=(), dialect=None):
     """The Linter a config (plus command-line additions) describes. Raises SetupError."""
     from .document import DEFAULT_SKIP_PATTERNS
     from .engine import Linter, selector_matches
@@ -52,6 +52,7 @@ def build_linter(cfg, *, extra_rules=(), select=(), ignore=(), names=()):
         skip_patterns=DEFAULT_SKIP_PATTERNS + tuple(cfg.skip),
         names_files=list(names) + cfg.names,
         starter_names=cfg.starter_names,
+        dialect=dialect or cfg.dialect,
     )
 
 

@@ -49,11 +49,11 @@ def load_settings(config_path: str | None):
         fail(str(exc))
 
 
-def build_linter(cfg, *, extra_rules=(), select=(), ignore=(), names=(), for_listing=False):
+def build_linter(cfg, *, extra_rules=(), select=(), ignore=(), names=(), for_listing=False, dialect=None):
     from .app import SetupError, build_linter as build
 
     try:
-        return build(cfg, extra_rules=extra_rules, select=select, ignore=ignore, names=names)
+        return build(cfg, extra_rules=extra_rules, select=select, ignore=ignore, names=names, dialect=dialect)
     except SetupError as exc:
         fail(str(exc))
 
@@ -110,7 +110,9 @@ def main():
               help="Print each finding's line with a caret under the span and the suggestion (default: when printing to a terminal).")
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: when printing to a terminal).")
 @click.option("--quiet", "-q", is_flag=True, help="Print findings only: no summary line.")
-def check(paths, fmt, select, ignore, fail_on, config_path, extra_rules, names, stdin_filename, jobs, show_source, color, quiet):
+@click.option("--dialect", type=click.Choice(("en-US", "en-GB")), default=None,
+              help="Spelling of messages and suggestions (default: the config's 'dialect', else en-US).")
+def check(paths, fmt, select, ignore, fail_on, config_path, extra_rules, names, stdin_filename, jobs, show_source, color, quiet, dialect):
     """Lint article files and folders (.md, .markdown, .txt, .html, .htm); '-' reads standard input.
 
     With no PATHS, lints the current directory.
@@ -121,7 +123,9 @@ def check(paths, fmt, select, ignore, fail_on, config_path, extra_rules, names, 
     from .sources import expand
 
     cfg = load_settings(config_path)
-    linter = build_linter(cfg, extra_rules=extra_rules, select=split_list(select), ignore=split_list(ignore), names=names)
+    linter = build_linter(
+        cfg, extra_rules=extra_rules, select=split_list(select), ignore=split_list(ignore), names=names, dialect=dialect
+    )
     _check_house_names(linter)
     files, errors = expand(list(paths) or ["."], cfg.exclude)
     findings, file_errors = lint_files(linter, files, jobs=jobs, stdin_name=stdin_filename)

@@ -263,7 +263,7 @@ async def test_disable_for_this_line(client: LanguageClient, project: Path):
 
 @on_the_server
 async def test_hover_explains_the_rule(client: LanguageClient, project: Path):
-    doc = Doc(client, project / "hover.html", "<p>Tom &amp; Jerry say the regime fell.</p>\n", "html")
+    doc = Doc(client, project / "hover.html", "<p>Tom &amp; Jerry watched as the regime fell.</p>\n", "html")
     regime = by_rule(await doc.diagnostics(), "loaded.regime")
     assert covered(doc.text, regime.range) == "regime"  # through the HTML entity before it
     hover = await client.text_document_hover_async(t.HoverParams(t.TextDocumentIdentifier(doc.uri), regime.range.start))
