@@ -4,12 +4,14 @@ One long-lived process keeps the configuration and the compiled Linter in memory
 the text as it is in the editor (not the file on disk), with the same engine, findings and
 configuration as ``lintnews check``.
 
-- **Never blocking the editor.** Linting runs in one worker thread; the event loop only
-  stores edits and schedules runs. A change after a pause is linted at once; changes in
+- **Never blocking the editor.** Linting runs in a separate process (lsp_worker.py), fed by
+  one thread of this one; the event loop only stores edits, schedules runs and answers
+  requests, so a run on a long document never holds it up (in a thread it would, through
+  the GIL). A change after a pause is linted at once; changes in
   quick succession are debounced (the run waits until typing pauses for DEBOUNCE seconds).
   A run is tied to the document's version: an edit that arrives while it runs stops it
-  between two units of work (``Linter.lint_source(cancelled=...)``), and a result for a
-  version that is no longer current is dropped, never published.
+  between two units of work (``Linter.lint_source(cancelled=...)`` in the lint process),
+  and a result for a version that is no longer current is dropped, never published.
 - **Positions in the negotiated encoding.** lintnews counts code points; LSP counts UTF-16
   code units unless the client offers UTF-8 or UTF-32 (``general.positionEncodings``).
   ``TextDoc`` keeps the editor's text with LSP's own line breaks (\\n, \\r\\n, \\r) and
@@ -55,7 +57,6 @@ from .config import CONFIG_NAMES
 from .engine import Cancelled, normalise_term
 from .finding import Finding
 from .markup import LINTABLE_SUFFIXES, format_for
-from .sources import Source
 
 log = logging.getLogger("lintnews.lsp")
 
@@ -76,10 +77,6 @@ SEVERITY = {
 REPLACING_KINDS = frozenset({"phrases", "pattern", "names", "consistency"})
 ALLOWABLE_KINDS = REPLACING_KINDS
 ALLOW_MAX_WORDS = 6
-WARMUP_TEXT = (
-    "The regime slammed critics, who say the 5th report was noticeably late. "
-    "It is believed that the the figures were wrong, Hossein Deghan said.\n"
-)
 
 
 # --- positions ------------------------------------------------------------------------
@@ -123,6 +120,7 @@ class TextDoc:
         self.task: asyncio.Task | None = None
         self.last_change = 0.0
         self.results: Results | None = None
+        self.inflight: int | None = None  # id of the lint process's run of this document
 
     @property
     def lintable(self) -> bool:
@@ -246,6 +244,81 @@ def match_case(suggestion: str, match: str) -> str:
     return suggestion
 
 
+# --- the lint process -------------------------------------------------------------------
+
+
+class WorkerDied(Exception):
+    pass
+
+
+class LintWorker:
+    """The process that lints (lsp_worker.py), driven from the server's one lint thread:
+    ``call`` sends a request and waits for its reply; ``cancel`` may be called from any
+    thread. A worker that dies is started again on the next call."""
+
+    def __init__(self):
+        self.proc = None
+        self.cancel_w = -1
+        self.setup_msg: tuple | None = None
+
+    def start(self) -> None:
+        import subprocess
+
+        read_end, self.cancel_w = os.pipe()
+        package_parent = str(Path(__file__).resolve().parent.parent)
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (package_parent, os.environ.get("PYTHONPATH")) if p))
+        self.proc = subprocess.Popen([sys.executable, "-m", "lintnews.lsp_worker", str(read_end)],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, pass_fds=(read_end,), env=env)
+        os.close(read_end)
+        if self.setup_msg is not None:  # a restarted worker takes the configuration in force
+            self._exchange(self.setup_msg)
+
+    def _exchange(self, msg: tuple):
+        import pickle
+
+        try:
+            pickle.dump(msg, self.proc.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            self.proc.stdin.flush()
+            return pickle.load(self.proc.stdout)
+        except (OSError, EOFError, pickle.UnpicklingError) as exc:
+            self.stop()
+            raise WorkerDied(str(exc) or type(exc).__name__) from None
+
+    def call(self, msg: tuple):
+        if self.proc is None or self.proc.poll() is not None:
+            self.start()
+        reply = self._exchange(msg)
+        if msg[0] == "setup" and reply[0] == "ok":
+            self.setup_msg = msg
+        return reply
+
+    def cancel(self, request_id: int) -> None:
+        try:
+            os.write(self.cancel_w, request_id.to_bytes(8, "little", signed=True))
+        except OSError:
+            pass
+
+    def stop(self) -> None:
+        proc, self.proc = self.proc, None
+        if proc is not None:
+            for stream in (proc.stdin, proc.stdout):
+                try:
+                    stream.close()
+                except OSError:
+                    pass
+            try:
+                proc.kill()
+                proc.wait(timeout=5)
+            except Exception:
+                pass
+        if self.cancel_w >= 0:
+            try:
+                os.close(self.cancel_w)
+            except OSError:
+                pass
+            self.cancel_w = -1
+
+
 # --- the server -------------------------------------------------------------------------
 
 
@@ -278,15 +351,18 @@ class LintnewsServer(LanguageServer):
         self.setup: Setup | None = None
         self.root: Path = Path.cwd()
         self.encoding = lsp.PositionEncodingKind.Utf16
-        # One thread runs every lint: the Linter is not shared between threads, and the
-        # event loop stays free to take edits.
+        # One thread talks to the lint process (and reads configuration): requests to it
+        # never overlap, and the event loop stays free to take edits.
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lintnews-lint")
+        self.worker = LintWorker()
+        self.next_request = 0
         if workers is None:
             from .runner import usable_cores
 
             workers = min(2, usable_cores())
         self.workers = workers
         self.setup_lock = threading.Lock()
+        self.pending_worker_setup: tuple | None = None
         self.loop: asyncio.AbstractEventLoop | None = None
 
     # configuration ----------------------------------------------------------------
@@ -311,13 +387,33 @@ class LintnewsServer(LanguageServer):
                     cfg = Config()
                     linter = build_linter(cfg)
                     self.setup = Setup(cfg, linter, {r.id: r for r in linter.all_rules}, error=str(exc))
+                    self.pending_worker_setup = ("setup", None, None, True)
                     kept = "using the shipped defaults until it is fixed"
                 else:
                     kept = "still using the last good configuration"
                 self.tell(lsp.MessageType.Error, f"lintnews: {exc} ({kept})")
                 return first
             self.setup = setup
+            self.pending_worker_setup = ("setup", self.config_path, self.root, False)
             return True
+
+    def sync_worker(self) -> None:
+        """Give the lint process the configuration now in force. Runs in the lint thread."""
+        msg, self.pending_worker_setup = self.pending_worker_setup, None
+        if msg is None:
+            return
+        try:
+            reply = self.worker.call(msg)
+        except WorkerDied as exc:
+            log.error("the lint process died: %s", exc)
+            return
+        if reply[0] != "ok":  # changed again between the two reads: the next change settles it
+            log.warning("the lint process could not read the configuration: %s", reply[1])
+
+    def reload_everywhere(self) -> bool:
+        changed = self.reload()
+        self.sync_worker()
+        return changed
 
     def tell(self, kind: lsp.MessageType, message: str) -> None:
         """window/showMessage, from any thread."""
@@ -345,7 +441,7 @@ class LintnewsServer(LanguageServer):
 
     async def reload_and_relint(self) -> None:
         loop = asyncio.get_running_loop()
-        if await loop.run_in_executor(self.executor, self.reload):
+        if await loop.run_in_executor(self.executor, self.reload_everywhere):
             await self.register_watchers()
             for doc in list(self.docs.values()):
                 if doc.lintable:
@@ -387,6 +483,8 @@ class LintnewsServer(LanguageServer):
         doc.last_change = now
         if doc.task is not None and not doc.task.done():
             doc.task.cancel()
+        if doc.inflight is not None:  # stop the lint process's run of an older version
+            self.worker.cancel(doc.inflight)
         doc.task = asyncio.get_running_loop().create_task(self._lint_later(doc, DEBOUNCE if burst else 0.0))
 
     async def _lint_later(self, doc: TextDoc, delay: float) -> None:
@@ -411,16 +509,27 @@ class LintnewsServer(LanguageServer):
             self.tell(lsp.MessageType.Warning, f"lintnews: {e.message}")
 
     def _lint(self, setup: Setup, doc: TextDoc, text: str, stale):
+        """Findings and errors of ``text``, from the lint process. Runs in the lint thread."""
+        self.sync_worker()
         if stale():
             raise Cancelled()
-        source = Source(doc.path, text, [])
+        self.next_request += 1
+        req = doc.inflight = self.next_request
+        workers = self.workers if len(text) >= SHARE_MIN_CHARS else 1
         try:
-            workers = self.workers if len(text) >= SHARE_MIN_CHARS else 1
-            return setup.linter.lint_source(source, doc.fmt, display=doc.path, workers=workers, cancelled=stale)
-        except (Cancelled, RecursionError, MemoryError) as exc:
-            if isinstance(exc, Cancelled):
-                raise
-            return [], []
+            if stale():  # changed while the request was being made: it may have missed the cancel
+                raise Cancelled()
+            reply = self.worker.call(("lint", req, doc.path, text, doc.fmt, workers))
+        except WorkerDied as exc:
+            self.tell(lsp.MessageType.Error, f"lintnews: the lint process stopped ({exc}); it is started again on the next change")
+            raise Cancelled() from None
+        finally:
+            doc.inflight = None
+        if reply[0] == "done":
+            return reply[1], reply[2]
+        if reply[0] == "failed":
+            self.tell(lsp.MessageType.Error, f"lintnews: internal error while linting ({reply[1]}); please report it")
+        raise Cancelled()
 
     def publish(self, doc: TextDoc, version, text: str, findings: list[Finding]) -> None:
         spans = source_offsets(text, findings)
@@ -453,16 +562,13 @@ class LintnewsServer(LanguageServer):
         )
 
     def warm_up(self) -> None:
-        """One small run per format in the lint thread, so the first real document does
-        not pay for first-use costs (textstat's import, Markdown's patterns)."""
-        setup = self.setup
-        if setup is None:
-            return
-        for fmt in ("text", "markdown", "html"):
-            try:
-                setup.linter.lint_source(Source("warm-up", WARMUP_TEXT, []), fmt, workers=1)
-            except Exception:  # warming is an optimisation, never a failure
-                pass
+        """Start the lint process, give it the configuration and have it pay first-use
+        costs before the first real document. Runs in the lint thread."""
+        try:
+            self.sync_worker()
+            self.worker.call(("warm",))
+        except WorkerDied as exc:
+            log.error("the lint process did not start: %s", exc)
 
     # code actions and hover -------------------------------------------------------
 
@@ -767,7 +873,10 @@ def serve_stdio(config_path: str | None = None) -> int:
     logging.basicConfig(stream=sys.stderr, level=os.environ.get("LINTNEWS_LSP_LOG", "WARNING").upper(),
                         format="lintnews-lsp %(levelname)s %(name)s: %(message)s")
     server = create_server(config_path)
-    server.start_io(sys.stdin.buffer, out)
+    try:
+        server.start_io(sys.stdin.buffer, out)
+    finally:
+        server.worker.stop()
     return 0 if getattr(server.protocol, "_shutdown", False) else 1
 
 

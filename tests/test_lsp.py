@@ -361,6 +361,33 @@ async def test_a_burst_of_edits_publishes_only_current_versions(client: Language
     assert len(versions) < 8  # debounced: not one run per keystroke
 
 
+def children(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    if int(fh.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        found.append(int(entry))
+            except (OSError, IndexError, ValueError):
+                continue
+    return found
+
+
+@on_the_server
+async def test_the_lint_process_is_restarted_if_it_dies(client: LanguageClient, project: Path):
+    import signal
+
+    doc = Doc(client, project / "restart.md", "The regime closed the border.\n", "markdown")
+    assert "loaded.regime" in {d.code for d in await doc.diagnostics()}
+    workers = children(client._server.pid)
+    assert len(workers) == 1  # the lint process
+    os.kill(workers[0], signal.SIGKILL)
+    doc.edit([t.TextEdit(t.Range(t.Position(0, 0), t.Position(0, 0)), "On Sunday ")])
+    assert "loaded.regime" in {d.code for d in await doc.diagnostics()}
+    assert len(children(client._server.pid)) == 1
+
+
 # --- the raw protocol: UTF-8 positions, a clean stdout, exit status ---------------------
 
 
