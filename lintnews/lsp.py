@@ -544,9 +544,9 @@ class LintnewsServer(LanguageServer):
             rule = rules.get(f.rule)
             link = getattr(rule, "link", None)
             data = {"rule": f.rule, "match": f.match, "suggestions": list(f.suggestions)}
-            fix = getattr(f, "fix", None)
-            if isinstance(fix, str):
-                data["fix"] = fix
+            fix = getattr(f, "fix", None)  # a rule's declared fix, where the engine gives one
+            if fix is not None and hasattr(fix, "replacement"):
+                data["fix"] = {"replacement": fix.replacement, "safe": bool(getattr(fix, "safe", False))}
             diagnostics.append(lsp.Diagnostic(
                 range=rng,
                 message=f.message,
@@ -595,19 +595,25 @@ class LintnewsServer(LanguageServer):
             diag = self._diagnostic_for(params, f, rng)
             rule = self.setup.rules_by_id.get(f.rule) if self.setup else None
             kind = getattr(rule, "kind", "")
-            replacements = []
+            # The rule's own fix first (a safe one is the preferred action), then the
+            # suggestions in place of the flagged words.
+            edits: list[tuple[str, str, lsp.Range, bool]] = []  # (old text, new text, range, preferred)
             fix = getattr(f, "fix", None)
-            if isinstance(fix, str):
-                replacements.append(fix)
+            if fix is not None and hasattr(fix, "replacement") and 0 <= fix.start <= fix.end <= len(doc.text):
+                where = doc.positions([fix.start, fix.end], self.encoding)
+                edits.append((doc.text[fix.start:fix.end], fix.replacement,
+                              lsp.Range(start=where[fix.start], end=where[fix.end]), bool(getattr(fix, "safe", False))))
             if kind in REPLACING_KINDS:
-                replacements.extend(match_case(s, f.match) for s in f.suggestions)
-            for i, new in enumerate(dict.fromkeys(replacements)):
-                if new == f.match:
-                    continue
-                title = f"Replace '{f.match}' with '{new}'" if new else f"Delete '{f.match}'"
+                preferred = not edits
+                for s in dict.fromkeys(match_case(s, f.match) for s in f.suggestions):
+                    if s != f.match and not any(e[1] == s and e[2] == rng for e in edits):
+                        edits.append((f.match, s, rng, preferred))
+                        preferred = False
+            for old_text, new_text, where, preferred in edits:
+                title = f"Replace '{old_text}' with '{new_text}'" if new_text else f"Delete '{old_text}'"
                 actions.append(lsp.CodeAction(
-                    title=title, kind=lsp.CodeActionKind.QuickFix, diagnostics=[diag], is_preferred=(i == 0),
-                    edit=self._edit(doc, [lsp.TextEdit(range=rng, new_text=new)]),
+                    title=title, kind=lsp.CodeActionKind.QuickFix, diagnostics=[diag], is_preferred=preferred,
+                    edit=self._edit(doc, [lsp.TextEdit(range=where, new_text=new_text)]),
                 ))
             term = " ".join(f.match.split())
             if (kind in ALLOWABLE_KINDS and term and len(term.split()) <= ALLOW_MAX_WORDS
