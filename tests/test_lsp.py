@@ -410,6 +410,9 @@ def unframe(data: bytes) -> list[dict]:
 
 
 def test_utf8_positions_and_nothing_but_protocol_on_stdout(tmp_path: Path):
+    # This project's config is broken from the start: the shipped defaults are used, and
+    # the user is told once.
+    (tmp_path / ".lintnews.yaml").write_text("ignore: [readability\n", encoding="utf-8")
     text = "In the café quarter of Aleppo 😀 the regime cut power on Sunday.\n"
     uri = from_fs_path(str(tmp_path / "cafe.txt"))
     proc = subprocess.Popen([sys.executable, "-m", "lintnews", "lsp"], cwd=tmp_path, env=server_env(),
@@ -443,6 +446,9 @@ def test_utf8_positions_and_nothing_but_protocol_on_stdout(tmp_path: Path):
     assert raw[start:end].decode("utf-8") == "regime"
     assert start == text.index("regime") + 1 + 3  # bytes: "é" counts two, the emoji four
     assert any(m.get("id") == 2 and "result" in m for m in messages)
+    shown = [m["params"] for m in messages if m.get("method") == "window/showMessage"]
+    assert len(shown) == 1 and shown[0]["type"] == 1  # one error
+    assert ".lintnews.yaml" in shown[0]["message"] and "shipped defaults" in shown[0]["message"]
 
 
 def test_a_replacement_takes_the_case_of_the_flagged_word():
