@@ -347,6 +347,36 @@ async def test_config_change_is_picked_up_and_a_broken_one_is_reported(client: L
     await watched(client, config)
 
 
+async def until(client: LanguageClient, uri: str, ok) -> list[t.Diagnostic]:
+    """The first diagnostics published for ``uri`` from now on that satisfy ``ok``."""
+    start = len(PUBLISHED)
+
+    async def wait():
+        while True:
+            for p in PUBLISHED[start:]:
+                if p.uri == uri and ok({d.code for d in p.diagnostics}):
+                    return list(p.diagnostics)
+            await client.wait_for_notification(t.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+
+    return await asyncio.wait_for(wait(), 20)
+
+
+@on_the_server
+async def test_the_house_list_is_read_again_when_it_changes(client: LanguageClient, project: Path):
+    config, names = project / ".lintnews.yaml", project / "house-names.txt"
+    names.write_text("Olena Kovalchuk\n", encoding="utf-8")
+    doc = Doc(client, project / "names.txt", "The deputy minister, Olena Kovalchuck, visited the port.\n", "plaintext")
+    await doc.diagnostics()
+    config.write_text(PROJECT_CONFIG + "names: [house-names.txt]\n", encoding="utf-8")
+    await watched(client, config)
+    await until(client, doc.uri, lambda codes: "names.house-spelling" in codes)
+    names.write_text("# nobody listed yet\n", encoding="utf-8")
+    await watched(client, names)
+    await until(client, doc.uri, lambda codes: "names.house-spelling" not in codes)
+    config.write_text(PROJECT_CONFIG, encoding="utf-8")
+    await watched(client, config)
+
+
 @on_the_server
 async def test_a_burst_of_edits_publishes_only_current_versions(client: LanguageClient, project: Path):
     doc = Doc(client, project / "burst.txt", "The regime spoke.\n", "plaintext")
