@@ -136,7 +136,17 @@ def main():
               help="Print each finding's line with a caret under the span and the suggestion (default: when printing to a terminal).")
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: when printing to a terminal).")
 @click.option("--quiet", "-q", is_flag=True, help="Print findings only: no summary line.")
-def check(paths, fmt, select, ignore, fail_on, config_path, extra_rules, names, stdin_filename, jobs, show_source, color, quiet):
+@click.option("--fix", is_flag=True,
+              help="Apply safe fixes in place (house spellings, repeated words, date ordinals), then report what remains. "
+                   "With '-': the fixed text goes to standard output, the report to standard error.")
+@click.option("--unsafe-fixes", is_flag=True,
+              help="With --fix or --diff: also apply suggestions that rules mark as usable replacements (word choices); review them.")
+@click.option("--diff", is_flag=True,
+              help="Print the fixes as a unified diff and write nothing. Exit status 1 when there is something to fix.")
+@click.option("--fix-only", is_flag=True, help="Apply fixes like --fix, but do not report the findings that remain (exit 0).")
+@click.option("--exit-non-zero-on-fix", is_flag=True, help="With --fix or --fix-only: exit 1 when a file was changed.")
+def check(paths, fmt, select, ignore, fail_on, config_path, extra_rules, names, stdin_filename, jobs, show_source, color, quiet,
+          fix, unsafe_fixes, diff, fix_only, exit_non_zero_on_fix):
     """Lint article files and folders (.md, .markdown, .txt, .html, .htm); '-' reads standard input.
 
     With no PATHS, lints the current directory.
@@ -150,7 +160,20 @@ def check(paths, fmt, select, ignore, fail_on, config_path, extra_rules, names, 
     linter = build_linter(cfg, extra_rules=extra_rules, select=split_list(select), ignore=split_list(ignore), names=names)
     _check_house_names(linter)
     files, errors = expand(list(paths) or ["."], cfg.exclude)
-    findings, file_errors = lint_files(linter, files, jobs=jobs, stdin_name=stdin_filename)
+    fixing = fix or fix_only or diff
+    stdin_out: bytes | None = None
+    if fixing:
+        if "-" in files and len(files) > 1:
+            fail("--fix and --diff take standard input ('-') on its own: fix it in a separate run")
+        findings, file_errors, stdin_out, changed = _run_fixes(linter, files, jobs, stdin_filename, unsafe_fixes, diff, quiet)
+        if diff:
+            errors.extend(file_errors)
+            for e in errors:
+                click.echo(f"lintnews: {e.path}: {e.message}", err=True)
+            sys.exit(EXIT_ERROR if errors else EXIT_FINDINGS if changed else EXIT_OK)
+    else:
+        findings, file_errors = lint_files(linter, files, jobs=jobs, stdin_name=stdin_filename)
+        changed = 0
     errors.extend(file_errors)
     if not files and not errors:
         errors.append(InputError(" ".join(paths) or ".", "no article files found (.md, .markdown, .txt, .html, .htm)"))
@@ -170,12 +193,17 @@ def check(paths, fmt, select, ignore, fail_on, config_path, extra_rules, names, 
         quiet=quiet,
         color=bool(color) and fmt == "text",
         source_line=_source_line_reader(),
+        fixable=sum(1 for f in findings if f.fix is not None and f.fix.safe),
+        unsafe_fixable=sum(1 for f in findings if f.fix is not None and not f.fix.safe),
     )
-    output = get_formatter(fmt)(report)
+    output = "" if fix_only else get_formatter(fmt)(report)
+    to_stderr = stdin_out is not None  # standard output carries the fixed text
     try:
+        if stdin_out is not None:
+            sys.stdout.buffer.write(stdin_out)
         if output:
-            click.echo(output)
-        if fmt in ("text", "github"):
+            click.echo(output, err=to_stderr)
+        if fmt in ("text", "github") or fix_only or to_stderr:
             for e in errors:
                 click.echo(f"lintnews: {e.path}: {e.message}", err=True)
         sys.stdout.flush()
@@ -185,9 +213,51 @@ def check(paths, fmt, select, ignore, fail_on, config_path, extra_rules, names, 
     threshold = SEVERITY_RANK[fail_on or cfg.fail_on]
     if errors:
         sys.exit(EXIT_ERROR)
+    if exit_non_zero_on_fix and changed:
+        sys.exit(EXIT_FINDINGS)
+    if fix_only:
+        sys.exit(EXIT_OK)
     if any(SEVERITY_RANK[f.severity] >= threshold for f in findings):
         sys.exit(EXIT_FINDINGS)
     sys.exit(EXIT_OK)
+
+
+def _run_fixes(linter, files, jobs, stdin_name, unsafe, diff, quiet):
+    """Fix every file (or show the diff): (findings remaining, errors, the fixed text of
+    standard input or None, how many files changed)."""
+    from .finding import InputError
+    from .fix import WriteRefused, fix_files, unified_diff, write
+
+    results = fix_files(linter, files, unsafe=unsafe, jobs=jobs, stdin_name=stdin_name)
+    findings, errors = [], []
+    stdin_out = None
+    changed = 0
+    for r in results:
+        errors.extend(r.errors)
+        if diff:
+            text = unified_diff(r)
+            if text:
+                changed += 1
+                click.echo(text, nl=False)
+            continue
+        if r.path == "-":
+            stdin_out = r.encoded()
+            changed += r.changed
+        elif r.changed:
+            try:
+                write(r)
+            except WriteRefused as exc:
+                errors.append(InputError(r.shown, str(exc)))
+                r.findings = r.first_findings  # what the file (as read) holds
+            else:
+                changed += 1
+                if not quiet:
+                    click.echo(f"lintnews: {r.shown}: applied {r.applied} fix{'es' if r.applied != 1 else ''}", err=True)
+        findings.extend(r.findings)
+    if diff and not quiet:
+        n = sum(r.applied for r in results if r.changed)
+        click.echo(f"lintnews: would apply {n} fix{'es' if n != 1 else ''} to {changed} file{'s' if changed != 1 else ''}" if n else "lintnews: nothing to fix", err=True)
+    return findings, errors, stdin_out, changed
 
 
 def _source_line_reader():

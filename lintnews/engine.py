@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from . import parallel
 from .document import DEFAULT_SKIP_PATTERNS, Document, compile_skip
-from .finding import Finding, Hit, InputError
+from .finding import Finding, Fix, Hit, InputError
 from .kinds.base import Context, Rule
 from .kinds.pattern import PatternTimeout
 from .sources import Source
@@ -235,4 +235,19 @@ class Linter:
                 return None
         end_line, end_col = doc.end_position(end)
         message = format_message(hit.message or rule.message, match, hit)
-        return Finding(path, line, col, end_line, end_col, rule.id, self.severity_of(rule), message, match, hit.suggestions)
+        fix = source_fix(rule, hit, doc, match) if hit.fix is not None and rule.fix else None
+        return Finding(path, line, col, end_line, end_col, rule.id, self.severity_of(rule), message, match, hit.suggestions, fix)
+
+
+def source_fix(rule: Rule, hit: Hit, doc: Document, match: str) -> Fix | None:
+    """The hit's replacement as an edit of the source file, or None where it must not be
+    applied: inside a direct quotation (the speaker's words are reported, never rewritten),
+    or where the span is not the same characters in the source (markup, an entity or a line
+    of page debris inside it): markup is never touched."""
+    if hit.fix == match or doc.in_quote(hit.start, hit.end):
+        return None
+    start = doc.source_offset(hit.start)
+    end = doc.source_offset(hit.end - 1) + 1
+    if doc.source[start:end] != match:
+        return None
+    return Fix(start, end, hit.fix, rule.fix == "safe")

@@ -40,9 +40,27 @@ def format_text(report) -> str:
                 out.append(" " * (len(gutter) - 2) + "| " + " " * (col - 1) + (click.style(carets, fg=COLOURS[f.severity]) if colour else carets))
                 if f.suggestions:
                     out.append(" " * (len(gutter) - 2) + "= suggestion: " + ", ".join(f.suggestions))
+                if f.fix is not None:
+                    what = f"replace with '{f.fix.replacement}'" if f.fix.replacement else "delete"
+                    how = "--fix" if f.fix.safe else "--fix --unsafe-fixes"
+                    out.append(" " * (len(gutter) - 2) + f"= fix ({how}): {what}")
     if not report.quiet:
         out.append(summary(report))
+        hint = fix_hint(report)
+        if hint:
+            out.append(hint)
     return "\n".join(out)
+
+
+def fix_hint(report) -> str:
+    safe, unsafe = getattr(report, "fixable", 0), getattr(report, "unsafe_fixable", 0)
+    if safe and unsafe:
+        return f"{safe} fixable with --fix ({unsafe} more with --fix --unsafe-fixes); --diff shows the changes first."
+    if safe:
+        return f"{safe} fixable with --fix; --diff shows the changes first."
+    if unsafe:
+        return f"{unsafe} fixable with --fix --unsafe-fixes (word choices: review them with --diff --unsafe-fixes)."
+    return ""
 
 
 def summary(report) -> str:

@@ -29,7 +29,9 @@ COMMON_FIELDS = {
     "scope": False,
     "examples": True,
     "sources": False,
+    "fix": False,
 }
+FIX_MODES = ("safe", "unsafe")
 ID_RE = re.compile(r"^[a-z][a-z0-9]*(?:\.[a-z0-9][a-z0-9-]*)+$")
 
 
@@ -74,6 +76,8 @@ class Rule:
     # A rough running cost in milliseconds per MB of text, used only to hand the biggest
     # pieces of work out first when a document's rules are shared between two processes.
     COST_PER_MB: ClassVar[float] = 20.0
+    # Kinds whose hits can carry a replacement set this; ``fix:`` on any other kind is an error.
+    FIXABLE: ClassVar[bool] = False
 
     def __init__(self, spec: RuleSpec):
         data = spec.data
@@ -86,6 +90,9 @@ class Rule:
         self.description: str = str(data.get("description") or "").strip()
         self.link: str = str(data.get("link") or "")
         self.scope: str = str(data.get("scope") or self.DEFAULT_SCOPE)
+        # None: the suggestions are suggestions; "safe": the replacement is always right at
+        # that spot (--fix); "unsafe": usable as a replacement, applied only with --unsafe-fixes.
+        self.fix: str | None = data.get("fix")
         sources = data.get("sources") or []
         self.sources: list[str] = [str(s) for s in (sources if isinstance(sources, list) else [sources])]
         ex = data.get("examples") or {}
@@ -157,6 +164,19 @@ class Context:
         self.disabled: set[str] = set()  # rules switched off mid-run (a pattern that timed out)
 
 
+def match_case(written: str, replacement: str) -> str:
+    """``replacement`` in the case of the text it replaces: "Slammed" -> "Criticised",
+    "SLAMMED" -> "CRITICISED". A replacement with capitals of its own (a name) is kept."""
+    if not replacement or replacement != replacement.lower():
+        return replacement
+    letters = [c for c in written if c.isalpha()]
+    if len(letters) > 1 and all(c.isupper() for c in letters):
+        return replacement.upper()
+    if letters and written.lstrip()[:1].isupper():
+        return replacement[0].upper() + replacement[1:]
+    return replacement
+
+
 # --- validation helpers kinds share ---------------------------------------------
 
 
@@ -177,7 +197,7 @@ def string_list(spec: RuleSpec, key: str, value) -> list[str]:
     raise spec.error(f"'{key}' must be a string or a list of strings", key, value)
 
 
-def validate_common(spec: RuleSpec, kind_fields: dict[str, bool]) -> None:
+def validate_common(spec: RuleSpec, kind_fields: dict[str, bool], kind_fixable: bool = False) -> None:
     data = spec.data
     allowed = {**COMMON_FIELDS, **kind_fields}
     for key in data:
@@ -199,6 +219,17 @@ def validate_common(spec: RuleSpec, kind_fields: dict[str, bool]) -> None:
     scope = data.get("scope")
     if scope is not None and scope not in SCOPES:
         raise spec.error(f"'scope' must be one of {', '.join(SCOPES)}", "scope", scope)
+    if "fix" in data:
+        fix = data["fix"]
+        if fix not in FIX_MODES:
+            raise spec.error(
+                "'fix' must be 'safe' (the replacement is always right at that spot) or 'unsafe' "
+                "(usable as a replacement, applied only with --unsafe-fixes)",
+                "fix",
+                fix,
+            )
+        if not kind_fixable:
+            raise spec.error(f"rules of kind '{data['kind']}' offer no fix: remove 'fix'", "fix", fix)
     for key in ("description", "link"):
         if key in data and not isinstance(data[key], str):
             raise spec.error(f"'{key}' must be a string", key, data[key])

@@ -15,6 +15,11 @@ YAML fields:
   skip_titles: false  true: a match in Title Case inside a sentence is a name or a title
                ("Evil Dead", "the Chaos Computer Club"), not the word, and is not flagged
                (at the start of a sentence or in a headline it still is)
+  fix:         safe | unsafe  a term's first suggestion replaces the match (in its case:
+               "Slammed" -> "Criticised"); only where the text is the term as written, not an
+               inflected form the suggestion does not fit
+  no_fix:      [terms]  terms whose first suggestion is not a drop-in replacement
+               ("lashed out at" -> "criticised at")
 """
 
 from __future__ import annotations
@@ -24,7 +29,12 @@ from typing import Iterable
 
 from ..document import TOKEN_RE
 from ..finding import Hit
-from .base import Rule, RuleSpec, string_list
+from .base import Rule, RuleSpec, match_case, string_list
+
+
+def _fold(text: str) -> str:
+    """A term as the matcher sees it: lower case, straight apostrophes, hyphen = space."""
+    return " ".join(text.lower().replace("’", "'").replace("-", " ").split())
 
 def tokenize(phrase: str) -> tuple[str, ...]:
     return tuple(m.group().replace("’", "'") for m in TOKEN_RE.finditer(phrase))
@@ -188,8 +198,16 @@ def _is_title(doc, start: int, end: int) -> bool:
 
 class PhrasesRule(Rule):
     KIND = "phrases"
-    FIELDS = {"terms": True, "exceptions": False, "case_sensitive": False, "inflect": False, "skip_titles": False}
+    FIELDS = {
+        "terms": True,
+        "exceptions": False,
+        "case_sensitive": False,
+        "inflect": False,
+        "skip_titles": False,
+        "no_fix": False,
+    }
     BATCHED = True
+    FIXABLE = True
 
     @classmethod
     def unit_cost(cls, rules, chars):
@@ -234,6 +252,14 @@ class PhrasesRule(Rule):
         if not terms:
             raise spec.error("'terms' is empty", "terms", raw)
         self.terms = terms
+        no_fix = string_list(spec, "no_fix", data.get("no_fix"))
+        if no_fix and not self.fix:
+            raise spec.error("'no_fix' lists terms to leave out of the rule's 'fix', but the rule has no 'fix'", "no_fix")
+        keys = {_fold(t.key) for t in terms}
+        for item in no_fix:
+            if _fold(item) not in keys:
+                raise spec.error(f"'no_fix': '{item}' is not one of the rule's terms", "no_fix", item)
+        self.no_fix = frozenset(_fold(x) for x in no_fix)
         self.exceptions = string_list(spec, "exceptions", data.get("exceptions"))
         for term in terms:
             if not tokenize(term.key):
@@ -292,4 +318,9 @@ class PhrasesRule(Rule):
                 if rule.skip_titles and _is_title(doc, start, end):
                     continue
                 last_end = end
-                yield rule, Hit(start, end, term.suggestions, term.message, (("term", term.key),))
+                fix = None
+                if rule.fix and term.suggestions:
+                    written = doc.text[start:end]
+                    if _fold(written) == _fold(term.key) and _fold(term.key) not in rule.no_fix:
+                        fix = match_case(written, term.suggestions[0])
+                yield rule, Hit(start, end, term.suggestions, term.message, (("term", term.key),), fix)
