@@ -238,7 +238,7 @@ def write_atomic(path: str, data: bytes, expected: bytes) -> None:
         raise WriteRefused(f"not fixed: cannot read it again before writing ({exc.strerror or exc})") from None
     if now != expected:
         raise WriteRefused("not fixed: it changed on disk after lintnews read it (saved in an editor?); left alone, run lintnews again")
-    if not os.access(target, os.W_OK):
+    if not os.access(target, os.W_OK) or not st.st_mode & 0o222:  # root may write anything; the bits still say no
         raise WriteRefused("not fixed: the file is read-only")
     folder = os.path.dirname(target) or "."
     try:
