@@ -344,7 +344,7 @@ def test_rules(pack_dirs, quiet):
     failures = run_examples(rules)
     for failure in failures:
         click.echo(failure)
-    total = sum(len(r.examples.flag) + len(r.examples.passing) for r in rules)
+    total = sum(len(r.examples.flag) + len(r.examples.passing) + len(r.examples.fixes) for r in rules)
     if not quiet or failures:
         click.echo(f"{total - len(failures)} passed, {len(failures)} failed ({len(rules)} rules).")
     sys.exit(EXIT_FINDINGS if failures else EXIT_OK)

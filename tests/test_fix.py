@@ -329,7 +329,7 @@ message: "m"
 examples:
   flag: ["x"]
   pass: ["y"]
-"""
+{fixes}"""
 
 
 @pytest.mark.parametrize(
@@ -343,11 +343,15 @@ examples:
         ("consistency", "variants: [[a, b]]\nfix: safe", "'fix' needs 'house'"),
         ("consistency", "variants: [[a, b]]\nhouse: [c]", "'c' is not a form"),
         ("phrases", "terms: {slammed: [criticised]}\nfix: unsafe\nno_fix: [blasted]", "'blasted' is not one of the rule's terms"),
+        ("phrases", "terms: {slammed: [criticised]}\nfix: unsafe", "needs 'examples: fix:'"),
+        ("phrases", "terms: {slammed: [criticised]}", "'examples: fix' needs the rule to declare 'fix'"),
     ],
 )
 def test_the_loader_validates_fix_fields_with_file_and_line(tmp_path, kind, body, error):
     path = tmp_path / "rule.yaml"
-    path.write_text(RULE.format(kind=kind, body=body), encoding="utf-8")
+    # Every rule here has fix examples, except where their absence (or presence) is the error.
+    fixes = '  fix: [["a", "b"]]\n' if ("fix:" in body) != ("examples" in error) else ""
+    path.write_text(RULE.format(kind=kind, body=body, fixes=fixes), encoding="utf-8")
     with pytest.raises(RuleError) as exc:
         load_rules([path], use_cache=False)
     message = str(exc.value)

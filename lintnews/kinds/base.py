@@ -63,6 +63,7 @@ class RuleSpec:
 class Examples:
     flag: list[str] = field(default_factory=list)
     passing: list[str] = field(default_factory=list)
+    fixes: list[tuple[str, str]] = field(default_factory=list)  # (text, the text once fixed)
 
 
 class Rule:
@@ -99,6 +100,7 @@ class Rule:
         self.examples = Examples(
             flag=[str(x) for x in ex.get("flag", [])],
             passing=[str(x) for x in ex.get("pass", [])],
+            fixes=[(str(a), str(b)) for a, b in ex.get("fix", [])],
         )
         self.compile(spec)
 
@@ -239,8 +241,20 @@ def validate_common(spec: RuleSpec, kind_fields: dict[str, bool], kind_fixable: 
     if not isinstance(ex, dict):
         raise spec.error("'examples' must be a mapping with 'flag' and 'pass' lists", "examples", ex)
     for key in ex:
-        if key not in ("flag", "pass"):
-            raise spec.error(f"unknown key '{key}' under 'examples' (use 'flag' and 'pass')", "examples", key)
+        if key not in ("flag", "pass", "fix"):
+            raise spec.error(f"unknown key '{key}' under 'examples' (use 'flag', 'pass' and, with 'fix', 'fix')", "examples", key)
+    if "fix" in data:
+        pairs = ex.get("fix")
+        if not isinstance(pairs, list) or not pairs or not all(
+            isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p) for p in pairs
+        ):
+            raise spec.error(
+                "a rule with 'fix' needs 'examples: fix:', a list of [text, the text once fixed] pairs: every fix proves itself",
+                "examples",
+                pairs if pairs is not None else ex,
+            )
+    elif "fix" in ex:
+        raise spec.error("'examples: fix' needs the rule to declare 'fix'", "examples", ex["fix"])
     for key in ("flag", "pass"):
         items = ex.get(key)
         if not isinstance(items, list) or not items or not all(isinstance(x, str) for x in items):

@@ -24,6 +24,9 @@ from .base import Rule, RuleSpec, match_case, string_list
 from .phrases import prepare, scan, tokenize
 
 
+PLAIN_ENDINGS = ("", "s", "'s", "’s", "s'", "s’")
+
+
 class ConsistencyRule(Rule):
     KIND = "consistency"
     FIELDS = {"variants": True, "case_sensitive": False, "house": False}
@@ -66,6 +69,18 @@ class ConsistencyRule(Rule):
         if self.fix and not self.house:
             raise spec.error("a consistency rule's 'fix' needs 'house': the spelling to fix towards", "fix", spec.data["fix"])
 
+    def _replacement(self, written: str, form: str, chosen: str) -> str | None:
+        """``written`` (an occurrence of ``form``) spelt ``chosen``: "Kiev" -> "Kyiv", and
+        "Kiev's" -> "Kyiv's", "centres" -> "centers". Other inflections ("centred") get no
+        fix: the ending may not fit the house spelling."""
+        head, tail = written[: len(form)], written[len(form) :]
+        same = head == form if self.case_sensitive else " ".join(head.lower().replace("-", " ").split()) == " ".join(
+            form.lower().replace("-", " ").split()
+        )
+        if not same or tail not in PLAIN_ENDINGS:
+            return None
+        return (chosen if self.case_sensitive else match_case(head, chosen)) + tail
+
     def check(self, doc, ctx):
         found: dict[int, list[tuple[int, int, str]]] = {}
         taken: set[int] = set()
@@ -97,6 +112,5 @@ class ConsistencyRule(Rule):
                 if form != chosen:
                     fix = None
                     if self.fix and chosen == house:
-                        written = doc.text[start:end]
-                        fix = chosen if self.case_sensitive else match_case(written, chosen)
+                        fix = self._replacement(doc.text[start:end], form, chosen)
                     yield Hit(start, end, (chosen,), fields=(("chosen", chosen), ("count", str(counts[chosen]))), fix=fix)
