@@ -26,14 +26,14 @@ DRAFT = (
     "Grain corridor talks resume in Istanbul\n"
     "\n"
     "UN Secretary-General Antonio Guteres met the the Turkish envoy on June 5th to discuss exports.\n"
-    "Officials in Kiev said the corridor would reopen, and the minister claimed the figures were wrong.\n"
+    "Officials in Kiev expect the corridor to reopen. The minister claimed the figures were wrong.\n"
     "\"Antonio Guteres has not done enough for the the farmers,\" one grower said. Kyiv asked for more ships.\n"
 )
 FIXED = (
     "Grain corridor talks resume in Istanbul\n"
     "\n"
     "UN Secretary-General Antonio Guterres met the Turkish envoy on June 5 to discuss exports.\n"
-    "Officials in Kyiv said the corridor would reopen, and the minister claimed the figures were wrong.\n"
+    "Officials in Kyiv expect the corridor to reopen. The minister claimed the figures were wrong.\n"
     "\"Antonio Guteres has not done enough for the the farmers,\" one grower said. Kyiv asked for more ships.\n"
 )
 
@@ -67,7 +67,7 @@ def test_fix_applies_safe_fixes_and_reports_what_remains(newsroom):
     assert draft.read_text(encoding="utf-8") == FIXED
     out = result.stdout
     # What remains: the word choice (no safe fix) and the name inside the quotation.
-    assert "corridor.txt:4:68: warning loaded.said" in out
+    assert "corridor.txt:4:63: warning loaded.said" in out
     assert "corridor.txt:5:2: warning names.house-spelling 'Antonio Guteres'" in out
     assert "repeated-word" in out  # "the the" inside the quotation is reported, not rewritten
     assert "date-ordinal" not in out and "spelling-consistency" not in out
@@ -82,7 +82,7 @@ def test_diff_prints_a_unified_diff_and_writes_nothing(newsroom):
     assert result.stdout.splitlines()[:4] == ["--- corridor.txt", "+++ corridor.txt", "@@ -1,5 +1,5 @@", " Grain corridor talks resume in Istanbul"]
     assert "-UN Secretary-General Antonio Guteres met the the Turkish envoy on June 5th to discuss exports." in result.stdout
     assert "+UN Secretary-General Antonio Guterres met the Turkish envoy on June 5 to discuss exports." in result.stdout
-    assert "+Officials in Kyiv said" in result.stdout
+    assert "+Officials in Kyiv expect" in result.stdout
     assert "loaded.said" not in result.stdout  # a diff, not a report
     assert result.exit_code == 1  # something to fix
     assert leftovers(newsroom) == []
@@ -98,18 +98,29 @@ def test_diff_exits_0_when_there_is_nothing_to_fix(newsroom):
 def test_unsafe_fixes_apply_first_suggestions_where_the_rule_allows_it(newsroom):
     draft = write(
         newsroom / "said.txt",
-        "Claimed figures were wrong, the minister said on Monday.\n"
+        "Minister Claimed Figures Were Wrong\n"
+        "\n"
         "The minister claimed the figures were wrong.\n"
         "The senator lashed out at the central bank on Tuesday.\n",
     )
     assert "said the figures" not in run("check", "said.txt", "--diff").stdout  # not without --unsafe-fixes
     result = run("check", "said.txt", "--fix", "--unsafe-fixes", "--no-show-source")
     assert draft.read_text(encoding="utf-8") == (
-        "Said figures were wrong, the minister said on Monday.\n"  # the case of the text is kept
+        "Minister Said Figures Were Wrong\n"  # the case of the text is kept
+        "\n"
         "The minister said the figures were wrong.\n"
         "The senator lashed out at the central bank on Tuesday.\n"  # no_fix: "criticised at" would be wrong
     )
-    assert "said.txt:3:13: warning loaded.said 'lashed out'" in result.stdout
+    assert "said.txt:4:13: warning loaded.said 'lashed out'" in result.stdout
+
+
+def test_an_unsafe_fix_is_spelled_in_the_dialect_a_house_spelling_is_not(newsroom):
+    write(newsroom / "slam.txt", "The senator slammed the plan on Monday.\nShelling hit Kiev. Kyiv is calm. Kyiv rebuilt.\n")
+    us = run("check", "slam.txt", "--diff", "--unsafe-fixes").stdout
+    gb = run("check", "slam.txt", "--diff", "--unsafe-fixes", "--dialect", "en-GB").stdout
+    assert "+The senator criticized the plan on Monday." in us
+    assert "+The senator criticised the plan on Monday." in gb
+    assert "+Shelling hit Kyiv. Kyiv is calm. Kyiv rebuilt." in gb
 
 
 def test_a_repeated_word_three_times_is_fixed_in_one_run(newsroom):

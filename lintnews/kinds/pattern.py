@@ -47,6 +47,7 @@ class PatternRule(Rule):
     KIND = "pattern"
     FIELDS = {"pattern": True, "case_sensitive": False, "group": False, "suggest": False, "replace": False}
     FIXABLE = True
+    FIX_IN_DIALECT = True
 
     def compile(self, spec: RuleSpec) -> None:
         import regex

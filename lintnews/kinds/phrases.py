@@ -12,6 +12,9 @@ YAML fields:
   exceptions:  [phrases]  a term inside one of these is not flagged ("exchange-rate regime")
   case_sensitive: false
   inflect:     true
+  not_after:   [words]  a match right after one of these words is another sense or part of
+               speech ("Republican claims that" is a noun, not "claims" for "said"); a
+               term may carry its own list: {suggest: [...], not_after: [was, were]}
   skip_titles: false  true: a match in Title Case inside a sentence is a name or a title
                ("Evil Dead", "the Chaos Computer Club"), not the word, and is not flagged
                (at the start of a sentence or in a headline it still is)
@@ -24,6 +27,7 @@ YAML fields:
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -77,6 +81,7 @@ class Term:
     key: str
     suggestions: tuple[str, ...]
     message: str | None
+    not_after: frozenset = frozenset()
 
 
 # An index entry is a plain tuple (tokens, case_sensitive, inflect, payload...): tokens
@@ -185,6 +190,26 @@ def _same_case(written: tuple[str, ...], text: str, start: int, end: int) -> boo
     return len(found) == len(written) and all(f == w or w in base_forms(f) for f, w in zip(found, written))
 
 
+def _word_set(words: list[str]) -> frozenset:
+    return frozenset(w.lower().replace("’", "'") for w in words)
+
+
+def _after_one_of(doc, start: int, words: frozenset) -> bool:
+    prev = _previous_word(doc, start)
+    return prev in words or (prev.endswith("'s") and "'s" in words)
+
+
+def _previous_word(doc, start: int) -> str:
+    """The word before offset ``start`` in its sentence ("" at a sentence's start)."""
+    k = bisect_left(doc.token_starts, start) - 1
+    if k < 0:
+        return ""
+    ps, pe, word = doc.tokens[k]
+    if not doc.text[pe:start].strip(" \t\r\n-"):
+        return word
+    return ""  # punctuation between: the match opens a new phrase
+
+
 def _is_title(doc, start: int, end: int) -> bool:
     """Every word capitalised, inside a sentence (not its first word) and not a headline."""
     words = TOKEN_RE.findall(doc.text, start, end)
@@ -205,9 +230,11 @@ class PhrasesRule(Rule):
         "inflect": False,
         "skip_titles": False,
         "no_fix": False,
+        "not_after": False,
     }
     BATCHED = True
     FIXABLE = True
+    FIX_IN_DIALECT = True
 
     @classmethod
     def unit_cost(cls, rules, chars):
@@ -232,21 +259,23 @@ class PhrasesRule(Rule):
             for key, value in raw.items():
                 suggestions: list[str]
                 message = None
+                not_after: frozenset = frozenset()
                 if isinstance(value, dict):
-                    unknown = set(value) - {"suggest", "message"}
+                    unknown = set(value) - {"suggest", "message", "not_after"}
                     if unknown:
                         raise spec.error(
-                            f"term '{key}': unknown key '{sorted(unknown)[0]}' (use 'suggest' and 'message')",
+                            f"term '{key}': unknown key '{sorted(unknown)[0]}' (use 'suggest', 'message' and 'not_after')",
                             "terms",
                             key,
                         )
                     suggestions = string_list(spec, "suggest", value.get("suggest"))
+                    not_after = _word_set(string_list(spec, "not_after", value.get("not_after")))
                     message = value.get("message")
                     if message is not None and not isinstance(message, str):
                         raise spec.error(f"term '{key}': 'message' must be a string", "terms", key)
                 else:
                     suggestions = string_list(spec, f"terms: {key}", value)
-                terms.append(Term(str(key), tuple(suggestions), message))
+                terms.append(Term(str(key), tuple(suggestions), message, not_after))
         else:
             raise spec.error("'terms' must be a mapping of term to suggestions, or a list of terms", "terms", raw)
         if not terms:
@@ -261,6 +290,7 @@ class PhrasesRule(Rule):
                 raise spec.error(f"'no_fix': '{item}' is not one of the rule's terms", "no_fix", item)
         self.no_fix = frozenset(_fold(x) for x in no_fix)
         self.exceptions = string_list(spec, "exceptions", data.get("exceptions"))
+        self.not_after = _word_set(string_list(spec, "not_after", data.get("not_after")))
         for term in terms:
             if not tokenize(term.key):
                 raise spec.error(f"term '{term.key}' has no words in it", "terms", term.key)
@@ -316,6 +346,8 @@ class PhrasesRule(Rule):
                 if any(s <= start and end <= e for s, e in spans):
                     continue
                 if rule.skip_titles and _is_title(doc, start, end):
+                    continue
+                if (rule.not_after or term.not_after) and _after_one_of(doc, start, rule.not_after | term.not_after):
                     continue
                 last_end = end
                 fix = None
