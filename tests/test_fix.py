@@ -351,6 +351,8 @@ examples:
         ("pattern", "pattern: 'a'\nreplace: 'b'", "'replace' is the rule's fix"),
         ("pattern", "pattern: '(a)'\nfix: safe\nreplace: '\\2'", "refers to group '2'"),
         ("pattern", "pattern: 'a'\nfix: safe", "needs 'replace' (a template) or 'suggest'"),
+        ("pattern", "pattern: 'a'\nfix_when: 'a'", "'fix_when' limits the rule's fix"),
+        ("pattern", "pattern: 'a'\nfix: safe\nreplace: b\nfix_when: '(a'", "'fix_when' does not compile"),
         ("consistency", "variants: [[a, b]]\nfix: safe", "'fix' needs 'house'"),
         ("consistency", "variants: [[a, b]]\nhouse: [c]", "'c' is not a form"),
         ("phrases", "terms: {slammed: [criticised]}\nfix: unsafe\nno_fix: [blasted]", "'blasted' is not one of the rule's terms"),
@@ -409,3 +411,17 @@ def test_match_case():
     assert match_case("SLAMMED", "criticised") == "CRITICISED"
     assert match_case("slammed", "criticised") == "criticised"
     assert match_case("guteres", "Guterres") == "Guterres"  # a replacement with capitals is kept
+
+
+def test_what_is_not_reported_is_not_fixed(newsroom):
+    text = (
+        "<!-- lintnews-disable-next-line style.repeated-word -->\n"
+        "Ministers met in in Geneva on June 5th.\n"
+        "\n"
+        "Sirhan Sirhan was denied parole.\n"  # reported (a name?), never "fixed" to one word
+    )
+    draft = write(newsroom / "kept.md", text)
+    run("check", "kept.md", "--fix")
+    assert draft.read_text(encoding="utf-8") == text.replace("June 5th", "June 5")
+    run("check", "kept.md", "--fix", "--ignore", "style")
+    assert draft.read_text(encoding="utf-8") == text.replace("June 5th", "June 5")

@@ -14,6 +14,8 @@ YAML fields:
                   first of ``suggest``
   replace:        a template expanded on the match (``\1``, ``\g<name>``; '' deletes the span):
                   ``pattern: '\b(\w+) \1\b'`` with ``replace: '\1'`` turns "the the" into "the"
+  fix_when:       a pattern the flagged text must match (from its start) for the fix to be
+                  offered: ``'\S+[ \t]+\p{Ll}'`` fixes "the the" but not "Sirhan Sirhan"
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ class PatternTimeout(Exception):
 
 class PatternRule(Rule):
     KIND = "pattern"
-    FIELDS = {"pattern": True, "case_sensitive": False, "group": False, "suggest": False, "replace": False}
+    FIELDS = {"pattern": True, "case_sensitive": False, "group": False, "suggest": False, "replace": False, "fix_when": False}
     FIXABLE = True
     FIX_IN_DIALECT = True
 
@@ -90,6 +92,17 @@ class PatternRule(Rule):
             self.replace = replace
         elif self.fix and not self.suggestions:
             raise spec.error("a pattern rule with 'fix' needs 'replace' (a template) or 'suggest'", "fix", data["fix"])
+        self.fix_when = None
+        if "fix_when" in data:
+            when = data["fix_when"]
+            if not isinstance(when, str) or not when:
+                raise spec.error("'fix_when' must be a non-empty pattern", "fix_when", when)
+            if not self.fix:
+                raise spec.error("'fix_when' limits the rule's fix: add 'fix: safe' or 'fix: unsafe'", "fix_when", when)
+            try:
+                self.fix_when = regex.compile(when, regex.VERSION0)
+            except (regex.error, OverflowError, RecursionError, ValueError) as exc:
+                raise spec.error(f"'fix_when' does not compile: {exc}", "fix_when", when) from None
 
     def check(self, doc, ctx):
         try:
@@ -97,7 +110,7 @@ class PatternRule(Rule):
                 start, end = m.span(self.group)
                 if end > start:
                     fix = None
-                    if self.fix:
+                    if self.fix and (self.fix_when is None or self.fix_when.match(doc.text, start, end)):
                         fix = m.expand(self.replace) if self.replace is not None else self.suggestions[0]
                     yield Hit(start, end, self.suggestions, fix=fix)
         except TimeoutError:
