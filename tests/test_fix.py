@@ -423,5 +423,6 @@ def test_what_is_not_reported_is_not_fixed(newsroom):
     draft = write(newsroom / "kept.md", text)
     run("check", "kept.md", "--fix")
     assert draft.read_text(encoding="utf-8") == text.replace("June 5th", "June 5")
-    run("check", "kept.md", "--fix", "--ignore", "style")
-    assert draft.read_text(encoding="utf-8") == text.replace("June 5th", "June 5")
+    ignored = write(newsroom / "ignored.md", text)
+    run("check", "ignored.md", "--fix", "--ignore", "style")
+    assert ignored.read_text(encoding="utf-8") == text
