@@ -426,3 +426,14 @@ def test_what_is_not_reported_is_not_fixed(newsroom):
     ignored = write(newsroom / "ignored.md", text)
     run("check", "ignored.md", "--fix", "--ignore", "style")
     assert ignored.read_text(encoding="utf-8") == text
+
+
+def test_sarif_carries_safe_fixes_as_sarif_fixes(newsroom):
+    write(newsroom / "corridor.txt", DRAFT)
+    results = json.loads(run("check", "corridor.txt", "--format", "sarif").stdout)["runs"][0]["results"]
+    by_rule = {r["ruleId"]: r for r in results}
+    (change,) = by_rule["style.date-ordinal"]["fixes"][0]["artifactChanges"]
+    (edit,) = change["replacements"]
+    assert edit["deletedRegion"] == {"startLine": 3, "startColumn": 73, "endLine": 3, "endColumn": 75}
+    assert edit["insertedContent"] == {"text": ""}
+    assert "fixes" not in by_rule["loaded.said"]  # an unsafe fix is not proposed as an edit
