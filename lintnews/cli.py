@@ -173,6 +173,8 @@ def check(paths, fmt, select, ignore, fail_on, config_path, extra_rules, names, 
         findings, file_errors, stdin_out, changed = _run_fixes(linter, files, jobs, stdin_filename, unsafe_fixes, diff, quiet)
         if diff:
             errors.extend(file_errors)
+            if not files and not errors:
+                errors.append(InputError(" ".join(paths) or ".", "no article files found (.md, .markdown, .txt, .html, .htm)"))
             for e in errors:
                 click.echo(f"lintnews: {e.path}: {e.message}", err=True)
             sys.exit(EXIT_ERROR if errors else EXIT_FINDINGS if changed else EXIT_OK)

@@ -309,4 +309,6 @@ def source_fix(rule: Rule, hit: Hit, doc: Document, match: str) -> Fix | None:
     end = doc.source_offset(hit.end - 1) + 1
     if doc.source[start:end] != match:
         return None
+    if hit.end < len(doc.text) and doc.source_offset(hit.end) != end:
+        return None  # the last character was decoded from more than itself ("&" from "&amp;")
     return Fix(start, end, hit.fix, rule.fix == "safe")

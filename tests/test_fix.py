@@ -437,3 +437,30 @@ def test_sarif_carries_safe_fixes_as_sarif_fixes(newsroom):
     assert edit["deletedRegion"] == {"startLine": 3, "startColumn": 73, "endLine": 3, "endColumn": 75}
     assert edit["insertedContent"] == {"text": ""}
     assert "fixes" not in by_rule["loaded.said"]  # an unsafe fix is not proposed as an edit
+
+
+AMPERSAND = """\
+id: style.ampersand
+kind: pattern
+pattern: '(?<= )&(?= )'
+severity: suggestion
+message: "Write 'and' in running text."
+fix: safe
+replace: and
+examples:
+  flag: ["Marks & Spencer"]
+  pass: ["Marks and Spencer"]
+  fix: [["Marks & Spencer", "Marks and Spencer"]]
+"""
+
+
+def test_a_fix_whose_span_is_not_the_same_characters_in_the_source_is_skipped(newsroom):
+    (newsroom / "amp.yaml").write_text(AMPERSAND, encoding="utf-8")
+    (newsroom / ".lintnews.yaml").write_text("default_rules: false\nrules: [amp.yaml]\n", encoding="utf-8")
+    plain = write(newsroom / "m.txt", "Shares in Marks & Spencer rose.\n")
+    html = write(newsroom / "m.html", "<p>Shares in Marks &amp; Spencer rose, and Marks & Spencer said so.</p>\n")
+    result = run("check", "m.txt", "m.html", "--fix", "--no-show-source")
+    assert plain.read_text(encoding="utf-8") == "Shares in Marks and Spencer rose.\n"
+    # "&amp;" is one character of prose: the finding stays, the entity is never cut in two.
+    assert html.read_text(encoding="utf-8") == "<p>Shares in Marks &amp; Spencer rose, and Marks and Spencer said so.</p>\n"
+    assert "m.html:1:20: suggestion style.ampersand" in result.stdout
