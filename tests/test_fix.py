@@ -9,7 +9,6 @@ style.spelling-consistency's house spelling "Kyiv") and so is the unsafe one (lo
 from __future__ import annotations
 
 import json
-import os
 import stat
 from pathlib import Path
 
