@@ -463,3 +463,45 @@ def test_a_fix_whose_span_is_not_the_same_characters_in_the_source_is_skipped(ne
     # "&amp;" is one character of prose: the finding stays, the entity is never cut in two.
     assert html.read_text(encoding="utf-8") == "<p>Shares in Marks &amp; Spencer rose, and Marks and Spencer said so.</p>\n"
     assert "m.html:1:20: suggestion style.ampersand" in result.stdout
+
+
+# --- idempotence, on drafts assembled at random ---------------------------------------------
+
+FRAGMENTS = [
+    "UN Secretary-General Antonio Guteres met the the envoy.",
+    "The vote is on June 5th, officials said.",
+    "Shelling hit Kiev overnight.",
+    "Kyiv said repairs would take weeks.",
+    "\"Antonio Guteres has failed us in in every way,\" a farmer said.",
+    "Ministers met in in in Geneva.",
+    "The minister claimed the figures were wrong.",
+    "Sirhan Sirhan was denied parole.",
+    "**Antonio Guteres** spoke on Sept. 21st.",
+    "Talks moved toward a deal, then towards collapse.",
+]
+
+
+@pytest.fixture(scope="module")
+def shipped_linter():
+    from lintnews.cli import build_linter
+    from lintnews.config import Config
+
+    return build_linter(Config())
+
+
+def test_fixing_twice_is_fixing_once(shipped_linter):
+    import random
+
+    rng = random.Random(11)  # the same drafts every run
+    quote = "\"Antonio Guteres has failed us in in every way,\""
+    for case in range(24):
+        parts = rng.choices(FRAGMENTS, k=rng.randint(1, 6))
+        name, unsafe = ("a.txt", "a.md")[case % 2], case % 3 == 0
+        text = "\n\n".join(parts) + "\n"
+        once, applied, remaining, _first, _errors = fixmod.fix_text(shipped_linter, text, name, unsafe=unsafe)
+        twice, applied_again, remaining_again, _f, _e = fixmod.fix_text(shipped_linter, once, name, unsafe=unsafe)
+        assert (twice, applied_again) == (once, 0), text
+        assert remaining_again == remaining, text
+        assert not any(f.fix and (f.fix.safe or unsafe) for f in remaining), text  # nothing fixable left behind
+        assert once.count(quote) == text.count(quote), text  # quotations untouched
+        assert "the the" not in once, text  # the one "the the" in the fragments is outside a quotation
