@@ -429,11 +429,11 @@ class PhrasesRule(Rule):
             split = ctx.cache[key] = prepare(index)
         hits: dict[int, list[tuple[int, int, Term]]] = {}
         excepted: dict[int, list[tuple[int, int]]] = {}
-        for (_tokens, _cs, _inflect, rule, term, _written), start, end in scan(split, doc):
+        for (tokens, _cs, _inflect, rule, term, _written), start, end in scan(split, doc):
             if term is None:
                 excepted.setdefault(id(rule), []).append((start, end))
             else:
-                hits.setdefault(id(rule), []).append((start, end, term))
+                hits.setdefault(id(rule), []).append((start, end, term, tokens))
         for rule in rules:
             rule_hits = hits.get(id(rule))
             if not rule_hits:
@@ -442,7 +442,7 @@ class PhrasesRule(Rule):
             # Longest match wins where terms of one rule overlap ("Assad regime" over "regime").
             rule_hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
             last_end = -1
-            for start, end, term in rule_hits:
+            for start, end, term, tokens in rule_hits:
                 if start < last_end:
                     continue
                 if any(s <= start and end <= e for s, e in spans):
@@ -457,6 +457,9 @@ class PhrasesRule(Rule):
                 fix = None
                 if rule.fix and term.suggestions:
                     written = doc.text[start:end]
-                    if _fold(written) == _fold(term.key) and _fold(term.key) not in rule.no_fix:
+                    # Only where the text is the entry as listed (or a form made with its own
+                    # suggestion, "slams" -> "criticizes"), not a form matched by undoing an
+                    # inflection, which the suggestion may not fit.
+                    if _fold(written) == " ".join(tokens) and _fold(term.key) not in rule.no_fix:
                         fix = match_case(written, term.suggestions[0])
                 yield rule, Hit(start, end, term.suggestions, term.message, (("term", term.key),), fix)
