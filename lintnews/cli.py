@@ -322,6 +322,12 @@ def explain(rule_id, config_path, extra_rules):
             click.echo(f"  - {s}")
     if rule.link:
         click.echo(f"\nMore: {rule.link}")
+    if rule.fix:
+        how = "lintnews check --fix applies it" if rule.fix == "safe" else "applied only with --fix --unsafe-fixes"
+        click.echo(f"\nFix: {rule.fix} ({how})")
+        for before, after in rule.examples.fixes:
+            if before != after:
+                click.echo(f"  {before}\n  → {after}")
     click.echo("\nFlags:")
     for x in rule.examples.flag:
         click.echo(f"  ✗ {x}")

@@ -505,3 +505,11 @@ def test_fixing_twice_is_fixing_once(shipped_linter):
         assert not any(f.fix and (f.fix.safe or unsafe) for f in remaining), text  # nothing fixable left behind
         assert once.count(quote) == text.count(quote), text  # quotations untouched
         assert "the the" not in once, text  # the one "the the" in the fragments is outside a quotation
+
+
+def test_explain_says_whether_a_rule_fixes_and_shows_it(newsroom):
+    out = run("explain", "style.date-ordinal").stdout
+    assert "Fix: safe (lintnews check --fix applies it)" in out
+    assert "  The vote is set for June 5th in the capital.\n  → The vote is set for June 5 in the capital." in out
+    assert "Fix: unsafe (applied only with --fix --unsafe-fixes)" in run("explain", "loaded.said").stdout
+    assert "Fix:" not in run("explain", "attribution.weasel").stdout
