@@ -109,8 +109,10 @@ def fix_text(
     current = text
     applied = 0
     first: list[Finding] | None = None
+    errors: dict[InputError, None] = {}  # every pass's, once each (a rule that gave up says so once)
     for done in range(MAX_PASSES + 1):
-        findings, errors = linter.lint_source(Source(path, current, []), fmt, display=display, workers=workers)
+        findings, pass_errors = linter.lint_source(Source(path, current, []), fmt, display=display, workers=workers)
+        errors.update(dict.fromkeys(pass_errors))
         if first is None:
             first = findings
         fixes = choose(findings, unsafe)
@@ -118,7 +120,7 @@ def fix_text(
             break
         current = apply(current, fixes)
         applied += len(fixes)
-    return current, applied, findings, first or [], errors
+    return current, applied, findings, first or [], list(errors)
 
 
 # --- one file ---------------------------------------------------------------------------
