@@ -259,7 +259,7 @@ def annotate(draft, output, force, select, ignore, config_path, extra_rules, nam
         fail(f"{output}: cannot write: {exc.strerror or exc}")
     if not quiet:
         click.echo(f"{display_path(output)}: {added} comment{'s' if added != 1 else ''} on {shown} "
-                   f"({len(source.paragraphs)} paragraphs)")
+                   f"({len(source.paragraphs)} paragraph{'s' if len(source.paragraphs) != 1 else ''})")
     sys.exit(EXIT_OK)
 
 

@@ -22,7 +22,8 @@ Writing. ``annotate`` splits runs at the edges of every finding (a split run kee
 properties), then anchors one comment per finding on exactly the runs of the flagged
 words. Nothing else is touched: existing comments, tracked changes and formatting stay.
 The copy is written to a temporary file beside the target and renamed into place, with
-fixed zip timestamps and no comment dates, so the same draft gives the same bytes.
+fixed zip timestamps and the comments dated when the draft was last saved, so the same
+draft gives the same bytes.
 """
 
 from __future__ import annotations
@@ -393,6 +394,7 @@ def annotate_source(source: DocxSource, findings: list[Finding]) -> int:
         for at in sorted(offsets):
             _split_at(par, at)
     added = 0
+    when = _draft_saved_at(document)
     for f in findings:
         first = _run_at(pars[f.line - 1], f.column - 1, last=False)
         last = _run_at(pars[f.end_line - 1], f.end_column - 1, last=True)
@@ -402,9 +404,29 @@ def annotate_source(source: DocxSource, findings: list[Finding]) -> int:
         comment = document.add_comment(
             [Run(first, paragraph_obj), Run(last, paragraph_obj)], text=comment_text(f), author=AUTHOR, initials=INITIALS
         )
-        comment._comment_elm.date = None  # no timestamp: the same draft gives the same copy
+        # Dated when the draft was last saved (not now), so the same draft gives the same
+        # copy; with no date at all LibreOffice would show a nonsense one.
+        comment._comment_elm.date = when
         added += 1
     return added
+
+
+def _draft_saved_at(document):
+    """The draft's last-modified time from its properties, as an aware UTC datetime, or None."""
+    import datetime as dt
+
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    try:
+        # Asked only when the draft has properties: python-docx would make up new ones, dated now.
+        package = document.part.package
+        package.part_related_by(RT.CORE_PROPERTIES)
+        when = document.core_properties.modified or document.core_properties.created
+    except Exception:  # no properties, or unreadable ones: no reason to refuse the review
+        return None
+    if when is None:
+        return None
+    return when.replace(tzinfo=dt.timezone.utc) if when.tzinfo is None else when
 
 
 def save_document(document, out_path: str) -> None:
