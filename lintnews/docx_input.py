@@ -7,8 +7,9 @@ Reading. The body is read in order, paragraph by paragraph, table cells included
 editor would not call prose is left out, at the XML level where python-docx's API does
 not say: tracked deletions and moves away (``w:del``, ``w:moveFrom``, ``w:delText``),
 field codes (``w:instrText``, and whatever lies between a field's begin and separate
-marks; the field's shown result is kept), comments (they live in their own part),
-drawings and text boxes, math, and the ``mc:Fallback`` copies of content.
+marks; the field's shown result is kept), hidden text, comments (they live in their own
+part), drawings and text boxes, math, and the ``mc:Fallback`` copies of content. Headers,
+footers and footnotes are not the body and are not read.
 Tracked insertions (``w:ins``, ``w:moveTo``) are text, as in the document's final view.
 
 Each paragraph that holds text becomes one line of the source the engine sees, so
@@ -270,6 +271,8 @@ def _paragraph_text(p, fields: list[bool]) -> tuple[str, list[Piece]]:
             if not isinstance(tag, str) or tag in SKIP_INLINE:
                 continue
             if tag == R:
+                if _hidden(child):
+                    continue  # hidden text (Font > Hidden): Word does not show or print it
                 for node in child:
                     ntag = node.tag
                     if ntag == FLDCHAR:
@@ -299,6 +302,14 @@ def _paragraph_text(p, fields: list[bool]) -> tuple[str, list[Piece]]:
 
     walk(p)
     return "".join(parts), pieces
+
+
+def _hidden(run) -> bool:
+    rpr = run.find(RPR)
+    if rpr is None:
+        return False
+    vanish = rpr.find(_w("vanish"))
+    return vanish is not None and vanish.get(VAL, "true") not in ("0", "false", "off")
 
 
 def paragraph_lines(path: str) -> list[str]:

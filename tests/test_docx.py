@@ -452,6 +452,24 @@ def test_annotate_splits_runs_across_word_shapes(proj):
     check_reviewed(draft, proj / "reviewed.docx", findings)
 
 
+def test_annotate_overlapping_findings_and_hidden_text(proj):
+    """Two rules on overlapping words get a comment each, both on their own words; hidden
+    text (Font > Hidden) is not read, so nothing is anchored in it."""
+    (proj / "more.yaml").write_text(
+        "id: style.testphrase\nkind: pattern\nseverity: warning\nmessage: a phrase\n"
+        "pattern: 'regime in [A-Z][a-z]+'\nexamples:\n  flag: ['The regime in Minsk.']\n  pass: ['The government.']\n",
+        encoding="utf-8")
+    body = p(r("The "), r("regi", "<w:u w:val=\"single\"/>"), r("me in Minsk said so."),
+             r(" The pariah state", "<w:vanish/>"), r(" Officials agreed."))
+    draft = build_docx(proj / "draft.docx", body)
+    res = annotate(draft, "-o", "reviewed.docx", "--rules", "more.yaml")
+    assert res.exit_code == 0, res.output
+    findings = json.loads(run("check", "--format", "json", "--rules", "more.yaml", "draft.docx").output)["findings"]
+    assert [(f["column"], f["match"]) for f in findings] == [(5, "regime"), (5, "regime in Minsk")]
+    ours = check_reviewed(draft, proj / "reviewed.docx", sorted(findings, key=lambda f: (f["column"], f["rule"])))
+    assert len(ours) == 2
+
+
 def test_annotate_refuses_what_it_cannot_review(proj):
     shutil.copy(DATA / "encrypted-draft.docx", proj / "locked.docx")
     res = annotate("locked.docx", "-o", "out.docx")
