@@ -271,8 +271,7 @@ def _paragraph_text(p, fields: list[bool]) -> tuple[str, list[Piece]]:
             if not isinstance(tag, str) or tag in SKIP_INLINE:
                 continue
             if tag == R:
-                if _hidden(child):
-                    continue  # hidden text (Font > Hidden): Word does not show or print it
+                hidden = _hidden(child)  # Font > Hidden: Word neither shows nor prints it
                 for node in child:
                     ntag = node.tag
                     if ntag == FLDCHAR:
@@ -284,8 +283,8 @@ def _paragraph_text(p, fields: list[bool]) -> tuple[str, list[Piece]]:
                         elif kind == "end" and fields:
                             fields.pop()
                         continue
-                    if any(fields):
-                        continue  # a field's code, not its shown result
+                    if hidden or any(fields):
+                        continue  # hidden, or a field's code rather than its shown result
                     if ntag == T:
                         s = node.text or ""
                     elif ntag in ONE_CHAR:
