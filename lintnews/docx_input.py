@@ -51,13 +51,13 @@ def _w(tag: str) -> str:
 
 
 P, R, T, TBL, TR, TC = _w("p"), _w("r"), _w("t"), _w("tbl"), _w("tr"), _w("tc")
-RPR, PPR = _w("rPr"), _w("pPr")
+RPR, PPR, RUBY = _w("rPr"), _w("pPr"), _w("ruby")
 FLDCHAR, FLDCHARTYPE = _w("fldChar"), _w("fldCharType")
 VAL = _w("val")
 # Inside a paragraph: elements whose content is never prose.
 SKIP_INLINE = frozenset(
     [_w(t) for t in ("pPr", "rPr", "del", "moveFrom", "delText", "instrText", "delInstrText", "drawing",
-                     "pict", "object", "sdtPr", "sdtEndPr", "customXmlPr", "smartTagPr", "fldData", "ruby")]
+                     "pict", "object", "sdtPr", "sdtEndPr", "customXmlPr", "smartTagPr", "fldData", "rt")]
     + [f"{{{MC_NS}}}Fallback", "{http://schemas.openxmlformats.org/officeDocument/2006/math}oMath",
        "{http://schemas.openxmlformats.org/officeDocument/2006/math}oMathPara"]
 )
@@ -285,6 +285,9 @@ def _paragraph_text(p, fields: list[bool]) -> tuple[str, list[Piece]]:
                         continue
                     if hidden or any(fields):
                         continue  # hidden, or a field's code rather than its shown result
+                    if ntag == RUBY:
+                        walk(node)  # its base text is prose; the reading above it (w:rt) is not
+                        continue
                     if ntag == T:
                         s = node.text or ""
                     elif ntag in ONE_CHAR:
