@@ -107,6 +107,8 @@ def main():
       lintnews draft.md                   lint one article (same as 'lintnews check')
       lintnews check articles/ --jobs 2   lint a folder on two cores
       lintnews check - < draft.txt        lint standard input
+      lintnews annotate draft.docx -o draft-reviewed.docx
+                                          a copy of a Word draft with a comment per finding
       lintnews rules                      list the rules
       lintnews explain loaded.labels      why a rule flags what it flags
 
@@ -150,7 +152,7 @@ def main():
 @click.option("--exit-non-zero-on-fix", is_flag=True, help="With --fix or --fix-only: exit 1 when a file was changed.")
 def check(paths, fmt, select, ignore, fail_on, config_path, extra_rules, names, stdin_filename, jobs, show_source, color, quiet,
           dialect, fix, unsafe_fixes, diff, fix_only, exit_non_zero_on_fix):
-    """Lint article files and folders (.md, .markdown, .txt, .html, .htm); '-' reads standard input.
+    """Lint article files and folders (.md, .markdown, .txt, .html, .htm, .docx); '-' reads standard input.
 
     With no PATHS, lints the current directory.
     """
@@ -174,7 +176,7 @@ def check(paths, fmt, select, ignore, fail_on, config_path, extra_rules, names, 
         if diff:
             errors.extend(file_errors)
             if not files and not errors:
-                errors.append(InputError(" ".join(paths) or ".", "no article files found (.md, .markdown, .txt, .html, .htm)"))
+                errors.append(InputError(" ".join(paths) or ".", "no article files found (.md, .markdown, .txt, .html, .htm, .docx)"))
             for e in errors:
                 click.echo(f"lintnews: {e.path}: {e.message}", err=True)
             sys.exit(EXIT_ERROR if errors else EXIT_FINDINGS if changed else EXIT_OK)
@@ -183,7 +185,7 @@ def check(paths, fmt, select, ignore, fail_on, config_path, extra_rules, names, 
         changed = 0
     errors.extend(file_errors)
     if not files and not errors:
-        errors.append(InputError(" ".join(paths) or ".", "no article files found (.md, .markdown, .txt, .html, .htm)"))
+        errors.append(InputError(" ".join(paths) or ".", "no article files found (.md, .markdown, .txt, .html, .htm, .docx)"))
 
     findings.sort(key=lambda f: (f.path, f.line, f.column, f.rule))
     tty = sys.stdout.isatty()
@@ -271,6 +273,10 @@ def _source_line_reader():
     cache: dict[str, list[str]] = {}
 
     def read(path: str, line: int) -> str | None:
+        if path not in cache and path.lower().endswith(".docx"):
+            from .docx_input import paragraph_lines
+
+            cache[path] = paragraph_lines(path)  # a Word draft's lines are its paragraphs
         if path not in cache:
             try:
                 with open(path, "rb") as fh:
@@ -281,6 +287,61 @@ def _source_line_reader():
         return lines[line - 1].rstrip("\r") if 0 < line <= len(lines) else None
 
     return read
+
+
+@main.command()
+@click.argument("draft", type=click.Path(dir_okay=False))
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="The reviewed copy to write.  [default: DRAFT-reviewed.docx beside the draft]")
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@click.option("--select", multiple=True, metavar="RULES", help="Only these rule ids or prefixes (comma-separated).")
+@click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rule ids or prefixes (comma-separated).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None, help="Config file to use.")
+@click.option("--rules", "extra_rules", multiple=True, type=click.Path(), metavar="PATH", help="Extra rule file or directory.")
+@click.option("--names", multiple=True, type=click.Path(), metavar="FILE", help="House list of names (repeatable).")
+@click.option("--dialect", type=click.Choice(("en-US", "en-GB")), default=None,
+              help="Spelling of messages and suggestions (default: the config's 'dialect', else en-US).")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing when the copy is written.")
+def annotate(draft, output, force, select, ignore, config_path, extra_rules, names, dialect, quiet):
+    """Write a reviewed copy of a Word draft (.docx): one comment per finding, by "lintnews",
+    anchored on the flagged words. The draft itself is never modified.
+
+    Exit status: 0 the copy was written (whatever it found), 2 it could not be.
+    """
+    from .docx_input import annotate_source, read_docx, save_document
+    from .sources import display_path
+
+    if not draft.lower().endswith(".docx"):
+        fail(f"{draft}: annotate writes comments into Word drafts (.docx); 'lintnews check' reads other files")
+    if output is None:
+        output = draft[: -len(".docx")] + "-reviewed.docx"
+    if os.path.exists(draft) and os.path.exists(output) and os.path.samefile(draft, output):
+        fail(f"{output}: is the draft itself; annotate writes a copy and never modifies the draft")
+    if os.path.exists(output) and not force:
+        fail(f"{output}: already exists; use --force to replace it")
+    cfg = load_settings(config_path)
+    linter = build_linter(
+        cfg, extra_rules=extra_rules, select=split_list(select), ignore=split_list(ignore), names=names, dialect=dialect
+    )
+    _check_house_names(linter)
+    source = read_docx(draft)
+    shown = display_path(draft)
+    if source.text is None:
+        messages = "; ".join(e.message for e in source.errors) or "nothing to lint"
+        fail(f"{shown}: {messages}")
+    findings, errors = linter.lint_source(source, display=shown)
+    for e in errors:
+        click.echo(f"lintnews: {e.path}: {e.message}", err=True)
+    findings.sort(key=lambda f: (f.line, f.column, f.rule))
+    added = annotate_source(source, findings)
+    try:
+        save_document(source.document, output)
+    except OSError as exc:
+        fail(f"{output}: cannot write: {exc.strerror or exc}")
+    if not quiet:
+        click.echo(f"{display_path(output)}: {added} comment{'s' if added != 1 else ''} on {shown} "
+                   f"({len(source.paragraphs)} paragraph{'s' if len(source.paragraphs) != 1 else ''})")
+    sys.exit(EXIT_OK)
 
 
 @main.command("rules")

@@ -204,7 +204,11 @@ class Linter:
         if source.text is None:
             return [], errors
         shown = display or source.path
-        doc = self.document(source.path, source.text, fmt)
+        prose = getattr(source, "prose", None)  # a Word draft brings its prose (docx_input.py)
+        if prose is not None:
+            doc = Document(source.path, source.text, prose, self.skip_re)
+        else:
+            doc = self.document(source.path, source.text, fmt)
         sup = Suppressions.parse(source.text)
         units = self._units()
 
