@@ -79,6 +79,8 @@ def explain_parts(rule, linter) -> dict:
         "description": rule.description or "",
         "sources": list(rule.sources or ()),
         "link": rule.link or "",
+        "fix": getattr(rule, "fix", None),  # None, "safe" or "unsafe"
+        "fix_examples": list(getattr(rule.examples, "fixes", ())),
         "flag": list(rule.examples.flag),
         "pass": list(rule.examples.passing),
         "location": str(rule.location),

@@ -704,6 +704,8 @@ def hover_markdown(f: Finding, parts: dict) -> str:
         lines += ["", f"More: {parts['link']}"]
     if f.suggestions:
         lines += ["", "Suggestion: " + ", ".join(f.suggestions)]
+    if parts.get("fix"):
+        lines += ["", f"Fix: {parts['fix']}" + (" (the preferred quick fix)" if parts["fix"] == "safe" else "")]
     return "\n".join(lines)
 
 

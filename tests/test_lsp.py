@@ -241,6 +241,24 @@ async def test_quick_fix_replaces_exactly_the_flagged_word(client: LanguageClien
 
 
 @on_the_server
+async def test_a_rule_s_safe_fix_is_the_preferred_quick_fix(client: LanguageClient, project: Path):
+    doc = Doc(client, project / "safe.txt", "Ministers met on June 5th and agreed that the the corridor would reopen.\n", "plaintext")
+    diags = await doc.diagnostics()
+    repeated = by_rule(diags, "style.repeated-word")
+    assert repeated.data["fix"] == {"replacement": "the", "safe": True}
+    fix = next(a for a in await doc.actions(repeated) if isinstance(a, t.CodeAction) and a.is_preferred)
+    assert fix.title == "Replace 'the the' with 'the'"
+    doc.edit(edits_of(fix, doc.uri))
+    ordinal = by_rule(await doc.diagnostics(), "style.date-ordinal")
+    fix = next(a for a in await doc.actions(ordinal) if isinstance(a, t.CodeAction) and a.is_preferred)
+    assert fix.title == "Delete 'th'"
+    doc.edit(edits_of(fix, doc.uri))
+    assert doc.text == "Ministers met on June 5 and agreed that the corridor would reopen.\n"
+    codes = {d.code for d in await doc.diagnostics()}
+    assert not codes & {"style.repeated-word", "style.date-ordinal"}
+
+
+@on_the_server
 async def test_advice_is_not_offered_as_replacement_text(client: LanguageClient, project: Path):
     doc = Doc(client, project / "weasel.txt", "Critics say the new bridge will never open.\n", "plaintext")
     weasel = by_rule(await doc.diagnostics(), "attribution.weasel")
