@@ -181,13 +181,24 @@ class TextDoc:
         return out
 
     def apply(self, change, encoding: str) -> None:
-        if isinstance(change, lsp.TextDocumentContentChangePartial):
-            a = self.offset_at(change.range.start, encoding)
-            b = self.offset_at(change.range.end, encoding)
-            self.text = self.text[:a] + change.text + self.text[max(a, b):]
-        else:
+        if not isinstance(change, lsp.TextDocumentContentChangePartial):
             self.text = change.text
-        self._starts = None
+            self._starts = None
+            return
+        a = self.offset_at(change.range.start, encoding)
+        b = max(a, self.offset_at(change.range.end, encoding))
+        new, old = change.text, self.text
+        self.text = old[:a] + new + old[b:]
+        starts = self._starts
+        if starts is None or "\r" in new or "\r" in old:  # \r\n pairs an edit may split: count again
+            self._starts = None
+            return
+        # A keystroke in a long document: keep the line starts before the edit, add the new
+        # text's, shift the rest (rather than scan the whole text again on every keystroke).
+        delta = len(new) - (b - a)
+        added = [a + k + 1 for k, ch in enumerate(new) if ch == "\n"] if "\n" in new else []
+        tail = starts[bisect_right(starts, b):]
+        self._starts = starts[: bisect_right(starts, a)] + added + ([s + delta for s in tail] if delta else tail)
 
 
 def source_offsets(text: str, findings: list[Finding]) -> list[tuple[int, int]]:

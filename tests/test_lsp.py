@@ -556,3 +556,25 @@ def test_check_never_imports_the_language_server_s_dependencies(tmp_path: Path):
              "print(sorted(m for m in ('pygls', 'lsprotocol', 'ruamel', 'asyncio') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", probe], env=server_env(), capture_output=True, text=True, cwd=tmp_path)
     assert out.stdout.strip() == "[]", out.stderr
+
+
+def test_line_starts_follow_edits_as_a_full_count_would():
+    from hypothesis import given, settings, strategies as st
+
+    from lintnews.lsp import TextDoc
+
+    pieces = st.text(alphabet="ab \n😀é\r", max_size=12)
+
+    @settings(max_examples=200, deadline=None)
+    @given(pieces, st.lists(st.tuples(st.integers(0, 40), st.integers(0, 40), pieces), max_size=6))
+    def check(text, edits):
+        doc = TextDoc("file:///a.txt", text, 1, "plaintext")
+        for a, b, new in edits:
+            doc.line_starts  # counted once, then kept up to date by apply()
+            start, end = sorted((min(a, len(doc.text)), min(b, len(doc.text))))
+            pos = doc.positions([start, end], "utf-16")
+            doc.apply(t.TextDocumentContentChangePartial(range=t.Range(pos[start], pos[end]), text=new), "utf-16")
+            fresh = TextDoc("file:///a.txt", doc.text, 1, "plaintext")
+            assert doc.line_starts == fresh.line_starts
+
+    check()
