@@ -235,23 +235,9 @@ def explain(rule_id, config_path, extra_rules):
         close = [r for r in sorted(by_id) if r.startswith(rule_id) or rule_id in r]
         hint = f" Did you mean: {', '.join(close[:8])}?" if close else " 'lintnews rules' lists them."
         fail(f"no rule '{rule_id}'.{hint}")
-    click.echo(f"{rule.id}  ({rule.kind}, {linter.severity_of(rule)}, scope: {rule.scope})")
-    click.echo(f"\nMessage: {rule.message}")
-    if rule.description:
-        click.echo("\n" + rule.description)
-    if rule.sources:
-        click.echo("\nSources:")
-        for s in rule.sources:
-            click.echo(f"  - {s}")
-    if rule.link:
-        click.echo(f"\nMore: {rule.link}")
-    click.echo("\nFlags:")
-    for x in rule.examples.flag:
-        click.echo(f"  ✗ {x}")
-    click.echo("Passes:")
-    for x in rule.examples.passing:
-        click.echo(f"  ✓ {x}")
-    click.echo(f"\nDefined in {rule.location}")
+    from .explain import explain as explanation
+
+    click.echo(explanation(rule, linter.severity_of(rule)).text())
 
 
 @main.command("test-rules")
