@@ -116,7 +116,10 @@ def main():
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATTERS)), default="text", show_default=True,
-              help="Output: text for people, json for programs, github for Actions annotations, sarif for code scanning.")
+              help="Output: text for people, html for a report to read in a browser, json for programs, "
+                   "github for Actions annotations, sarif for code scanning.")
+@click.option("--output", "-o", "output_path", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="Write the output to FILE (replaced whole, never half-written) instead of standard output.")
 @click.option("--select", multiple=True, metavar="RULES", help="Only these rule ids or prefixes (comma-separated), e.g. 'loaded,names'.")
 @click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rule ids or prefixes (comma-separated).")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
@@ -136,7 +139,7 @@ def main():
               help="Print each finding's line with a caret under the span and the suggestion (default: when printing to a terminal).")
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: when printing to a terminal).")
 @click.option("--quiet", "-q", is_flag=True, help="Print findings only: no summary line.")
-def check(paths, fmt, select, ignore, fail_on, config_path, extra_rules, names, stdin_filename, jobs, show_source, color, quiet):
+def check(paths, fmt, output_path, select, ignore, fail_on, config_path, extra_rules, names, stdin_filename, jobs, show_source, color, quiet):
     """Lint article files and folders (.md, .markdown, .txt, .html, .htm); '-' reads standard input.
 
     With no PATHS, lints the current directory.
@@ -144,7 +147,7 @@ def check(paths, fmt, select, ignore, fail_on, config_path, extra_rules, names, 
     from .finding import InputError
     from .formatters import get_formatter
     from .runner import Report, lint_files
-    from .sources import expand
+    from .sources import display_path, expand
 
     cfg = load_settings(config_path)
     linter = build_linter(cfg, extra_rules=extra_rules, select=split_list(select), ignore=split_list(ignore), names=names)
@@ -152,11 +155,14 @@ def check(paths, fmt, select, ignore, fail_on, config_path, extra_rules, names, 
     files, errors = expand(list(paths) or ["."], cfg.exclude)
     findings, file_errors = lint_files(linter, files, jobs=jobs, stdin_name=stdin_filename)
     errors.extend(file_errors)
+    reader = _SourceReader(stdin_filename if "-" in files else None)
     if not files and not errors:
         errors.append(InputError(" ".join(paths) or ".", "no article files found (.md, .markdown, .txt, .html, .htm)"))
 
     findings.sort(key=lambda f: (f.path, f.line, f.column, f.rule))
-    tty = sys.stdout.isatty()
+    if output_path == "-":
+        output_path = None
+    tty = sys.stdout.isatty() and output_path is None
     if color is None:
         color = tty and "NO_COLOR" not in os.environ
     if show_source is None:  # an editor at a terminal wants the line; a pipe or CI wants one line each
@@ -169,11 +175,21 @@ def check(paths, fmt, select, ignore, fail_on, config_path, extra_rules, names, 
         show_source=show_source,
         quiet=quiet,
         color=bool(color) and fmt == "text",
-        source_line=_source_line_reader(),
+        source_line=reader.line,
+        paths=[stdin_filename if f == "-" else display_path(f) for f in files],
+        source_text=reader.text,
+        explain=_explainer(linter),
     )
     output = get_formatter(fmt)(report)
+    if output_path is not None:
+        from .atomic import write_atomic
+
+        try:
+            write_atomic(output_path, (output + "\n" if output else "").encode("utf-8"))
+        except OSError as exc:
+            fail(f"cannot write {output_path}: {exc.strerror or exc}")
     try:
-        if output:
+        if output and output_path is None:
             click.echo(output)
         if fmt in ("text", "github"):
             for e in errors:
@@ -190,20 +206,39 @@ def check(paths, fmt, select, ignore, fail_on, config_path, extra_rules, names, 
     sys.exit(EXIT_OK)
 
 
-def _source_line_reader():
-    cache: dict[str, list[str]] = {}
+class _SourceReader:
+    """Each linted file's text, read once, as the linter read it (for --show-source and
+    the html report). ``stdin_name``: the name standard input was linted under, if it was."""
 
-    def read(path: str, line: int) -> str | None:
-        if path not in cache:
-            try:
-                with open(path, "rb") as fh:
-                    cache[path] = fh.read().decode("utf-8-sig", "replace").split("\n")
-            except OSError:
-                cache[path] = []
-        lines = cache[path]
+    def __init__(self, stdin_name: str | None):
+        self.stdin_name = stdin_name
+        self.texts: dict[str, str | None] = {}
+        self.lines: dict[str, list[str]] = {}
+
+    def text(self, path: str) -> str | None:
+        from .sources import read_file, read_stdin
+
+        if path not in self.texts:
+            self.texts[path] = (read_stdin(path) if path == self.stdin_name else read_file(path)).text
+        return self.texts[path]
+
+    def line(self, path: str, line: int) -> str | None:
+        if path not in self.lines:
+            self.lines[path] = (self.text(path) or "").split("\n")
+        lines = self.lines[path]
         return lines[line - 1].rstrip("\r") if 0 < line <= len(lines) else None
 
-    return read
+
+def _explainer(linter):
+    by_id = {r.id: r for r in linter.all_rules}
+
+    def explanation(rule_id: str):
+        from .explain import explain
+
+        rule = by_id.get(rule_id)
+        return explain(rule, linter.severity_of(rule)) if rule is not None else None
+
+    return explanation
 
 
 @main.command("rules")

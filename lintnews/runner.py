@@ -25,6 +25,11 @@ class Report:
     quiet: bool = False
     color: bool = False
     source_line: Callable[[str, int], str | None] | None = None
+    # For reports that show whole articles (html): the files linted, by the name findings
+    # carry; each one's text as it was linted; a rule's explanation by id.
+    paths: list[str] = field(default_factory=list)
+    source_text: Callable[[str], str | None] | None = None
+    explain: Callable[[str], object] | None = None
 
 
 def _lint_one(args: tuple[str, str], workers: int = 1) -> tuple[list[Finding], list[InputError]]:
