@@ -25,6 +25,7 @@ def main() -> None:
     ap.add_argument("--height", type=int, default=1180)
     ap.add_argument("--hover", type=int, default=3, help="finding whose hover card is shown (-1: none)")
     ap.add_argument("--click", type=int, default=-1, help="finding whose rule panel is open (-1: none)")
+    ap.add_argument("--full", action="store_true", help="make the window as tall as the page")
     args = ap.parse_args()
 
     from selenium import webdriver
@@ -45,6 +46,10 @@ def main() -> None:
         try:
             driver.set_window_size(args.width, args.height)
             driver.get(report.as_uri())
+            if args.full:  # the whole page, not just the first screen
+                extra = driver.execute_script("return window.outerHeight - window.innerHeight")
+                height = driver.execute_script("return document.documentElement.scrollHeight")
+                driver.set_window_size(args.width, height + extra)
             if args.hover >= 0:
                 m = driver.find_element(By.ID, f"f{args.hover}")
                 ActionChains(driver).move_to_element(m).perform()

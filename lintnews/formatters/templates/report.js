@@ -198,8 +198,10 @@
     if (ex.location) panelBody.appendChild(el("div", "loc", "Defined in " + ex.location));
     if (panel.hidden) lastFocus = document.activeElement;
     panel.hidden = false;
+    document.body.classList.add("panel-open");
     panel.scrollTop = 0;
     panel.focus({ preventScroll: true });
+    if (i !== undefined && current) current.scrollIntoView({ block: "nearest" });
   }
   function openFinding(m) {
     var stack = stackAt(m);
@@ -211,6 +213,7 @@
   function closePanel() {
     if (panel.hidden) return;
     panel.hidden = true;
+    document.body.classList.remove("panel-open");
     if (lastFocus && lastFocus.focus) lastFocus.focus({ preventScroll: true });
   }
   panel.querySelector(".close").addEventListener("click", closePanel);
