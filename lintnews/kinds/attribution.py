@@ -50,6 +50,9 @@ YAML fields:
   target:           sentences (default) | quotes
   min_words:        quotes: the shortest quotation that needs a speaker (default 5)
   suggest:          [suggestions shown with every finding]
+  answer_window:    characters: an answer counts only this close to the claim (default:
+                    anywhere in the sentence). For claims that are themselves an
+                    attribution ("critics say"), whose answer is a name beside them.
   triggers:         [words or {list}]  optional: a sentence none of whose words is one of
                     these cannot hold a claim, so its claim patterns are not run. Purely a
                     speed-up (a claim pattern costs about a microsecond per character);
@@ -141,6 +144,7 @@ class AttributionRule(Rule):
         "min_words": False,
         "suggest": False,
         "triggers": False,
+        "answer_window": False,
     }
 
     # --- compile -----------------------------------------------------------------
@@ -160,6 +164,10 @@ class AttributionRule(Rule):
         if not isinstance(min_words, int) or isinstance(min_words, bool) or min_words < 1:
             raise spec.error("'min_words' must be a whole number of at least 1", "min_words", min_words)
         self.min_words = min_words
+        window = data.get("answer_window")
+        if window is not None and (not isinstance(window, int) or isinstance(window, bool) or window < 0):
+            raise spec.error("'answer_window' must be a whole number of characters", "answer_window", window)
+        self.answer_window = window
         self.suggestions = tuple(string_list(spec, "suggest", data.get("suggest")))
 
         words: dict[str, list[str]] = {}
@@ -382,8 +390,19 @@ class AttributionRule(Rule):
                     continue
                 cs, ce = m.span("cue") if "cue" in m.re.groupindex and m.start("cue") >= 0 else m.span()
                 if self._answered(doc, narration, k, s + cs, s + ce):
-                    break  # one answer answers every claim of the sentence
+                    if self.answer_window is None:
+                        break  # one answer answers every claim of the sentence
+                    continue
                 yield Hit(s + cs, s + ce, self.suggestions)
+
+    def _near(self, start: int, end: int, claim_start: int, claim_end: int) -> bool:
+        """An answer outside the claim, and (with ``answer_window``) close enough to it to be
+        about it: in "While many have speculated …, the White House said …" the named
+        speaker answers a different clause."""
+        if end > claim_start and start < claim_end:
+            return False
+        window = self.answer_window
+        return window is None or (claim_start - end if end <= claim_start else start - claim_end) <= window
 
     def _answered(self, doc, narration: str, k: int, claim_start: int, claim_end: int) -> bool:
         if self.context_answers is not None:
@@ -396,11 +415,11 @@ class AttributionRule(Rule):
             chunk = narration[rs:re_]
             if self.answers is not None:
                 for a in self.answers.finditer(chunk, timeout=time_limit(len(chunk))):
-                    if a.end() > a.start() and (rs + a.end() <= claim_start or rs + a.start() >= claim_end):
+                    if a.end() > a.start() and self._near(rs + a.start(), rs + a.end(), claim_start, claim_end):
                         return True
             if self.pronoun_answers is not None and k > 0:
                 for a in self.pronoun_answers.finditer(chunk, timeout=time_limit(len(chunk))):
-                    if rs + a.end() <= claim_start or rs + a.start() >= claim_end:
+                    if self._near(rs + a.start(), rs + a.end(), claim_start, claim_end):
                         ps, pe = doc.sentences[k - 1]
                         if self._names_someone(narration[ps:pe]):
                             return True

@@ -18,7 +18,7 @@ from ..yamlio import LocatedError, mark_of
 if TYPE_CHECKING:  # pragma: no cover
     from ..document import Document
 
-SCOPES = ("narration", "quotes", "headline", "all")
+SCOPES = ("voice", "narration", "quotes", "headline", "all")
 COMMON_FIELDS = {
     "id": True,
     "kind": True,
