@@ -216,10 +216,10 @@ class _SourceReader:
         self.lines: dict[str, list[str]] = {}
 
     def text(self, path: str) -> str | None:
-        from .sources import read_file, read_stdin
+        from .runner import read_source
 
         if path not in self.texts:
-            self.texts[path] = (read_stdin(path) if path == self.stdin_name else read_file(path)).text
+            self.texts[path] = read_source("-" if path == self.stdin_name else path, path).text
         return self.texts[path]
 
     def line(self, path: str, line: int) -> str | None:

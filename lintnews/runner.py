@@ -8,7 +8,7 @@ from typing import Callable
 
 from .engine import Linter
 from .finding import Finding, InputError
-from .sources import display_path, read_file, read_stdin
+from .sources import Source, display_path, read_file, read_stdin
 
 PARALLEL_THRESHOLD = 8  # fewer files than this: workers cost more than they save
 
@@ -32,11 +32,17 @@ class Report:
     explain: Callable[[str], object] | None = None
 
 
+def read_source(path: str, stdin_name: str = "-") -> Source:
+    """The text of one input as the rules read it ('-': standard input, read once). The
+    HTML report reads each file's text through here too, so it shows what was linted."""
+    return read_stdin(stdin_name) if path == "-" else read_file(path)
+
+
 def _lint_one(args: tuple[str, str], workers: int = 1) -> tuple[list[Finding], list[InputError]]:
     path, stdin_name = args
     linter = _worker_linter
     assert linter is not None
-    source = read_stdin(stdin_name) if path == "-" else read_file(path)
+    source = read_source(path, stdin_name)
     shown = stdin_name if path == "-" else display_path(path)
     source.errors = [InputError(shown, e.message) for e in source.errors]
     try:
