@@ -191,6 +191,9 @@ def test_report_is_self_contained_escaped_and_byte_identical(desk, tmp_path, mon
     text = re.sub(r"</?mark\b[^>]*>", "", page)
     assert "&lt;script&gt;window.pwned = 1&lt;/script&gt;" in text
     assert "&lt;/textarea&gt;&lt;b&gt;bold&lt;/b&gt;" in text
+    # What the rules do not read (front matter, a heading's #) is shown, dimmed.
+    assert '<span class="mk">title: Council budget</span>' in page
+    assert '<span class="mk">#</span> Council passes budget' in page
     # Same input, same bytes (run again in the same folder).
     monkeypatch.chdir(desk["dir"])
     again = run("check", "drafts", "--rules", "house.yaml", "--jobs", "1", "--format", "html")

@@ -50,8 +50,11 @@ class Line:
 
 @dataclass
 class Piece:
-    gid: int  # the finding's number in the report
+    gid: int  # the finding's number in the report; MARKUP: text the rules do not read
     first: bool  # the focusable piece; later pieces continue it
+
+
+MARKUP = -1
 
 
 def _family(rule_id: str) -> str:
@@ -82,7 +85,8 @@ def _spans(f, lines: list[str]) -> list[tuple[int, int, int]]:
 
 def _render_line(number: int, text: str, pieces: list[tuple[int, int, int]], firsts: set[int]) -> Line:
     """Tokens of one line: text, and marks opened and closed so that they nest; a mark
-    still open when an inner one must close is closed and reopened as a continuation."""
+    still open when an inner one must close is closed and reopened as a continuation.
+    Markup runs (gid MARKUP) go innermost, so a finding never starts inside one."""
     line = Line(number)
     if not pieces:
         if text:
@@ -97,9 +101,12 @@ def _render_line(number: int, text: str, pieces: list[tuple[int, int, int]], fir
 
     def open_(p):
         gid = p[2]
-        first = gid not in firsts
+        first = gid != MARKUP and gid not in firsts
         firsts.add(gid)
         line.tokens.append(("o", Piece(gid, first)))
+
+    def close(p):
+        line.tokens.append(("c", p[2] == MARKUP))
 
     for b in bounds:
         if b > pos:
@@ -109,22 +116,82 @@ def _render_line(number: int, text: str, pieces: list[tuple[int, int, int]], fir
             reopen = []
             while any(e == b for _, e, _ in stack):
                 top = stack.pop()
-                line.tokens.append(("c", None))
+                close(top)
                 if top[1] != b:
                     reopen.append(top)
             for p in reversed(reopen):
                 open_(p)
                 stack.append(p)
-        for p in sorted(starts.get(b, ()), key=lambda p: (-p[1], p[2])):
+        for p in sorted(starts.get(b, ()), key=lambda p: (p[2] == MARKUP, -p[1], p[2])):
             open_(p)
             if p[1] == b:  # nothing to cover: an empty mark, still focusable
-                line.tokens.append(("c", None))
+                close(p)
             else:
                 stack.append(p)
     if pos < len(text):
         line.tokens.append(("t", text[pos:]))
-    line.tokens.extend(("c", None) for _ in stack)
+    for p in reversed(stack):
+        close(p)
     return line
+
+
+def _markup_runs(text: str, path: str) -> list[tuple[int, int]]:
+    """Spans of ``text`` that are not prose to the rules (front matter, tags, code, URLs):
+    shown dimmed. Where the prose keeps the source's length (plain text, Markdown) it is
+    what the prose blanks; for HTML, what no text segment maps back to."""
+    import re
+
+    from ..markup import extract, format_for
+
+    fmt = format_for(path)
+    try:
+        prose = extract(text, fmt)
+    except Exception:  # the report must not fail where the linter already succeeded
+        return []
+    runs: list[tuple[int, int]] = []
+    if not prose.segments:
+        if len(prose.text) != len(text):
+            return []
+        for ws in re.finditer(r"\s+", prose.text):
+            a, b = ws.span()
+            if text[a:b] != prose.text[a:b]:
+                runs.extend((a + m.start(), a + m.end()) for m in re.finditer(r"\S+", text[a:b]))
+        return _joined(runs, text)
+    shown = bytearray(len(text))  # 1: prose
+    segs = prose.segments
+    for k, (p, src, linear) in enumerate(segs):
+        p_end = segs[k + 1][0] if k + 1 < len(segs) else len(prose.text)
+        piece = prose.text[p:p_end]
+        if linear:
+            for m in re.finditer(r"\S+", piece):
+                shown[src + m.start(): src + m.end()] = b"\x01" * (m.end() - m.start())
+        elif piece.strip():  # a decoded entity: its source runs to the next segment's
+            src_end = segs[k + 1][1] if k + 1 < len(segs) else len(text)
+            shown[src:src_end] = b"\x01" * (src_end - src)
+    for m in re.finditer(r"\S+", text):
+        a, b = m.span()
+        i = a
+        while i < b:
+            if shown[i]:
+                i += 1
+                continue
+            j = i
+            while j < b and not shown[j]:
+                j += 1
+            runs.append((i, j))
+            i = j
+    return _joined(runs, text)
+
+
+def _joined(runs: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    """Runs separated only by spaces on one line, as one run."""
+    out: list[tuple[int, int]] = []
+    for a, b in runs:
+        if out and not text[out[-1][1]:a].strip(" \t"):
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
 
 
 def _article(path: str, text: str | None, findings: list[tuple[int, object]]):
@@ -137,6 +204,19 @@ def _article(path: str, text: str | None, findings: list[tuple[int, object]]):
     for gid, f in findings:
         for i, s, e in _spans(f, lines):
             per_line[i].append((s, e, gid))
+    # Markup, dimmed: offsets in the text, turned into (line, column) spans.
+    starts, at = [], 0
+    for ln in text.split("\n"):
+        starts.append(at)
+        at += len(ln) + 1
+    from bisect import bisect_right
+
+    for a, b in _markup_runs(text, path):
+        i = bisect_right(starts, a) - 1
+        if i < len(lines):
+            s, e = a - starts[i], min(b - starts[i], len(lines[i]))
+            if e > s:
+                per_line[i].append((s, e, MARKUP))
     firsts: set[int] = set()
     return [_render_line(i + 1, ln, per_line.get(i, []), firsts) for i, ln in enumerate(lines)]
 
