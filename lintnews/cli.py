@@ -106,6 +106,8 @@ def main():
       lintnews draft.md                   lint one article (same as 'lintnews check')
       lintnews check articles/ --jobs 2   lint a folder on two cores
       lintnews check - < draft.txt        lint standard input
+      lintnews check drafts/ --format html -o report.html
+                                          a report to read in a browser
       lintnews rules                      list the rules
       lintnews explain loaded.labels      why a rule flags what it flags
 
