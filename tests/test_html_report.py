@@ -441,3 +441,17 @@ def test_a_200_article_report_loads_and_filters_quickly(browser, tmp_path, monke
     assert script_errors(browser) == []
     print(f"\n200 articles: {size / 1e6:.2f} MB, {marks} findings, load {timing['load']:.0f} ms, "
           f"DOMContentLoaded {timing['dom']:.0f} ms, filter {filter_ms[0]:.0f} ms")
+
+
+def test_a_clean_or_unreadable_file_still_makes_a_working_page(browser, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "clean.txt").write_text("The council met on Monday and approved the budget.\n", encoding="utf-8")
+    (tmp_path / "photo.txt").write_bytes(b"\x89PNG\x00\x00binary")
+    result = run("check", "clean.txt", "photo.txt", "--format", "html", "-o", "report.html")
+    assert result.exit_code == 2  # the binary file is an input error, reported in the page too
+    open_page(browser, tmp_path / "report.html")
+    assert "0 findings in 2 files" in browser.find_element("id", "summary-h").text
+    assert "binary file" in browser.find_element("id", "a2").text
+    browser.find_element("tag name", "body").send_keys("jk")
+    assert browser.find_element("id", "pos").text == "0 shown"
+    assert script_errors(browser) == []

@@ -266,6 +266,7 @@ def _context(report) -> dict:
                 "families": [(fam, c) for fam, c in sorted(Counter(_family(f.rule) for _, f in fs).items(),
                                                            key=lambda kv: list(families).index(kv[0]))],
                 "lines": _article(p, texts[p], fs),
+                "errors": [e.message for e in report.errors if e.path == p],
                 "findings": fs,
             }
         )
