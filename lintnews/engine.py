@@ -162,8 +162,11 @@ class Linter:
         skip_patterns=None,
         names_files=(),
         starter_names=True,
+        dialect="en-US",
     ):
         self.all_rules = rules
+        # The packs are written in American spelling; en-GB respells messages and suggestions.
+        self.dialect = dialect
         self.rules = [
             r for r in rules if (not select or any_selector(r.id, select)) and not any_selector(r.id, ignore)
         ]
@@ -283,4 +286,10 @@ class Linter:
                 return None
         end_line, end_col = doc.end_position(end)
         message = format_message(hit.message or rule.message, match, hit)
-        return Finding(path, line, col, end_line, end_col, rule.id, self.severity_of(rule), message, match, hit.suggestions)
+        suggestions = hit.suggestions
+        if self.dialect != "en-US":
+            from .dialect import spell
+
+            message = spell(message, self.dialect)
+            suggestions = tuple(spell(s, self.dialect) for s in suggestions)
+        return Finding(path, line, col, end_line, end_col, rule.id, self.severity_of(rule), message, match, suggestions)
