@@ -23,7 +23,7 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=ROOT / "docs" / "report.png")
     ap.add_argument("--width", type=int, default=1280)
     ap.add_argument("--height", type=int, default=1180)
-    ap.add_argument("--hover", type=int, default=3, help="finding whose hover card is shown (-1: none)")
+    ap.add_argument("--hover", type=int, default=9, help="finding whose hover card is shown (-1: none)")
     ap.add_argument("--click", type=int, default=-1, help="finding whose rule panel is open (-1: none)")
     ap.add_argument("--full", action="store_true", help="make the window as tall as the page")
     args = ap.parse_args()

@@ -186,6 +186,7 @@ def check(paths, fmt, output_path, select, ignore, fail_on, config_path, extra_r
         paths=[stdin_filename if f == "-" else display_path(f) for f in files],
         source_text=reader.text,
         explain=_explainer(linter),
+        document=linter.document,
     )
     output = get_formatter(fmt)(report)
     if output_path is not None:

@@ -30,6 +30,7 @@ class Report:
     paths: list[str] = field(default_factory=list)
     source_text: Callable[[str], str | None] | None = None
     explain: Callable[[str], object] | None = None
+    document: Callable[[str, str], object] | None = None  # (path, text) -> Document, as the rules saw it
 
 
 def read_source(path: str, stdin_name: str = "-") -> Source:

@@ -191,8 +191,9 @@ def test_report_is_self_contained_escaped_and_byte_identical(desk, tmp_path, mon
     text = re.sub(r"</?mark\b[^>]*>", "", page)
     assert "&lt;script&gt;window.pwned = 1&lt;/script&gt;" in text
     assert "&lt;/textarea&gt;&lt;b&gt;bold&lt;/b&gt;" in text
-    # What the rules do not read (front matter, a heading's #) is shown, dimmed.
+    # What the rules do not read (front matter, a heading's #, a category label) is shown, dimmed.
     assert '<span class="mk">title: Council budget</span>' in page
+    assert '<div class="l" data-n="1"><span class="mk">Business</span></div>' in page
     assert '<span class="mk">#</span> Council passes budget' in page
     # Same input, same bytes (run again in the same folder).
     monkeypatch.chdir(desk["dir"])

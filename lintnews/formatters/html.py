@@ -135,33 +135,38 @@ def _render_line(number: int, text: str, pieces: list[tuple[int, int, int]], fir
     return line
 
 
-def _markup_runs(text: str, path: str) -> list[tuple[int, int]]:
-    """Spans of ``text`` that are not prose to the rules (front matter, tags, code, URLs):
-    shown dimmed. Where the prose keeps the source's length (plain text, Markdown) it is
-    what the prose blanks; for HTML, what no text segment maps back to."""
+def _markup_runs(text: str, path: str, document=None) -> list[tuple[int, int]]:
+    """Spans of ``text`` the rules do not read (front matter, tags, code, URLs, page debris
+    such as "See also" lines and share buttons): shown dimmed. Where the prose keeps the
+    source's length (plain text, Markdown) it is what the prose blanks; for HTML, what no
+    text segment maps back to."""
     import re
 
-    from ..markup import extract, format_for
-
-    fmt = format_for(path)
     try:
-        prose = extract(text, fmt)
+        if document is not None:
+            doc = document(path, text)
+            prose_text, segments = doc.text, doc.segments
+        else:
+            from ..markup import extract, format_for
+
+            prose = extract(text, format_for(path))
+            prose_text, segments = prose.text, prose.segments
     except Exception:  # the report must not fail where the linter already succeeded
         return []
     runs: list[tuple[int, int]] = []
-    if not prose.segments:
-        if len(prose.text) != len(text):
+    if not segments:
+        if len(prose_text) != len(text):
             return []
-        for ws in re.finditer(r"\s+", prose.text):
+        for ws in re.finditer(r"\s+", prose_text):
             a, b = ws.span()
-            if text[a:b] != prose.text[a:b]:
+            if text[a:b] != prose_text[a:b]:
                 runs.extend((a + m.start(), a + m.end()) for m in re.finditer(r"\S+", text[a:b]))
         return _joined(runs, text)
     shown = bytearray(len(text))  # 1: prose
-    segs = prose.segments
+    segs = segments
     for k, (p, src, linear) in enumerate(segs):
-        p_end = segs[k + 1][0] if k + 1 < len(segs) else len(prose.text)
-        piece = prose.text[p:p_end]
+        p_end = segs[k + 1][0] if k + 1 < len(segs) else len(prose_text)
+        piece = prose_text[p:p_end]
         if linear:
             for m in re.finditer(r"\S+", piece):
                 shown[src + m.start(): src + m.end()] = b"\x01" * (m.end() - m.start())
@@ -194,7 +199,7 @@ def _joined(runs: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _article(path: str, text: str | None, findings: list[tuple[int, object]]):
+def _article(path: str, text: str | None, findings: list[tuple[int, object]], document=None):
     if text is None:
         return None
     lines = [ln[:-1] if ln.endswith("\r") else ln for ln in text.split("\n")]
@@ -211,7 +216,7 @@ def _article(path: str, text: str | None, findings: list[tuple[int, object]]):
         at += len(ln) + 1
     from bisect import bisect_right
 
-    for a, b in _markup_runs(text, path):
+    for a, b in _markup_runs(text, path, document):
         i = bisect_right(starts, a) - 1
         if i < len(lines):
             s, e = a - starts[i], min(b - starts[i], len(lines[i]))
@@ -265,7 +270,7 @@ def _context(report) -> dict:
                 "count": len(fs),
                 "families": [(fam, c) for fam, c in sorted(Counter(_family(f.rule) for _, f in fs).items(),
                                                            key=lambda kv: list(families).index(kv[0]))],
-                "lines": _article(p, texts[p], fs),
+                "lines": _article(p, texts[p], fs, report.document),
                 "errors": [e.message for e in report.errors if e.path == p],
                 "findings": fs,
             }
