@@ -358,6 +358,14 @@ def test_filters_hide_and_show_highlights(browser, desk):
         assert (bg == "rgba(0, 0, 0, 0)") == loaded and (tab == -1) == loaded
     shown = len(found) - sum(f["rule"].startswith("loaded.") for f in found)
     assert browser.find_element("id", "pos").text == f"{shown} shown"
+    # A switched-off highlight inside one still shown: pointing at its words shows the outer one.
+    inner = next(i for i, f in enumerate(found) if f["rule"] == "loaded.regime" and f["path"].endswith("sanctions.txt"))
+    tip = browser.execute_script(f"""
+      const m = document.getElementById('f{inner}');
+      m.dispatchEvent(new MouseEvent('mouseover', {{bubbles: true}}));
+      const tip = document.getElementById('tip');
+      return tip.hidden ? '' : tip.textContent;""")
+    assert "house.the-regime" in tip and "loaded.regime" not in tip
 
     browser.find_element("css selector", "input[data-filter='sev'][value='suggestion']").click()
     after = browser.execute_script(state_js)

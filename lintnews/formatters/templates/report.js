@@ -73,9 +73,9 @@
   }
 
   /* hover card */
-  function fillTip(m) {
+  function fillTip(stack) {
     tip.textContent = "";
-    stackAt(m).forEach(function (i) {
+    stack.forEach(function (i) {
       var f = data.findings[i];
       var item = el("div", "item");
       var head = el("div", "head");
@@ -94,8 +94,9 @@
     tip.appendChild(el("div", "hint", "Click or press Enter for the rule's rationale and examples."));
   }
   function showTip(m) {
-    if (m.classList.contains("off")) return;
-    fillTip(m);
+    var stack = stackAt(m);  // a highlight switched off may sit inside one still shown
+    if (!stack.length) { hideTip(); return; }
+    fillTip(stack);
     tip.hidden = false;
     var r = m.getBoundingClientRect();
     var w = tip.offsetWidth, h = tip.offsetHeight;
@@ -219,7 +220,7 @@
   panel.querySelector(".close").addEventListener("click", closePanel);
   document.addEventListener("click", function (e) {
     var m = e.target.closest && e.target.closest("mark.m");
-    if (m && !m.classList.contains("off")) { openFinding(m); return; }
+    if (m && stackAt(m).length) { openFinding(m); return; }
     var r = e.target.closest && e.target.closest(".rule-link");
     if (r) { openRule(r.getAttribute("data-rule")); return; }
     if (!panel.hidden && !panel.contains(e.target) && !(e.target.closest && e.target.closest(".bar"))) closePanel();
