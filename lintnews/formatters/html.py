@@ -272,7 +272,6 @@ def _context(report) -> dict:
                                                            key=lambda kv: list(families).index(kv[0]))],
                 "lines": _article(p, texts[p], fs, report.document),
                 "errors": [e.message for e in report.errors if e.path == p],
-                "findings": fs,
             }
         )
     explanations = {}
