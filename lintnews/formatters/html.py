@@ -267,6 +267,8 @@ def _context(report) -> dict:
             {
                 "anchor": f"a{n}",
                 "path": p,
+                # A Word draft's positions are paragraph numbers (line = paragraph): say so.
+                "gutter": "¶" if p.lower().endswith(".docx") else "",
                 "count": len(fs),
                 "families": [(fam, c) for fam, c in sorted(Counter(_family(f.rule) for _, f in fs).items(),
                                                            key=lambda kv: list(families).index(kv[0]))],
