@@ -20,6 +20,14 @@ class Explanation:
     flags: tuple[str, ...]
     passes: tuple[str, ...]
     location: str
+    fix: str = ""  # "safe", "unsafe" or "" (no fix)
+    fixes: tuple[tuple[str, str], ...] = ()  # example (text, text once fixed)
+
+    @property
+    def fix_how(self) -> str:
+        if not self.fix:
+            return ""
+        return "lintnews check --fix applies it" if self.fix == "safe" else "applied only with --fix --unsafe-fixes"
 
     @property
     def summary(self) -> str:
@@ -40,6 +48,9 @@ class Explanation:
             out.extend(f"  - {s}" for s in self.sources)
         if self.link:
             out.append(f"\nMore: {self.link}")
+        if self.fix:
+            out.append(f"\nFix: {self.fix} ({self.fix_how})")
+            out.extend(f"  {before}\n  → {after}" for before, after in self.fixes if before != after)
         out.append("\nFlags:")
         out.extend(f"  ✗ {x}" for x in self.flags)
         out.append("Passes:")
@@ -62,4 +73,6 @@ def explain(rule, severity: str | None = None) -> Explanation:
         flags=tuple(rule.examples.flag),
         passes=tuple(rule.examples.passing),
         location=rule.location,
+        fix=getattr(rule, "fix", None) or "",
+        fixes=tuple(getattr(rule.examples, "fixes", ())),
     )

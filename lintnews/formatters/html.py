@@ -143,8 +143,8 @@ def _markup_runs(text: str, path: str, document=None) -> list[tuple[int, int]]:
     import re
 
     try:
-        if document is not None:
-            doc = document(path, text)
+        doc = document(path) if document is not None else None
+        if doc is not None:
             prose_text, segments = doc.text, doc.segments
         else:
             from ..markup import extract, format_for
@@ -284,6 +284,7 @@ def _context(report) -> dict:
                 "id": e.id, "kind": e.kind, "severity": e.severity, "scope": e.scope,
                 "summary": e.summary, "rationale": e.rationale, "sources": list(e.sources),
                 "link": e.link, "flags": list(e.flags), "passes": list(e.passes), "location": e.location,
+                "fix": e.fix, "fix_how": e.fix_how, "fixes": [list(x) for x in e.fixes if x[0] != x[1]],
             }
             if e is not None
             else {"id": rid, "summary": "", "rationale": "", "sources": [], "link": "", "flags": [], "passes": []}

@@ -188,6 +188,17 @@
       src.appendChild(ul2);
       panelBody.appendChild(src);
     }
+    if (ex.fix) {
+      var fx = section("Fix");
+      fx.appendChild(el("p", "", ex.fix + " (" + ex.fix_how + ")"));
+      (ex.fixes || []).forEach(function (pair) {
+        var d = el("div", "fixex");
+        d.appendChild(el("div", "before", pair[0]));
+        d.appendChild(el("div", "after", "→ " + pair[1]));
+        fx.appendChild(d);
+      });
+      panelBody.appendChild(fx);
+    }
     [["Flags", ex.flags, "flag"], ["Passes", ex.passes, "pass"]].forEach(function (g) {
       if (!g[1].length) return;
       var s = section(g[0]);
