@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -129,6 +130,7 @@ def desk(tmp_path_factory):
     drafts.mkdir()
     for name, text in ARTICLES.items():
         (drafts / name).write_text(text, encoding="utf-8")
+    shutil.copy(ROOT / "examples" / "press-briefing-draft.docx", drafts)  # a Word draft: lines are paragraphs
     (base / "house.yaml").write_text(HOUSE_RULES, encoding="utf-8")
     cwd = os.getcwd()
     os.chdir(base)
@@ -194,6 +196,8 @@ def test_report_is_self_contained_escaped_and_byte_identical(desk, tmp_path, mon
     # What the rules do not read (front matter, a heading's #, a category label) is shown, dimmed.
     assert '<span class="mk">title: Council budget</span>' in page
     assert '<div class="l" data-n="1"><span class="mk">Business</span></div>' in page
+    # A Word draft's lines are its paragraphs, numbered as the text output numbers them.
+    assert 'data-n="¶1">Ferry crossings to Gozo' in page
     assert '<span class="mk">#</span> Council passes budget' in page
     # Same input, same bytes (run again in the same folder).
     monkeypatch.chdir(desk["dir"])
@@ -282,6 +286,7 @@ def test_one_highlight_per_finding_on_exactly_its_words(browser, desk):
     rules = {f["rule"] for f in found}
     assert {"desk.moscow", "house.the-regime", "loaded.regime", "house.markup", "house.long-paragraph"} <= rules
     assert any(f["end_line"] > f["line"] for f in found)
+    assert any(f["path"].endswith(".docx") for f in found)
     # Nothing the drafts hold ran, and the page logged no error.
     assert browser.execute_script("return window.pwned === undefined && document.querySelectorAll('textarea, b').length === 0")
     assert script_errors(browser) == []
