@@ -320,8 +320,8 @@ def test_overlapping_findings_are_each_reachable(browser, desk):
 
 
 def test_a_click_shows_the_message_and_the_rules_explanation(browser, desk):
-    from lintnews.explain import explain
-    from lintnews.loader import default_packs_dir, load_rules
+    from lintnews.app import build_linter, explain_parts
+    from lintnews.config import Config
 
     open_page(browser, desk["html"])
     found = desk["findings"]
@@ -335,11 +335,11 @@ def test_a_click_shows_the_message_and_the_rules_explanation(browser, desk):
     text = panel.text
     assert found[i]["message"] in text
     assert found[i]["suggestions"][0] in text
-    rule = next(r for r in load_rules([default_packs_dir()]) if r.id == "loaded.said")
-    ex = explain(rule)
-    assert ex.summary in text
-    assert all(s in text for s in ex.sources)
-    assert all(x in text for x in ex.flags + ex.passes)
+    linter = build_linter(Config())
+    ex = explain_parts(next(r for r in linter.rules if r.id == "loaded.said"), linter)
+    assert ex["summary"] in text
+    assert all(s in text for s in ex["sources"])
+    assert all(x in text for x in ex["flag"] + ex["pass"])
     browser.find_element("tag name", "body").send_keys("\ue00c")  # Escape closes it
     assert not panel.is_displayed()
     assert script_errors(browser) == []

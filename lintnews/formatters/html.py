@@ -281,10 +281,11 @@ def _context(report) -> dict:
         e = report.explain(rid) if report.explain else None
         explanations[rid] = (
             {
-                "id": e.id, "kind": e.kind, "severity": e.severity, "scope": e.scope,
-                "summary": e.summary, "rationale": e.rationale, "sources": list(e.sources),
-                "link": e.link, "flags": list(e.flags), "passes": list(e.passes), "location": e.location,
-                "fix": e.fix, "fix_how": e.fix_how, "fixes": [list(x) for x in e.fixes if x[0] != x[1]],
+                "id": e["id"], "kind": e["kind"], "severity": e["severity"], "scope": e["scope"],
+                "summary": e["summary"], "rationale": e["rationale"], "sources": e["sources"], "link": e["link"],
+                "flags": e["flag"], "passes": e["pass"], "location": e["location"],
+                "fix": e["fix"] or "", "fix_how": e["fix_how"],
+                "fixes": [[a, b] for a, b in e["fix_examples"] if a != b],
             }
             if e is not None
             else {"id": rid, "summary": "", "rationale": "", "sources": [], "link": "", "flags": [], "passes": []}
