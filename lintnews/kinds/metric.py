@@ -68,7 +68,7 @@ def textstat():
             from textstat.backend.counts import _count_syllables
 
             # pyphen for every word, no download; each distinct word counted once a process
-            _count_syllables.get_cmudict = _syllable_table
+            _count_syllables.get_cmudict = _cmudict_view
         except ImportError:  # older textstat uses pyphen already
             pass
         _warm_pyphen()
@@ -76,37 +76,90 @@ def textstat():
     return _textstat
 
 
-class _Syllables(dict):
-    """What textstat takes for NLTK's cmudict: word -> [phones], where the phones that end
-    in a digit are the syllables. A missing word is counted by pyphen, as textstat does
-    without a dictionary (``len(positions) + 1``), and kept: a story repeats its words, and
-    a folder of stories repeats them more, so each distinct word is hyphenated once a
-    process instead of at every occurrence (syllable counting was a quarter of the CPU time
-    on a folder of short articles)."""
+class Syllables:
+    """Syllables per word, counted by pyphen as textstat counts them without a dictionary
+    (``len(positions) + 1``). Each distinct word is hyphenated once, and the table is kept
+    in lintnews's cache between runs: syllable counting was a quarter of the CPU time on a
+    folder of short articles and half the rules' time on one article, and a newsroom's
+    vocabulary is mostly the same words every day. pyphen's patterns are loaded only when a
+    word is new."""
+
+    # Written back once a run has met SAVE_MIN new words (one article), then again only after
+    # growing by SAVE_GROWTH (a folder of thousands, in every worker: a few writes, not one a file).
+    SAVE_MIN = 32
+    SAVE_GROWTH = 0.25
+    MAX_WORDS = 200_000  # a bound on the cache file: beyond it, new words are counted, not kept
 
     def __init__(self, lang: str):
-        super().__init__()
         self.lang = lang
-        self.pyphen = None
-
-    def __missing__(self, word: str):
-        if self.pyphen is None:
+        self.hyphenator = None
+        self.key = None
+        self.counts: dict[str, int] = {}
+        self.saved = 0
+        try:
             import pyphen
 
-            _warm_pyphen(self.lang)
-            self.pyphen = pyphen.Pyphen(lang=self.lang)  # what textstat's get_pyphen builds
-        value = self[word] = [("0",) * (len(self.pyphen.positions(word)) + 1)]
-        return value
+            from .. import rule_cache
+
+            if rule_cache.enabled():
+                path = pyphen.LANGUAGES[pyphen.language_fallback(lang)]
+                st = path.stat()
+                self.key = f"{getattr(pyphen, 'VERSION', '')}-{st.st_size}-{st.st_mtime_ns}-{lang}"
+                loaded = rule_cache.get(self.key, prefix="syllables")
+                if isinstance(loaded, dict):
+                    self.counts = loaded
+        except Exception:  # no cache: every word is counted
+            pass
+        self.saved = len(self.counts)
+        self.writes = 0
+
+    def count(self, word: str) -> int:
+        n = self.counts.get(word)
+        if n is None:
+            if self.hyphenator is None:
+                import pyphen
+
+                _warm_pyphen(self.lang)
+                self.hyphenator = pyphen.Pyphen(lang=self.lang)  # what textstat's get_pyphen builds
+            n = len(self.hyphenator.positions(word)) + 1
+            if len(self.counts) < self.MAX_WORDS:
+                self.counts[word] = n
+        return n
+
+    def save_if_grown(self) -> None:
+        grown = len(self.counts) - self.saved
+        if self.key is None or grown < max(self.SAVE_MIN, self.SAVE_GROWTH * self.saved if self.writes else 0):
+            return
+        self.writes += 1
+        from .. import rule_cache
+
+        rule_cache.put(self.key, self.counts, prefix="syllables")
+        self.saved = len(self.counts)
 
 
-_SYLLABLES: dict[str, _Syllables] = {}
+class _CmuView:
+    """What textstat takes for NLTK's cmudict: word -> [phones], where the phones that end
+    in a digit are the syllables; here every word is 'found', with pyphen's count."""
+
+    def __init__(self, syllables: Syllables):
+        self.syllables = syllables
+
+    def __getitem__(self, word: str):
+        return [("0",) * self.syllables.count(word)]
 
 
-def _syllable_table(lang: str) -> _Syllables:
+_SYLLABLES: dict[str, Syllables] = {}
+
+
+def syllables(lang: str) -> Syllables:
     table = _SYLLABLES.get(lang)
     if table is None:
-        table = _SYLLABLES[lang] = _Syllables(lang)
+        table = _SYLLABLES[lang] = Syllables(lang)
     return table
+
+
+def _cmudict_view(lang: str) -> _CmuView:
+    return _CmuView(syllables(lang))
 
 
 # --- Flesch-Kincaid grade without importing textstat --------------------------------------
@@ -127,14 +180,6 @@ def _fk_words(text: str) -> list[str]:
     return _PUNCTUATION.sub("", _NONCONTRACTION_APOSTROPHE.sub("", text)).split()
 
 
-def _syllables_of(word: str) -> int:
-    table = _syllable_table(_FK_LANG)
-    hit = table.get(word)
-    if hit is None:
-        hit = table[word]
-    return len(hit[0])
-
-
 def flesch_kincaid_grade(text: str) -> float:
     if not text:
         return 0.0
@@ -144,9 +189,10 @@ def flesch_kincaid_grade(text: str) -> float:
     ignore = sum(1 for sentence in sentences if len(_fk_words(sentence)) <= 2)
     n_sentences = max(1, len(sentences) - ignore)
     sentence_length = len(words) / n_sentences
-    syllables = sum(_syllables_of(w) for w in cleaned.lower().split())
+    count = syllables(_FK_LANG).count
+    n_syllables = sum(count(w) for w in cleaned.lower().split())
     try:
-        per_word = syllables / len(words)
+        per_word = n_syllables / len(words)
     except ZeroDivisionError:
         per_word = 0.0
     if sentence_length == 0 or per_word == 0:
@@ -194,7 +240,7 @@ class MetricRule(Rule):
     def first_use_cost(self) -> float:
         # Importing textstat (or only pyphen) and loading pyphen's patterns, once per process.
         if self.metric in NATIVE:
-            return 5.0 if not _SYLLABLES.get(_FK_LANG) else 0.0
+            return 5.0 if _FK_LANG not in _SYLLABLES else 0.0
         return 20.0 if self.metric in FORMULAS and _textstat is None else 0.0
 
     def compile(self, spec: RuleSpec) -> None:
@@ -264,6 +310,9 @@ class MetricRule(Rule):
             if nwords == 0 or nwords < self.min_words:
                 continue
             value = self.measure(doc, start, end, nwords)
+            if self.metric in FORMULAS:
+                for table in _SYLLABLES.values():
+                    table.save_if_grown()
             over = value > self.threshold if self.bound == "max" else value < self.threshold
             if not over:
                 continue
