@@ -217,6 +217,24 @@ def prepare(index: dict) -> dict:
     return split
 
 
+# Memos shared by every scan in this process: a word's base forms, and per prepared index,
+# a word's forms that start a phrase there (usually none). Words recur within a story and
+# across a folder, so each distinct word is looked at once, not at every occurrence.
+MEMO_MAX = 200_000  # distinct words kept; a memo beyond it starts again (a 100 MB feed)
+_FORMS: dict[str, tuple[str, ...]] = {}
+_FIRSTS: dict[int, tuple[dict, dict]] = {}
+
+
+def _firsts(split: dict) -> dict:
+    got = _FIRSTS.get(id(split))
+    if got is None or got[0] is not split:
+        got = _FIRSTS[id(split)] = (split, {})
+    memo = got[1]
+    if len(memo) > MEMO_MAX:
+        memo.clear()
+    return memo
+
+
 def scan(split: dict, doc) -> Iterable[tuple]:
     """One walk over the document's tokens: every (entry, start, end) whose phrase occurs.
 
@@ -228,7 +246,10 @@ def scan(split: dict, doc) -> Iterable[tuple]:
     tokens = doc.tokens
     text = doc.text
     ntok = len(tokens)
-    forms_of: dict[str, tuple[str, ...]] = {}
+    forms_of = _FORMS
+    if len(forms_of) > MEMO_MAX:
+        forms_of.clear()
+    firsts = _firsts(split)
 
     def forms(word: str) -> tuple[str, ...]:
         f = forms_of.get(word)
@@ -237,10 +258,12 @@ def scan(split: dict, doc) -> Iterable[tuple]:
         return f
 
     for i, (start, _end, low) in enumerate(tokens):
-        for form in forms(low):
-            pair = split.get(form)
-            if pair is None:
-                continue
+        starts_here = firsts.get(low)
+        if starts_here is None:
+            starts_here = firsts[low] = tuple((form, split[form]) for form in forms(low) if form in split)
+        if not starts_here:  # most words start no phrase: one look-up each
+            continue
+        for form, pair in starts_here:
             exact_first = form == low
             singles, by_second = pair
             candidates = singles
