@@ -101,8 +101,8 @@ DEFAULT_SKIP = SkipPatterns(DEFAULT_SKIP_PATTERNS)
 # --- tokens, sentences, quotes ---------------------------------------------------
 
 # A word: letters and digits, joined by apostrophes or by markup removed from inside the
-# word (markup.JOINER: "**un**fair" is one word, as the reader sees it).
-TOKEN_RE = re.compile(r"[^\W_]+(?:(?:['’]|\u2060+)[^\W_]+)*")
+# word (markup.JOINERS: "**un**fair" is one word, as the reader sees it).
+TOKEN_RE = re.compile(r"[^\W_]+(?:(?:\u2060*['’]\u2060*|\u2060+)[^\W_]+)*")
 # A "sentence" longer than this is no sentence (a table, a data dump, a file with no full
 # stops): rules that read a sentence per claim or per quotation skip it rather than spend
 # seconds on it.
@@ -378,8 +378,8 @@ class Document:
     def tokens(self) -> list[tuple[int, int, str]]:
         """Word tokens (start, end, lower-cased text with straight apostrophes)."""
         tokens = [(m.start(), m.end(), m.group().lower().replace("’", "'")) for m in TOKEN_RE.finditer(self.text)]
-        if markup.JOINER in self.text:
-            tokens = [(s, e, w.replace(markup.JOINER, "")) for s, e, w in tokens]
+        if markup.JOINER in self.text or markup.LETTER_JOINER in self.text:
+            tokens = [(s, e, markup.without_joiners(w)) for s, e, w in tokens]
         return tokens
 
     @cached_property

@@ -278,9 +278,7 @@ class Linter:
             return None
         # What the reader sees (for the message and the allow list), and what the file holds
         # at the finding's position (the `match`, always the source's own text).
-        seen = doc.text[start:end]
-        if markup.JOINER in seen:
-            seen = seen.replace(markup.JOINER, "")
+        seen = markup.without_joiners(doc.text[start:end])
         if self.allow:
             term = dict(hit.fields).get("term", "")
             if normalise_term(seen) in self.allow or (term and normalise_term(term) in self.allow):

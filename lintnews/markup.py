@@ -32,9 +32,19 @@ HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 TEXT_SUFFIXES = (".txt", ".text")
 LINTABLE_SUFFIXES = MARKDOWN_SUFFIXES + HTML_SUFFIXES + TEXT_SUFFIXES
 
-# Stands in for markup removed between two characters of one word. Not a letter, not
-# white space: patterns see a word boundary, the tokenizer joins the two halves.
+# Stand in for markup removed from inside a word. Between two letters or digits, HANGUL
+# FILLER: a letter to patterns (no word boundary inside "regime<b>regime", which the reader
+# sees as one word) and to the tokenizer. Next to punctuation, WORD JOINER: neither a
+# letter nor white space. Both are taken out of tokens and of messages.
+LETTER_JOINER = "\u3164"
 JOINER = "\u2060"
+JOINERS = LETTER_JOINER + JOINER
+
+
+def without_joiners(text: str) -> str:
+    if LETTER_JOINER in text or JOINER in text:
+        return text.replace(LETTER_JOINER, "").replace(JOINER, "")
+    return text
 
 
 def format_for(path: str) -> str:
@@ -161,7 +171,8 @@ def _assemble(source: str, pieces: list[tuple[int, int, int]]) -> str:
             and "\n" not in source[a:b]
             and "\r" not in source[a:b]
         ):
-            out.append(JOINER * (b - a))
+            letters = source[a - 1].isalnum() and source[b].isalnum()
+            out.append((LETTER_JOINER if letters else JOINER) * (b - a))
         else:
             out.append(blank(source[a:b]))
         pos = b
@@ -646,8 +657,11 @@ def _inline_mask(c: str, refs) -> bytearray:
         if end != -1:
             mask[i:end] = bytes((mode,)) * (end - i)
             pos = end
-    # Links, images, footnotes and emphasis, outside what was removed above.
-    stack: list[tuple[int, bool]] = []
+    # Links, images, footnotes and emphasis, outside what was removed above. Open
+    # brackets are kept to the last thousand: "[" repeated 80,000 times holds no link.
+    from collections import deque
+
+    stack: deque[tuple[int, bool]] = deque(maxlen=1000)
     for m in _P2_RE.finditer(c):
         i = m.start()
         if mask[i]:
