@@ -109,6 +109,7 @@ TOKEN_RE = re.compile(r"[^\W_]+(?:(?:\u2060*['’]\u2060*|\u2060+)[^\W_]+)*")
 # stops): rules that read a sentence per claim or per quotation skip it rather than spend
 # seconds on it.
 MAX_SENTENCE_CHARS = 5000
+NON_SPACE_RE = re.compile(r"\S")
 PARA_BREAK_RE = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 
 ABBREVIATIONS = frozenset(
@@ -233,10 +234,13 @@ class Document:
 
     def _add_trimmed(self, start: int, end: int, spans: list[Span]) -> None:
         text = self.text
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
+        if start < end and (text[start].isspace() or text[end - 1].isspace()):
+            # In C, not a character at a time: markup blanked to spaces makes long runs.
+            m = NON_SPACE_RE.search(text, start, end)
+            if m is None:
+                return
+            start = m.start()
+            end = start + len(text[start:end].rstrip())
         if end > start:
             spans.append((start, end))
 

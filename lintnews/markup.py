@@ -322,11 +322,11 @@ def _sanitized_for_parser(text: str) -> str:
     return "".join(pieces).replace("&", "\x01")
 
 
-def _html_events(text: str) -> list[tuple]:
-    """What the standard library's parser finds in ``text``, as offsets into it:
-    ("data", start, end), ("start", start, end, tag), ("end", start, end, tag),
-    ("startend", start, end, tag) for <br/>, ("other", start, end) for comments,
-    declarations and the like. Tags' ends are where the next event starts."""
+def _walk_html(text: str, on_event) -> None:
+    """Call ``on_event(kind, start, end, tag)`` for what the standard library's parser finds
+    in ``text``, in order, as offsets into it. Kinds: "data", "start", "end", "startend"
+    (<br/>), "other" (comments, declarations and the like; tag is ""). Nothing is kept:
+    100,000 nested <div> cost what their text costs."""
     from html.parser import HTMLParser
 
     nl_starts = [0]  # the parser counts lines by "\n" only
@@ -335,7 +335,14 @@ def _html_events(text: str) -> list[tuple]:
     while i != -1:
         nl_starts.append(i + 1)
         i = find("\n", i + 1)
-    events: list[list] = []
+    fed = _sanitized_for_parser(text)
+    n = len(text)
+    reached = [0]
+
+    def report(kind: str, a: int, b: int, tag: str = "") -> None:
+        b = min(max(a, b), n)
+        reached[0] = b
+        on_event(kind, a, b, tag)
 
     class Walker(HTMLParser):
         def _at(self) -> int:
@@ -343,38 +350,44 @@ def _html_events(text: str) -> list[tuple]:
             return nl_starts[line - 1] + col
 
         def handle_starttag(self, tag, attrs):
-            events.append(["start", self._at(), -1, tag])
+            a = self._at()
+            report("start", a, a + len(self.get_starttag_text() or "<"), tag)
 
         def handle_startendtag(self, tag, attrs):
-            events.append(["startend", self._at(), -1, tag])
+            a = self._at()
+            report("startend", a, a + len(self.get_starttag_text() or "<"), tag)
 
         def handle_endtag(self, tag):
-            events.append(["end", self._at(), -1, tag])
+            a = self._at()
+            gt = fed.find(">", a)
+            report("end", a, gt + 1 if gt != -1 else n, tag)
 
         def handle_data(self, data):
-            at = self._at()
-            events.append(["data", at, at + len(data)])
+            a = self._at()
+            report("data", a, a + len(data))
 
-        def _other(self, *args):
-            events.append(["other", self._at(), -1])
+        def handle_comment(self, data):
+            a = self._at()
+            close = _COMMENT_CLOSE_RE.match(fed, a + 4 + len(data))
+            report("other", a, close.end() if close else a + 4 + len(data))
 
-        handle_comment = handle_decl = handle_pi = unknown_decl = _other
+        def handle_decl(self, data):
+            a = self._at()
+            report("other", a, a + len(data) + 3)
+
+        handle_pi = handle_decl
+
+        def unknown_decl(self, data):
+            a = self._at()
+            gt = fed.find(">", a + 3 + len(data))
+            report("other", a, gt + 1 if gt != -1 else n)
 
     parser = Walker(convert_charrefs=False)
-    fed = _sanitized_for_parser(text)
     try:
         parser.feed(fed)
         parser.close()
     except Exception:  # a construct this Python's parser cannot take: the rest is data
-        done = max((e[2] if e[0] == "data" else e[1] for e in events), default=0)
-        events.append(["data", done, len(text)])
-    # A tag or comment ends where the next event starts.
-    nxt = len(text)
-    for ev in reversed(events):
-        if ev[2] == -1:
-            ev[2] = max(ev[1], nxt)
-        nxt = ev[1]
-    return events
+        on_event("data", reached[0], n, "")
 
 
 class _HtmlState:
@@ -450,24 +463,27 @@ def html_text(source: str) -> Prose:
         if pos < b:
             emit(source[pos:b], pos, True, b)
 
-    for ev in _html_events(source):
-        kind, a, b = ev[0], ev[1], ev[2]
+    def on_event(kind: str, a: int, b: int, tag: str) -> None:
         if kind == "data":
             if not state.skipping:
                 emit_data(a, b)
         elif kind == "start" or kind == "startend":
-            tag = ev[3]
             if tag in BLOCK_TAGS:
-                emit("\n\n", a, False, b)
+                block_break(a, b)
             elif tag in SEPARATOR_TAGS:
                 emit(" ", a, False, b)
             if kind == "start":
                 state.start(tag, n)  # spans start after the break the opening tag adds
         elif kind == "end":
-            tag = ev[3]
             state.end(tag, n)  # spans end before the break the closing tag adds
             if tag in BLOCK_TAGS:
-                emit("\n\n", a, False, b)
+                block_break(a, b)
+
+    def block_break(a: int, b: int) -> None:
+        if not out or out[-1] != "\n\n":  # a run of block tags makes one break
+            emit("\n\n", a, False, b)
+
+    _walk_html(source, on_event)
     text = _lone_cr_to_lf("".join(out))
     text = _remove(text, common_removals(text))
     return Prose(text, segments=segments, headlines=sorted(state.headlines), quotes=sorted(state.quotes))
@@ -765,24 +781,24 @@ def _html_block_mask(c: str, quotes: list, headlines: list) -> bytearray:
     (Markdown keeps the source's length)."""
     mask = bytearray(b"\x02" * len(c))
     state = _HtmlState()
-    for ev in _html_events(c):
-        kind, a, b = ev[0], ev[1], ev[2]
+
+    def on_event(kind: str, a: int, b: int, tag: str) -> None:
         if kind == "data":
             if not state.skipping:
                 mask[a:b] = bytes(b - a)
         elif kind == "start" or kind == "startend":
-            tag = ev[3]
             if tag not in BLOCK_TAGS and tag not in SEPARATOR_TAGS:
                 mask[a:b] = b"\x01" * (b - a)
             if kind == "start":
                 state.start(tag, b)
         elif kind == "end":
-            tag = ev[3]
             state.end(tag, a)
             if tag not in BLOCK_TAGS and tag not in SEPARATOR_TAGS:
                 mask[a:b] = b"\x01" * (b - a)
-        elif kind == "other":
+        else:
             mask[a:b] = b"\x01" * (b - a)
+
+    _walk_html(c, on_event)
     quotes.extend(state.quotes)
     headlines.extend(state.headlines)
     return mask
