@@ -450,7 +450,14 @@ def check_forms(doc) -> list[Hit]:
         # The form used most is right. On a tie, a name run together ("YouTube") or kept with
         # its apostrophe ("McDonald's") is nobody's slip; otherwise the first use wins.
         def rank(form: str):
-            deliberate = (" " not in form and key.startswith("join:")) or ("'" in form)
+            deliberate = "'" in form
+            if key.startswith("join:"):
+                split = next((f for f in group if " " in f), "")
+                tail = split.split(" ")[-1] if split else ""
+                # "Romney" used on its own makes "Mitt Romney" the name and "MittRomney" the
+                # slip; "Tube" never used alone makes "YouTube" the name.
+                alone = words_seen.get(tail, 0) > len(forms.get((key, split), ()))
+                deliberate = (" " in form) == alone
             return (-len(forms[key, form]), not deliberate, forms[key, form][0][0])
 
         ranked = sorted(group, key=rank)
