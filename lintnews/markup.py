@@ -75,8 +75,8 @@ class Prose:
         k = bisect_right(self._starts, i) - 1
         if k < 0:
             return 0
-        p, s, linear, _ = self.segments[k]
-        return s + (i - p) if linear else s
+        seg = self.segments[k]
+        return seg[1] + (i - seg[0]) if seg[2] else seg[1]
 
     def source_span(self, start: int, end: int) -> tuple[int, int]:
         """The source offsets [s, e) that the prose span [start, end) was made from."""
@@ -88,7 +88,9 @@ class Prose:
         k = bisect_right(self._starts, end - 1) - 1
         if k < 0:
             return s, s
-        p, src, linear, src_end = self.segments[k]
+        seg = self.segments[k]
+        p, src, linear = seg[0], seg[1], seg[2]
+        src_end = seg[3] if len(seg) > 3 else src + 1  # (prose, source, linear) segments too
         e = src + (end - 1 - p) + 1 if linear else src_end
         return s, max(s, e)
 

@@ -22,6 +22,7 @@ MAX_INPUT_BYTES = 256 * 1024 * 1024
 UTF32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 TOO_LARGE = f"larger than {MAX_INPUT_BYTES >> 20} MiB, not read (an article is far smaller)"
+WORD_SUFFIXES = (".docx", ".doc")  # read by docx_input.py (a .doc gets a clear error)
 
 
 @dataclass
@@ -85,6 +86,10 @@ def _kind_of(mode: int) -> str:
 def read_file(path: str) -> Source:
     """A regular file's text. Anything else (a FIFO, /dev/zero, a socket) is refused at
     once: opened without blocking, never read."""
+    if path.lower().endswith(WORD_SUFFIXES):
+        from .docx_input import read_docx
+
+        return read_docx(path)
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except FileNotFoundError:
@@ -142,6 +147,10 @@ def read_stdin(name: str) -> Source:
         return Source(name, None, [InputError(name, f"cannot read standard input: {exc}")])
     if raw is None:
         return Source(name, None, [InputError(name, TOO_LARGE)])
+    if name.lower().endswith(WORD_SUFFIXES):
+        from .docx_input import read_docx_bytes
+
+        return read_docx_bytes(raw, name)
     return decode(raw, name)
 
 
@@ -189,7 +198,10 @@ def expand(paths: list[str], exclude: list[str]) -> tuple[list[str], list[InputE
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not excluded(os.path.join(root, d), exclude))
                 for name in sorted(names):
                     full = os.path.normpath(os.path.join(root, name))  # "articles/a.md", not "./articles/a.md"
-                    if name.lower().endswith(LINTABLE_SUFFIXES) and not excluded(full, exclude):
+                    lower = name.lower()
+                    if lower.endswith(WORD_SUFFIXES) and name.startswith("~$"):
+                        continue  # the lock file Word keeps beside an open document
+                    if lower.endswith(LINTABLE_SUFFIXES + WORD_SUFFIXES) and not excluded(full, exclude):
                         files.append(full)
         elif not excluded(p, exclude):
             files.append(p)  # a file, or a FIFO or device that reading will refuse
