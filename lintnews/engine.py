@@ -319,10 +319,9 @@ def source_fix(rule: Rule, hit: Hit, doc: Document, match: str) -> Fix | None:
     of page debris inside it): markup is never touched."""
     if hit.fix == match or doc.in_quote(hit.start, hit.end):
         return None
-    start = doc.source_offset(hit.start)
-    end = doc.source_offset(hit.end - 1) + 1
+    # The source the span was read from: an entity at either end ("&" from "&amp;") or
+    # markup inside makes it differ from the prose, and the fix is not offered.
+    start, end = doc.source_span(hit.start, hit.end)
     if doc.source[start:end] != match:
         return None
-    if hit.end < len(doc.text) and doc.source_offset(hit.end) != end:
-        return None  # the last character was decoded from more than itself ("&" from "&amp;")
     return Fix(start, end, hit.fix, rule.fix == "safe")

@@ -86,10 +86,6 @@ def _kind_of(mode: int) -> str:
 def read_file(path: str) -> Source:
     """A regular file's text. Anything else (a FIFO, /dev/zero, a socket) is refused at
     once: opened without blocking, never read."""
-    if path.lower().endswith(WORD_SUFFIXES):
-        from .docx_input import read_docx
-
-        return read_docx(path)
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except FileNotFoundError:
@@ -114,14 +110,18 @@ def read_file(path: str) -> Source:
         return Source(path, None, [InputError(path, f"cannot read: {exc.strerror or exc}")])
     if len(raw) > MAX_INPUT_BYTES:  # it grew while we read it
         return Source(path, None, [InputError(path, TOO_LARGE)])
+    if path.lower().endswith(WORD_SUFFIXES):
+        from .docx_input import read_docx_bytes
+
+        return read_docx_bytes(raw, path)
     return decode(raw, path)
 
 
-def _read_stream(stream) -> bytes | None:
+def _read_stream(stream, binary_ok: bool = False) -> bytes | None:
     """All of a stream, unless it is plainly binary (NUL bytes at its start: read no
-    further, /dev/zero is endless) or too large (None)."""
+    further, /dev/zero is endless) or too large (None). ``binary_ok``: a Word draft."""
     head = stream.read(BINARY_SNIFF)
-    if b"\x00" in head and not head.startswith(UTF16_BOMS + UTF32_BOMS):
+    if b"\x00" in head and not binary_ok and not head.startswith(UTF16_BOMS + UTF32_BOMS):
         return head
     chunks = [head]
     total = len(head)
@@ -142,7 +142,8 @@ def read_stdin(name: str) -> Source:
     try:
         if stream is None or stream.closed:
             return Source(name, None, [InputError(name, "standard input is closed, nothing to lint")])
-        raw = _read_stream(stream.buffer) if hasattr(stream, "buffer") else stream.read().encode("utf-8")
+        word = name.lower().endswith(WORD_SUFFIXES)
+        raw = _read_stream(stream.buffer, word) if hasattr(stream, "buffer") else stream.read().encode("utf-8")
     except (OSError, ValueError) as exc:
         return Source(name, None, [InputError(name, f"cannot read standard input: {exc}")])
     if raw is None:
