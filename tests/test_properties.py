@@ -5,7 +5,7 @@ lies inside the input, its `match` is the source's text at its line and columns,
 second run gives the same findings.
 
 Runs the shipped packs through the library API (no process per example), with a bounded
-number of examples so that the suite stays fast.
+number of examples (150 per format, a few seconds) so that the suite stays fast.
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def check(linter, text: str, path: str) -> None:
     assert linter.lint_text(text, path) == first
 
 
-SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 @SETTINGS
