@@ -71,7 +71,12 @@ class SkipPatterns:
         if self.extra:
             import regex
 
-            self.extra_re = regex.compile(_skip_body(self.extra), regex.MULTILINE | regex.VERSION0)
+            try:
+                self.extra_re = regex.compile(_skip_body(self.extra), regex.MULTILINE | regex.VERSION0)
+                self.timed = True
+            except regex.error:  # valid for `re` (config checks that) but not for `regex`
+                self.extra_re = compile_skip(self.extra)
+                self.timed = False
 
     def spans(self, text: str) -> tuple[list[Span], str | None]:
         """Debris spans in ``text``, sorted, and an error message if the config's patterns
@@ -84,7 +89,8 @@ class SkipPatterns:
             limit = SKIP_SECONDS_PER_MB * max(1.0, len(text) / 1_000_000)
             found: list[Span] = []
             try:
-                for m in self.extra_re.finditer(text, timeout=limit):
+                found_iter = self.extra_re.finditer(text, timeout=limit) if self.timed else self.extra_re.finditer(text)
+                for m in found_iter:
                     if m.end() > m.start():
                         found.append(m.span())
             except TimeoutError:
