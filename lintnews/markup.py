@@ -505,7 +505,7 @@ def _markdown_parser():
         from markdown_it import MarkdownIt
 
         md = MarkdownIt("commonmark")
-        md.core.ruler.disable(["inline", "text_join"])
+        md.core.ruler.disable(["inline", "text_join"], ignoreInvalid=True)  # text_join: 3.0 and later
         _md_parser = md
     return _md_parser
 
