@@ -41,56 +41,29 @@ def split_list(values) -> list[str]:
 
 
 def load_settings(config_path: str | None):
-    from .config import Config, ConfigError, find_config, load_config
+    from .app import SetupError, load_settings as load
 
     try:
-        path = Path(config_path) if config_path else find_config()
-        return load_config(path) if path else Config()
-    except ConfigError as exc:
+        return load(config_path)
+    except SetupError as exc:
         fail(str(exc))
 
 
 def build_linter(cfg, *, extra_rules=(), select=(), ignore=(), names=(), for_listing=False, dialect=None):
-    from .document import DEFAULT_SKIP_PATTERNS
-    from .engine import Linter
-    from .kinds.base import RuleError
-    from .loader import default_packs_dir, load_rules
+    from .app import SetupError, build_linter as build
 
-    paths = ([default_packs_dir()] if cfg.default_rules else []) + list(cfg.rules) + [Path(p) for p in extra_rules]
     try:
-        rules = load_rules(paths)
-    except RuleError as exc:
+        return build(cfg, extra_rules=extra_rules, select=select, ignore=ignore, names=names, dialect=dialect)
+    except SetupError as exc:
         fail(str(exc))
-    if not rules:
-        fail("no rules to run (default_rules is false and no 'rules' are configured)")
-    from .engine import selector_matches
-
-    for selector in list(select) or cfg.select:
-        if not any(selector_matches(r.id, selector) for r in rules):
-            fail(f"--select '{selector}' matches no rule ('lintnews rules' lists them)")
-    return Linter(
-        rules,
-        select=list(select) or cfg.select,
-        ignore=list(ignore) + cfg.ignore,
-        severities=cfg.severity,
-        allow=cfg.allow,
-        skip_patterns=DEFAULT_SKIP_PATTERNS + tuple(cfg.skip),
-        names_files=list(names) + cfg.names,
-        starter_names=cfg.starter_names,
-        dialect=dialect or cfg.dialect,
-    )
 
 
 def _check_house_names(linter) -> None:
-    if not any(r.id.startswith("names.") for r in linter.rules):
-        return
+    from .app import SetupError, check_house_names
+
     try:
-        from .housenames import HouseNamesError, load_house_names
-    except ImportError:  # names family not installed in this build
-        return
-    try:
-        load_house_names(linter.ctx.names_files, linter.ctx.starter_names)
-    except HouseNamesError as exc:
+        check_house_names(linter)
+    except SetupError as exc:
         fail(str(exc))
 
 
@@ -365,6 +338,8 @@ def list_rules(config_path, extra_rules, select):
 @click.option("--rules", "extra_rules", multiple=True, type=click.Path(), metavar="PATH", help="Extra rule file or directory.")
 def explain(rule_id, config_path, extra_rules):
     """Show a rule's message, rationale, sources, link and examples."""
+    from .app import explain_parts
+
     cfg = load_settings(config_path)
     linter = build_linter(cfg, extra_rules=extra_rules)
     by_id = {r.id: r for r in linter.all_rules}
@@ -373,29 +348,30 @@ def explain(rule_id, config_path, extra_rules):
         close = [r for r in sorted(by_id) if r.startswith(rule_id) or rule_id in r]
         hint = f" Did you mean: {', '.join(close[:8])}?" if close else " 'lintnews rules' lists them."
         fail(f"no rule '{rule_id}'.{hint}")
-    click.echo(f"{rule.id}  ({rule.kind}, {linter.severity_of(rule)}, scope: {rule.scope})")
-    click.echo(f"\nMessage: {rule.message}")
-    if rule.description:
-        click.echo("\n" + rule.description)
-    if rule.sources:
+    parts = explain_parts(rule, linter)
+    click.echo(parts["heading"])
+    click.echo(f"\nMessage: {parts['message']}")
+    if parts["description"]:
+        click.echo("\n" + parts["description"])
+    if parts["sources"]:
         click.echo("\nSources:")
-        for s in rule.sources:
+        for s in parts["sources"]:
             click.echo(f"  - {s}")
-    if rule.link:
-        click.echo(f"\nMore: {rule.link}")
-    if rule.fix:
-        how = "lintnews check --fix applies it" if rule.fix == "safe" else "applied only with --fix --unsafe-fixes"
-        click.echo(f"\nFix: {rule.fix} ({how})")
-        for before, after in rule.examples.fixes:
+    if parts["link"]:
+        click.echo(f"\nMore: {parts['link']}")
+    if parts["fix"]:
+        how = "lintnews check --fix applies it" if parts["fix"] == "safe" else "applied only with --fix --unsafe-fixes"
+        click.echo(f"\nFix: {parts['fix']} ({how})")
+        for before, after in parts["fix_examples"]:
             if before != after:
                 click.echo(f"  {before}\n  → {after}")
     click.echo("\nFlags:")
-    for x in rule.examples.flag:
+    for x in parts["flag"]:
         click.echo(f"  ✗ {x}")
     click.echo("Passes:")
-    for x in rule.examples.passing:
+    for x in parts["pass"]:
         click.echo(f"  ✓ {x}")
-    click.echo(f"\nDefined in {rule.location}")
+    click.echo(f"\nDefined in {parts['location']}")
 
 
 @main.command("test-rules")
@@ -422,6 +398,20 @@ def test_rules(pack_dirs, quiet):
     if not quiet or failures:
         click.echo(f"{total - len(failures)} passed, {len(failures)} failed ({len(rules)} rules).")
     sys.exit(EXIT_FINDINGS if failures else EXIT_OK)
+
+
+@main.command("lsp")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
+              help="Config file to use instead of searching upward from the workspace for one.")
+@click.option("--stdio", is_flag=True, help="Talk over standard input and output (the default and only transport).")
+def lsp_command(config_path, stdio):
+    """Run a language server over stdio, for editors: diagnostics as you type, quick fixes,
+    rule explanations on hover. Needs the 'lsp' extra: pip install 'lintnews[lsp]'."""
+    try:
+        from .lsp import serve_stdio
+    except ImportError as exc:
+        fail(f"the language server needs pygls and lsprotocol ({exc.name} is missing): pip install 'lintnews[lsp]'")
+    sys.exit(serve_stdio(config_path))
 
 
 def run() -> NoReturn:

@@ -11,6 +11,7 @@ import re
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from . import parallel
 from . import markup
@@ -20,6 +21,9 @@ from .kinds.base import Context, Rule
 from .kinds.pattern import PatternTimeout
 from .sources import Source
 
+if TYPE_CHECKING:
+    from typing import Callable
+
 DIRECTIVE_RE = re.compile(
     r"<!--\s*lintnews-(disable-next-line|disable-line|disable-file|disable|enable)\b[ \t]*([^<>]*?)\s*-->",
     re.IGNORECASE,
@@ -28,6 +32,11 @@ PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")
 # Forking a helper and merging its findings costs about 2 ms: share a document's rules only
 # when the helper's half of the work (the estimate without the largest unit) is worth more.
 SHARE_MIN_MS = 5.0
+
+
+class Cancelled(Exception):
+    """A run given up half-way because its result is no longer wanted (the editor's text
+    changed under it: see lsp.py)."""
 
 
 def selector_matches(rule_id: str, selector: str) -> bool:
@@ -195,11 +204,17 @@ class Linter:
         return findings
 
     def lint_source(
-        self, source: Source, fmt: str | None = None, display: str | None = None, workers: int = 1
+        self,
+        source: Source,
+        fmt: str | None = None,
+        display: str | None = None,
+        workers: int = 1,
+        cancelled: Callable[[], bool] | None = None,
     ) -> tuple[list[Finding], list[InputError]]:
         """Findings and errors of one source. ``workers=2`` shares the rules between this
         process and a forked helper when the document is big enough to pay for it; the
-        result is the same as a serial run's."""
+        result is the same as a serial run's. ``cancelled`` is asked between units of work;
+        when it answers True the run stops and raises Cancelled."""
         errors = list(source.errors)
         if source.text is None:
             return [], errors
@@ -214,6 +229,8 @@ class Linter:
         units = self._units()
 
         def run(i: int):
+            if cancelled is not None and cancelled():
+                raise Cancelled()
             return self._run_unit(units[i], doc, sup, shown)
 
         order = list(range(len(units)))
