@@ -179,6 +179,12 @@ class Document:
     def source_offset(self, i: int) -> int:
         return self._prose.source_offset(i)
 
+    @property
+    def segments(self) -> list[tuple[int, int, bool]]:
+        """How ``text`` maps back to the source (see ``markup.Prose``), as (prose start,
+        source start, linear); empty: the identity."""
+        return [(seg[0], seg[1], seg[2]) for seg in self._prose.segments]
+
     def source_span(self, start: int, end: int) -> tuple[int, int]:
         """Source offsets [s, e) of the prose span [start, end)."""
         return self._prose.source_span(start, end)
