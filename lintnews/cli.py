@@ -143,7 +143,7 @@ def check(paths, fmt, select, ignore, fail_on, config_path, extra_rules, names, 
     """
     from .finding import InputError
     from .formatters import get_formatter
-    from .runner import Report, lint_files
+    from .runner import Report, lint_files, sort_findings
     from .sources import expand
 
     cfg = load_settings(config_path)
@@ -155,7 +155,7 @@ def check(paths, fmt, select, ignore, fail_on, config_path, extra_rules, names, 
     if not files and not errors:
         errors.append(InputError(" ".join(paths) or ".", "no article files found (.md, .markdown, .txt, .html, .htm)"))
 
-    findings.sort(key=lambda f: (f.path, f.line, f.column, f.rule))
+    findings = sort_findings(findings)
     tty = sys.stdout.isatty()
     if color is None:
         color = tty and "NO_COLOR" not in os.environ
@@ -214,11 +214,19 @@ def list_rules(config_path, extra_rules, select):
     """List every rule: id, kind, severity and what it flags."""
     cfg = load_settings(config_path)
     linter = build_linter(cfg, extra_rules=extra_rules, select=split_list(select))
-    rules = sorted(linter.rules, key=lambda r: r.id)
-    width = max((len(r.id) for r in rules), default=10)
-    for r in rules:
-        click.echo(f"{r.id:<{width}}  {r.kind:<11}  {linter.severity_of(r):<10}  {r.summary}")
-    click.echo(f"{len(rules)} rules.")
+    rows = rule_rows(linter)
+    width = max((len(r["id"]) for r in rows), default=10)
+    for r in rows:
+        click.echo(f"{r['id']:<{width}}  {r['kind']:<11}  {r['severity']:<10}  {r['summary']}")
+    click.echo(f"{len(rows)} rules.")
+
+
+def rule_rows(linter) -> list[dict]:
+    """What 'lintnews rules' lists (and 'lintnews serve' returns at /v1/rules), by id."""
+    return [
+        {"id": r.id, "kind": r.kind, "severity": linter.severity_of(r), "summary": r.summary}
+        for r in sorted(linter.rules, key=lambda r: r.id)
+    ]
 
 
 @main.command()
@@ -252,6 +260,50 @@ def explain(rule_id, config_path, extra_rules):
     for x in rule.examples.passing:
         click.echo(f"  ✓ {x}")
     click.echo(f"\nDefined in {rule.location}")
+
+
+def _size_option(ctx, param, value):
+    from .serve import parse_size
+
+    try:
+        return parse_size(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. The default answers this machine only; 0.0.0.0 opens it to the network.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port (0: any free port).")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Worker processes, each with the rules compiled.  [default: one per core]")
+@click.option("--allow-origin", "allow_origins", multiple=True, metavar="ORIGIN",
+              help="A web origin allowed to call the API from a browser (repeatable), e.g. https://cms.example.org. Default: none.")
+@click.option("--max-body", default="5MB", show_default=True, callback=_size_option, help="Largest request body (413 above it).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True,
+              help="Seconds a check may take (503 after it; its worker is replaced).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None, help="Config file to use.")
+@click.option("--rules", "extra_rules", multiple=True, type=click.Path(), metavar="PATH", help="Extra rule file or directory.")
+@click.option("--select", multiple=True, metavar="RULES", help="Only these rule ids or prefixes.")
+@click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rule ids or prefixes.")
+@click.option("--names", multiple=True, type=click.Path(), metavar="FILE", help="House list of names (repeatable).")
+def serve(host, port, workers, allow_origins, max_body, timeout, config_path, extra_rules, select, ignore, names):
+    """Serve the linter over HTTP: POST /v1/check, GET /v1/rules, GET /healthz, and a page at /.
+
+    Uses the configuration 'lintnews check' would use in this directory. Needs the 'serve'
+    extra: pip install 'lintnews[serve]'.
+    """
+    try:
+        from .serve.app import serve as run_server
+        from .serve.pool import LinterOptions, build_linter as build_pool_linter
+    except ImportError as exc:
+        fail(f"'lintnews serve' needs Starlette and uvicorn ({exc.name} is missing): pip install 'lintnews[serve]'")
+    from .runner import usable_cores
+
+    options = LinterOptions(config_path, tuple(extra_rules), tuple(split_list(select)), tuple(split_list(ignore)), tuple(names))
+    linter = build_pool_linter(options)  # a config or rule error stops here, before anything listens
+    run_server(linter, options, host=host, port=port, workers=workers or usable_cores(), max_body=max_body,
+               timeout=timeout, allow_origins=tuple(allow_origins))
 
 
 @main.command("test-rules")

@@ -34,14 +34,27 @@ def _lint_one(args: tuple[str, str], workers: int = 1) -> tuple[list[Finding], l
     source = read_stdin(stdin_name) if path == "-" else read_file(path)
     shown = stdin_name if path == "-" else display_path(path)
     source.errors = [InputError(shown, e.message) for e in source.errors]
+    return lint_source_safely(linter, source, shown, workers=workers)
+
+
+def lint_source_safely(
+    linter: Linter, source, shown: str, workers: int = 1, fmt: str | None = None
+) -> tuple[list[Finding], list[InputError]]:
+    """``linter.lint_source``, with a failure of this one text reported as an InputError
+    (used for each file of a run, and for each request of ``lintnews serve``)."""
     try:
-        return linter.lint_source(source, display=shown, workers=workers)
+        return linter.lint_source(source, fmt, display=shown, workers=workers)
     except RecursionError:
         return [], [InputError(shown, "text is nested too deeply to lint")]
     except MemoryError:
         return [], [InputError(shown, "not enough memory to lint this file")]
     except Exception as exc:  # a bug in lintnews must not lose the other files' findings
         return [], [InputError(shown, f"internal error while linting ({type(exc).__name__}: {exc}); please report it")]
+
+
+def sort_findings(findings: list[Finding]) -> list[Finding]:
+    """The order every output format reports findings in."""
+    return sorted(findings, key=lambda f: (f.path, f.line, f.column, f.rule))
 
 
 def _init_worker(linter: Linter) -> None:
