@@ -295,14 +295,13 @@ def serve(host, port, workers, allow_origins, max_body, timeout, config_path, ex
     """
     try:
         from .serve.app import serve as run_server
-        from .serve.pool import LinterOptions, build_linter as build_pool_linter
+        from .serve.pool import LinterOptions
     except ImportError as exc:
         fail(f"'lintnews serve' needs Starlette and uvicorn ({exc.name} is missing): pip install 'lintnews[serve]'")
     from .runner import usable_cores
 
     options = LinterOptions(config_path, tuple(extra_rules), tuple(split_list(select)), tuple(split_list(ignore)), tuple(names))
-    linter = build_pool_linter(options)  # a config or rule error stops here, before anything listens
-    run_server(linter, options, host=host, port=port, workers=workers or usable_cores(), max_body=max_body,
+    run_server(options, host=host, port=port, workers=workers or usable_cores(), max_body=max_body,
                timeout=timeout, allow_origins=tuple(allow_origins))
 
 

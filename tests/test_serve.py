@@ -92,11 +92,14 @@ def env() -> dict:
 
 class Server:
     def __init__(self, cwd: Path, *args: str):
+        """Starts the server; ``ready`` waits for it (two can start side by side)."""
         self.cwd = cwd
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "lintnews", "serve", "--port", "0", *args],
             cwd=cwd, env=env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )
+
+    def ready(self) -> "Server":
         line = self.proc.stderr.readline()
         m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
         assert m, f"server did not start: {line}{self.proc.stderr.read() if self.proc.poll() is not None else ''}"
@@ -104,6 +107,7 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         self.client = httpx.Client(base_url=self.url, timeout=20)
         self.wait_ready()
+        return self
 
     def health(self) -> httpx.Response:
         return self.client.get("/healthz")
@@ -121,7 +125,7 @@ class Server:
     def check(self, **fields) -> httpx.Response:
         return self.client.post("/v1/check", json=fields)
 
-    def stop(self) -> None:
+    def stop(self) -> int:
         self.client.close()
         self.proc.send_signal(signal.SIGINT)  # what Ctrl-C does: a clean shutdown
         try:
@@ -131,25 +135,32 @@ class Server:
             self.proc.wait()
         self.proc.stdout.close()
         self.proc.stderr.close()
+        return self.proc.returncode
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    srv = Server(project(tmp_path_factory.mktemp("serve")), "--workers", "2")
-    yield srv
-    srv.stop()
-    assert srv.proc.returncode == 0
-
-
-@pytest.fixture(scope="module")
-def strict(tmp_path_factory):
-    """One worker, a short time limit, a small body limit, one allowed origin."""
-    srv = Server(
+def servers(tmp_path_factory):
+    """Two servers, started side by side: ``server`` (two workers, the defaults) and
+    ``strict`` (one worker, a short time limit, a small body limit, one allowed origin)."""
+    default = Server(project(tmp_path_factory.mktemp("serve")), "--workers", "2")
+    strict = Server(
         project(tmp_path_factory.mktemp("strict")),
         "--workers", "1", "--timeout", "0.4", "--max-body", "64KB", "--allow-origin", "https://cms.example.org",
     )
-    yield srv
-    srv.stop()
+    started = [s.ready() for s in (default, strict)]
+    yield started
+    codes = [s.stop() for s in started]
+    assert codes == [0, 0]  # Ctrl-C is a clean stop
+
+
+@pytest.fixture(scope="module")
+def server(servers):
+    return servers[0]
+
+
+@pytest.fixture(scope="module")
+def strict(servers):
+    return servers[1]
 
 
 def cli_json(cwd: Path, text: str, filename: str) -> bytes:
@@ -361,13 +372,9 @@ def test_serve_refuses_bad_options(args, message):
 
 
 def test_serve_says_so_when_the_port_is_taken(server):
-    result = subprocess.run(
-        [sys.executable, "-m", "lintnews", "serve", "--port", str(server.port)],
-        cwd=server.cwd, env=env(), capture_output=True, text=True, timeout=30,
-    )
-    assert result.returncode == 2
-    assert result.stderr.startswith(f"lintnews: error: cannot listen on 127.0.0.1:{server.port}: ")
-    assert "Traceback" not in result.stderr
+    result = CliRunner().invoke(main, ["serve", "--port", str(server.port)])
+    assert result.exit_code == 2
+    assert result.output.startswith(f"lintnews: error: cannot listen on 127.0.0.1:{server.port}: ")
 
 
 # --- the page, in a real browser ---------------------------------------------------

@@ -245,13 +245,17 @@ def create_app(
     return app
 
 
-def serve(linter, options: LinterOptions, *, host: str, port: int, workers: int, max_body: int, timeout: float,
+def serve(options: LinterOptions, *, host: str, port: int, workers: int, max_body: int, timeout: float,
           allow_origins: tuple[str, ...]) -> None:
-    """Bind, say where, serve until Ctrl-C or SIGTERM. A bind error is one line, exit 2."""
+    """Bind, load the rules, say where, serve until Ctrl-C or SIGTERM. A port that cannot
+    be bound, or a configuration or rule error, is one line on stderr and exit 2, before
+    any worker starts."""
     import socket
     import sys
 
     import uvicorn
+
+    from .pool import build_linter
 
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
@@ -263,6 +267,11 @@ def serve(linter, options: LinterOptions, *, host: str, port: int, workers: int,
     except OSError as exc:
         print(f"lintnews: error: cannot listen on {host}:{port}: {exc.strerror or exc}", file=sys.stderr)
         sys.exit(2)
+    try:
+        linter = build_linter(options)  # /v1/rules is answered from this one; workers build their own
+    except SystemExit:
+        sock.close()
+        raise
     bound_host, bound_port = sock.getsockname()[:2]
     shown = f"[{bound_host}]" if ":" in bound_host else bound_host
     app = create_app(linter, options, workers=workers, max_body=max_body, timeout=timeout, allow_origins=allow_origins, host=host)
