@@ -145,7 +145,26 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-async def load(url: str, docs, clients: int, duration: float) -> dict:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+async def server_pids(url: str) -> tuple[int | None, list[int]]:
+    """The worker processes' ids, from /healthz."""
+    host = url.split("//")[1]
+    name, port = host.rsplit(":", 1)
+    reader, writer = await asyncio.open_connection(name, int(port))
+    _, payload = await request(reader, writer, host, "GET", "/healthz")
+    writer.close()
+    return json.loads(payload)["workers"]["pids"]
+
+
+async def load(url: str, docs, clients: int, duration: float, server_pid: int | None = None) -> dict:
     bodies = [json.dumps({"text": text, "format": fmt, "filename": name}).encode() for name, fmt, text in docs]
     await wait_healthy(url, time.monotonic() + 60)
     # Warm-up: every article once, so the figures are of a warm server.
@@ -155,12 +174,20 @@ async def load(url: str, docs, clients: int, duration: float) -> dict:
     latencies: list[float] = []
     failures: list[str] = []
     budget = [MAX_REQUESTS]
+    workers = await server_pids(url)
+    server_cpu = [cpu_seconds(server_pid)] if server_pid else [0.0]
+    worker_cpu = [cpu_seconds(pid) for pid in workers]
     start = time.monotonic()
     cpu = os.times()
     await asyncio.gather(*(client(url, bodies, start + duration, latencies, failures, k, budget) for k in range(clients)))
     elapsed = time.monotonic() - start
     cpu_end = os.times()
+    n = max(1, len(latencies))
+    server_ms = ((cpu_seconds(server_pid) if server_pid else 0.0) - server_cpu[0]) / n * 1000
+    worker_ms = sum(cpu_seconds(pid) - before for pid, before in zip(workers, worker_cpu)) / n * 1000
     return {
+        "server_ms": server_ms,
+        "worker_ms": worker_ms,
         "requests": len(latencies),
         "elapsed": elapsed,
         "rps": len(latencies) / elapsed,
@@ -223,7 +250,7 @@ def main() -> None:
     if url is None:
         proc, url = start_server(args.workers)
     try:
-        result = asyncio.run(load(url, docs, args.clients, args.duration))
+        result = asyncio.run(load(url, docs, args.clients, args.duration, proc.pid if proc else None))
     finally:
         if proc is not None:
             proc.terminate()
@@ -234,6 +261,12 @@ def main() -> None:
     print(f"lintnews serve, {args.clients} clients, {result['elapsed']:.1f} s: {result['requests']} requests, "
           f"{result['rps']:.1f} requests/s, p50 {result['p50'] * 1000:.0f} ms, p99 {result['p99'] * 1000:.0f} ms, "
           f"max {result['max'] * 1000:.0f} ms, failed {result['failed']}  (load generator: {result['client_cpu']:.2f} of a core)")
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    per_request = result["server_ms"] + result["worker_ms"]
+    print(f"CPU per request: {per_request:.1f} ms ({result['worker_ms']:.1f} ms linting in the workers, "
+          f"{result['server_ms']:.1f} ms HTTP in the server process); {cores} cores can answer at most "
+          f"{cores * 1000 / per_request:.0f} requests/s, so {args.clients} clients wait at least "
+          f"{args.clients * per_request / cores:.0f} ms on average" if per_request > 0 else "CPU per request: not measured")
     for failure in result["failures"]:
         print(f"  failure: {failure}")
     verdict = "met" if result["failed"] == 0 and result["p99"] < 0.25 else "MISSED"

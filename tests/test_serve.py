@@ -459,3 +459,35 @@ def test_the_page_runs_nothing_a_draft_holds(server, browser):
     assert browser.find_elements(By.CSS_SELECTOR, "#view script, #view img, #view b") == []
     assert browser.execute_script("return window.pwned === undefined")
     assert severe_logs(browser) == []
+
+
+def test_healthz_is_503_until_workers_have_the_rules(tmp_path, monkeypatch):
+    import asyncio
+
+    from lintnews.serve.app import create_app
+    from lintnews.serve.pool import LinterOptions, build_linter
+
+    monkeypatch.chdir(project(tmp_path))
+    options = LinterOptions()
+    app = create_app(build_linter(options), options, workers=1)
+
+    async def ask(path):  # the application is called but not started: no worker runs
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+            return await client.get(path)
+
+    r = asyncio.run(ask("/healthz"))
+    assert r.status_code == 503 and r.json()["status"] == "starting" and r.json()["workers"]["ready"] == 0
+    assert asyncio.run(ask("/v1/rules")).status_code == 200  # the rules themselves are loaded
+
+
+def test_lintnews_check_does_not_import_the_server(tmp_path):
+    project(tmp_path)
+    (tmp_path / "a.txt").write_text("The regime said no.\n", encoding="utf-8")
+    code = (
+        "import sys\nfrom lintnews.cli import main\n"
+        "try:\n    main(['check', 'a.txt'])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('starlette', 'uvicorn', 'httpx', 'lintnews.serve') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env(), capture_output=True, text=True)
+    assert result.stdout.strip().endswith("[]"), result.stdout + result.stderr
