@@ -271,6 +271,10 @@ def _size_option(ctx, param, value):
         raise click.BadParameter(str(exc)) from None
 
 
+def _size_option_or_zero(ctx, param, value):
+    return 0 if str(value).strip() == "0" else _size_option(ctx, param, value)
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on. The default answers this machine only; 0.0.0.0 opens it to the network.")
@@ -282,12 +286,14 @@ def _size_option(ctx, param, value):
 @click.option("--max-body", default="5MB", show_default=True, callback=_size_option, help="Largest request body (413 above it).")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True,
               help="Seconds a check may take (503 after it; its worker is replaced).")
+@click.option("--cache", "cache_bytes", default="32MB", show_default=True, callback=_size_option_or_zero,
+              help="Memory for recent answers, reused when the same draft is sent again; 0 turns it off.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None, help="Config file to use.")
 @click.option("--rules", "extra_rules", multiple=True, type=click.Path(), metavar="PATH", help="Extra rule file or directory.")
 @click.option("--select", multiple=True, metavar="RULES", help="Only these rule ids or prefixes.")
 @click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rule ids or prefixes.")
 @click.option("--names", multiple=True, type=click.Path(), metavar="FILE", help="House list of names (repeatable).")
-def serve(host, port, workers, allow_origins, max_body, timeout, config_path, extra_rules, select, ignore, names):
+def serve(host, port, workers, allow_origins, max_body, timeout, cache_bytes, config_path, extra_rules, select, ignore, names):
     """Serve the linter over HTTP: POST /v1/check, GET /v1/rules, GET /healthz, and a page at /.
 
     Uses the configuration 'lintnews check' would use in this directory. Needs the 'serve'
@@ -302,7 +308,7 @@ def serve(host, port, workers, allow_origins, max_body, timeout, config_path, ex
 
     options = LinterOptions(config_path, tuple(extra_rules), tuple(split_list(select)), tuple(split_list(ignore)), tuple(names))
     run_server(options, host=host, port=port, workers=workers or usable_cores(), max_body=max_body,
-               timeout=timeout, allow_origins=tuple(allow_origins))
+               timeout=timeout, allow_origins=tuple(allow_origins), cache_bytes=cache_bytes)
 
 
 @main.command("test-rules")

@@ -141,11 +141,13 @@ class Server:
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory):
     """Two servers, started side by side: ``server`` (two workers, the defaults) and
-    ``strict`` (one worker, a short time limit, a small body limit, one allowed origin)."""
+    ``strict`` (one worker, a short time limit, a small body limit, one allowed origin,
+    no cache of answers)."""
     default = Server(project(tmp_path_factory.mktemp("serve")), "--workers", "2")
     strict = Server(
         project(tmp_path_factory.mktemp("strict")),
         "--workers", "1", "--timeout", "0.4", "--max-body", "64KB", "--allow-origin", "https://cms.example.org",
+        "--cache", "0",
     )
     started = [s.ready() for s in (default, strict)]
     yield started
@@ -226,6 +228,19 @@ def test_rules_lists_what_lintnews_rules_lists(server):
     rows = [line.split()[:3] for line in listed.splitlines() if "." in line.split()[0]]
     assert [[x["id"], x["kind"], x["severity"]] for x in rules] == rows
     assert rules[0]["summary"]
+
+
+def test_the_same_draft_again_is_answered_from_the_cache(server, strict):
+    text = "The pariah regime said on Tuesday that it had not been consulted.\n"
+    before = server.health().json()["cache"]
+    first = server.check(text=text, filename="cached.txt")
+    again = server.check(text=text, filename="cached.txt")
+    other_name = server.check(text=text, filename="other.txt")
+    after = server.health().json()["cache"]
+    assert first.content == again.content and first.status_code == again.status_code == 200
+    assert (after["hits"] - before["hits"], after["misses"] - before["misses"]) == (1, 2)
+    assert other_name.json()["findings"][0]["path"] == "other.txt"  # the name is part of the answer
+    assert strict.health().json()["cache"] is None  # --cache 0
 
 
 def test_healthz_reports_ready_workers(server):

@@ -88,6 +88,50 @@ class Guard:
         return await self.app(scope, receive, send_with_headers)
 
 
+class ResultCache:
+    """The most recent answers, by the request's content, within a budget of bytes. A CMS
+    sends the same draft again and again (autosave, reopening a story, a second editor):
+    its answer is the same bytes (lintnews's output is a function of its input and the
+    configuration, fixed while the server runs), so it is not linted again."""
+
+    def __init__(self, max_bytes: int):
+        from collections import OrderedDict
+
+        self.max_bytes = max_bytes
+        self.entries: OrderedDict[bytes, str] = OrderedDict()
+        self.bytes = 0
+        self.hits = 0
+        self.misses = 0
+
+    @staticmethod
+    def key(text: str, fmt: str, filename: str) -> bytes:
+        digest = hashlib.sha256(f"{fmt}\0{filename}\0".encode("utf-8", "surrogatepass"))
+        digest.update(text.encode("utf-8", "surrogatepass"))
+        return digest.digest()
+
+    def get(self, key: bytes) -> str | None:
+        body = self.entries.get(key)
+        if body is None:
+            self.misses += 1
+            return None
+        self.hits += 1
+        self.entries.move_to_end(key)
+        return body
+
+    def put(self, key: bytes, body: str) -> None:
+        size = len(body) + 100
+        if size > self.max_bytes // 8 or key in self.entries:  # one huge answer would evict every other
+            return
+        self.entries[key] = body
+        self.bytes += size
+        while self.bytes > self.max_bytes:
+            _, old = self.entries.popitem(last=False)
+            self.bytes -= len(old) + 100
+
+    def status(self) -> dict:
+        return {"entries": len(self.entries), "bytes": self.bytes, "hits": self.hits, "misses": self.misses}
+
+
 def _error(status: int, message: str, headers: dict | None = None) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status, headers=headers)
 
@@ -177,12 +221,14 @@ def create_app(
     timeout: float = 10.0,
     allow_origins: tuple[str, ...] = (),
     host: str = "127.0.0.1",
+    cache_bytes: int = 32 * 1024**2,
 ) -> Starlette:
     """The application. ``linter`` (built by the caller, the CLI's way) answers /v1/rules;
     the workers build their own from ``options``."""
     from ..cli import rule_rows
 
     pool = WorkerPool(options, workers)
+    cache = ResultCache(cache_bytes) if cache_bytes > 0 else None
     rules_body = json.dumps({"version": 1, "rules": rule_rows(linter)}, ensure_ascii=False, indent=2) + "\n"
     page_body, page_csp = _page()
 
@@ -191,14 +237,19 @@ def create_app(
         if content_type.split(";")[0].strip().lower() != "application/json":
             return _error(415, "send the draft as JSON, with 'Content-Type: application/json'")
         text, fmt, filename = parse_check_request(await read_body(request, max_body))
+        key = cache.key(text, fmt, filename) if cache else b""
+        if cache and (body := cache.get(key)) is not None:
+            return Response(body, media_type="application/json")
         try:
-            kind, value = await pool.check(text, fmt, filename, timeout)
+            kind, value, reusable = await pool.check(text, fmt, filename, timeout)
         except WorkerTimeout:
             return _error(503, f"the check took longer than {timeout:g} s and was stopped; try again", {"Retry-After": "1"})
         except WorkerDied:
             return _error(503, "the check failed twice because its worker process ended; try again", {"Retry-After": "1"})
         if kind != "ok":
             return _error(500, value)
+        if cache and reusable:
+            cache.put(key, value)
         return Response(value, media_type="application/json")
 
     async def rules(request: Request) -> Response:
@@ -206,7 +257,8 @@ def create_app(
 
     async def healthz(request: Request) -> Response:
         status = pool.status()
-        body = {"status": "ok" if status["ready"] > 0 else "starting", "rules": len(linter.rules), "workers": status}
+        body = {"status": "ok" if status["ready"] > 0 else "starting", "rules": len(linter.rules), "workers": status,
+                "cache": cache.status() if cache else None}
         if pool.failure and not status["ready"]:
             body["error"] = pool.failure
         return JSONResponse(body, status_code=200 if status["ready"] > 0 else 503)
@@ -246,7 +298,7 @@ def create_app(
 
 
 def serve(options: LinterOptions, *, host: str, port: int, workers: int, max_body: int, timeout: float,
-          allow_origins: tuple[str, ...]) -> None:
+          allow_origins: tuple[str, ...], cache_bytes: int = 32 * 1024**2) -> None:
     """Bind, load the rules, say where, serve until Ctrl-C or SIGTERM. A port that cannot
     be bound, or a configuration or rule error, is one line on stderr and exit 2, before
     any worker starts."""
@@ -274,10 +326,12 @@ def serve(options: LinterOptions, *, host: str, port: int, workers: int, max_bod
         raise
     bound_host, bound_port = sock.getsockname()[:2]
     shown = f"[{bound_host}]" if ":" in bound_host else bound_host
-    app = create_app(linter, options, workers=workers, max_body=max_body, timeout=timeout, allow_origins=allow_origins, host=host)
+    app = create_app(linter, options, workers=workers, max_body=max_body, timeout=timeout, allow_origins=allow_origins,
+                     host=host, cache_bytes=cache_bytes)
     print(
         f"lintnews serve: http://{shown}:{bound_port}/ ({len(linter.rules)} rules, {workers} workers, "
-        f"body limit {human_size(max_body)}, timeout {timeout:g} s); Ctrl-C stops",
+        f"body limit {human_size(max_body)}, timeout {timeout:g} s, "
+        f"{'cache ' + human_size(cache_bytes) if cache_bytes else 'no cache'}); Ctrl-C stops",
         file=sys.stderr,
         flush=True,
     )

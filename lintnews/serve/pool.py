@@ -69,6 +69,13 @@ def build_linter(options: LinterOptions):
 def check_json(linter, text: str, fmt: str, filename: str) -> str:
     """The output of ``lintnews check --format json --stdin-filename FILENAME -`` for
     ``text`` read as ``fmt``, byte for byte (newline included)."""
+    return lint_job(linter, text, fmt, filename)[1]
+
+
+def lint_job(linter, text: str, fmt: str, filename: str) -> tuple[str, str, bool]:
+    """A worker's reply: ("ok", the JSON body, whether the same request will always get
+    the same body). A run with an error (a pattern out of time: the clock decided) is
+    not to be reused."""
     from ..formatters.json import format_json
     from ..runner import Report, lint_source_safely, sort_findings
     from ..sources import decode
@@ -83,7 +90,7 @@ def check_json(linter, text: str, fmt: str, filename: str) -> str:
         # run is one request, and the next draft gets every rule again.
         linter.ctx.disabled.clear()
     report = Report(findings=sort_findings(findings), errors=errors, rules=linter.rules, files_checked=1)
-    return format_json(report) + "\n"
+    return "ok", format_json(report) + "\n", not errors
 
 
 def _worker_main(conn, options: LinterOptions) -> None:  # pragma: no cover - runs in the worker
@@ -101,9 +108,9 @@ def _worker_main(conn, options: LinterOptions) -> None:  # pragma: no cover - ru
         except (EOFError, OSError, KeyboardInterrupt):
             return
         try:
-            reply = ("ok", check_json(linter, text, fmt, filename))
+            reply = lint_job(linter, text, fmt, filename)
         except Exception as exc:  # a bug in lintnews: the request gets a 500, the worker lives
-            reply = ("error", f"internal error while linting ({type(exc).__name__}: {exc}); please report it")
+            reply = ("error", f"internal error while linting ({type(exc).__name__}: {exc}); please report it", False)
         try:
             conn.send(reply)
         except (OSError, ValueError):
@@ -230,8 +237,8 @@ class WorkerPool:
         if not self.closed:
             self._add_worker()
 
-    async def check(self, text: str, fmt: str, filename: str, timeout: float) -> tuple[str, str]:
-        """``("ok", json_body)`` or ``("error", message)``. The whole request, waiting for
+    async def check(self, text: str, fmt: str, filename: str, timeout: float) -> tuple[str, str, bool]:
+        """``("ok", json_body, reusable)`` or ``("error", message, False)``. The whole request, waiting for
         an idle worker and one more try after a worker died, gets ``timeout`` seconds."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
