@@ -12,6 +12,9 @@ YAML fields:
   exceptions:  [phrases]  a term inside one of these is not flagged ("exchange-rate regime")
   case_sensitive: false
   inflect:     true
+  not_after:   [words]  a match right after one of these words is another sense or part of
+               speech ("Republican claims that" is a noun, not "claims" for "said"); a
+               term may carry its own list: {suggest: [...], not_after: [was, were]}
   skip_titles: false  true: a match in Title Case inside a sentence is a name or a title
                ("Evil Dead", "the Chaos Computer Club"), not the word, and is not flagged
                (at the start of a sentence or in a headline it still is)
@@ -19,6 +22,7 @@ YAML fields:
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -67,6 +71,7 @@ class Term:
     key: str
     suggestions: tuple[str, ...]
     message: str | None
+    not_after: frozenset = frozenset()
 
 
 # An index entry is a plain tuple (tokens, case_sensitive, inflect, payload...): tokens
@@ -175,6 +180,26 @@ def _same_case(written: tuple[str, ...], text: str, start: int, end: int) -> boo
     return len(found) == len(written) and all(f == w or w in base_forms(f) for f, w in zip(found, written))
 
 
+def _word_set(words: list[str]) -> frozenset:
+    return frozenset(w.lower().replace("’", "'") for w in words)
+
+
+def _after_one_of(doc, start: int, words: frozenset) -> bool:
+    prev = _previous_word(doc, start)
+    return prev in words or (prev.endswith("'s") and "'s" in words)
+
+
+def _previous_word(doc, start: int) -> str:
+    """The word before offset ``start`` in its sentence ("" at a sentence's start)."""
+    k = bisect_left(doc.token_starts, start) - 1
+    if k < 0:
+        return ""
+    ps, pe, word = doc.tokens[k]
+    if not doc.text[pe:start].strip(" \t\r\n-"):
+        return word
+    return ""  # punctuation between: the match opens a new phrase
+
+
 def _is_title(doc, start: int, end: int) -> bool:
     """Every word capitalised, inside a sentence (not its first word) and not a headline."""
     words = TOKEN_RE.findall(doc.text, start, end)
@@ -188,7 +213,14 @@ def _is_title(doc, start: int, end: int) -> bool:
 
 class PhrasesRule(Rule):
     KIND = "phrases"
-    FIELDS = {"terms": True, "exceptions": False, "case_sensitive": False, "inflect": False, "skip_titles": False}
+    FIELDS = {
+        "terms": True,
+        "exceptions": False,
+        "case_sensitive": False,
+        "inflect": False,
+        "skip_titles": False,
+        "not_after": False,
+    }
     BATCHED = True
 
     @classmethod
@@ -214,27 +246,30 @@ class PhrasesRule(Rule):
             for key, value in raw.items():
                 suggestions: list[str]
                 message = None
+                not_after: frozenset = frozenset()
                 if isinstance(value, dict):
-                    unknown = set(value) - {"suggest", "message"}
+                    unknown = set(value) - {"suggest", "message", "not_after"}
                     if unknown:
                         raise spec.error(
-                            f"term '{key}': unknown key '{sorted(unknown)[0]}' (use 'suggest' and 'message')",
+                            f"term '{key}': unknown key '{sorted(unknown)[0]}' (use 'suggest', 'message' and 'not_after')",
                             "terms",
                             key,
                         )
                     suggestions = string_list(spec, "suggest", value.get("suggest"))
+                    not_after = _word_set(string_list(spec, "not_after", value.get("not_after")))
                     message = value.get("message")
                     if message is not None and not isinstance(message, str):
                         raise spec.error(f"term '{key}': 'message' must be a string", "terms", key)
                 else:
                     suggestions = string_list(spec, f"terms: {key}", value)
-                terms.append(Term(str(key), tuple(suggestions), message))
+                terms.append(Term(str(key), tuple(suggestions), message, not_after))
         else:
             raise spec.error("'terms' must be a mapping of term to suggestions, or a list of terms", "terms", raw)
         if not terms:
             raise spec.error("'terms' is empty", "terms", raw)
         self.terms = terms
         self.exceptions = string_list(spec, "exceptions", data.get("exceptions"))
+        self.not_after = _word_set(string_list(spec, "not_after", data.get("not_after")))
         for term in terms:
             if not tokenize(term.key):
                 raise spec.error(f"term '{term.key}' has no words in it", "terms", term.key)
@@ -290,6 +325,8 @@ class PhrasesRule(Rule):
                 if any(s <= start and end <= e for s, e in spans):
                     continue
                 if rule.skip_titles and _is_title(doc, start, end):
+                    continue
+                if (rule.not_after or term.not_after) and _after_one_of(doc, start, rule.not_after | term.not_after):
                     continue
                 last_end = end
                 yield rule, Hit(start, end, term.suggestions, term.message, (("term", term.key),))
