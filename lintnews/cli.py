@@ -298,7 +298,9 @@ def _size_option_or_zero(ctx, param, value):
 @click.option("--select", multiple=True, metavar="RULES", help="Only these rule ids or prefixes.")
 @click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rule ids or prefixes.")
 @click.option("--names", multiple=True, type=click.Path(), metavar="FILE", help="House list of names (repeatable).")
-def serve(host, port, workers, allow_origins, max_body, timeout, cache_bytes, config_path, extra_rules, select, ignore, names):
+@click.option("--dialect", type=click.Choice(("en-US", "en-GB")), default=None,
+              help="Spelling of messages and suggestions (default: the config's 'dialect', else en-US).")
+def serve(host, port, workers, allow_origins, max_body, timeout, cache_bytes, config_path, extra_rules, select, ignore, names, dialect):
     """Serve the linter over HTTP: POST /v1/check, GET /v1/rules, GET /healthz, and a page at /.
 
     Uses the configuration 'lintnews check' would use in this directory. Needs the 'serve'
@@ -311,7 +313,7 @@ def serve(host, port, workers, allow_origins, max_body, timeout, cache_bytes, co
         fail(f"'lintnews serve' needs Starlette and uvicorn ({exc.name} is missing): pip install 'lintnews[serve]'")
     from .runner import usable_cores
 
-    options = LinterOptions(config_path, tuple(extra_rules), tuple(split_list(select)), tuple(split_list(ignore)), tuple(names))
+    options = LinterOptions(config_path, tuple(extra_rules), tuple(split_list(select)), tuple(split_list(ignore)), tuple(names), dialect)
     run_server(options, host=host, port=port, workers=workers or usable_cores(), max_body=max_body,
                timeout=timeout, allow_origins=tuple(allow_origins), cache_bytes=cache_bytes)
 

@@ -51,6 +51,7 @@ class LinterOptions:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     names: tuple[str, ...] = ()
+    dialect: str | None = None
 
 
 def build_linter(options: LinterOptions):
@@ -60,7 +61,8 @@ def build_linter(options: LinterOptions):
 
     cfg = load_settings(options.config_path)
     linter = cli_build_linter(
-        cfg, extra_rules=options.extra_rules, select=list(options.select), ignore=list(options.ignore), names=options.names
+        cfg, extra_rules=options.extra_rules, select=list(options.select), ignore=list(options.ignore), names=options.names,
+        dialect=options.dialect,
     )
     _check_house_names(linter)
     return linter
