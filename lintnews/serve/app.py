@@ -26,7 +26,7 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
@@ -146,11 +146,14 @@ async def read_body(request: Request, limit: int) -> bytes:
             raise too_big
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():  # a chunked body has no Content-Length: count it
-        size += len(chunk)
-        if size > limit:
-            raise too_big
-        chunks.append(chunk)
+    try:
+        async for chunk in request.stream():  # a chunked body has no Content-Length: count it
+            size += len(chunk)
+            if size > limit:
+                raise too_big
+            chunks.append(chunk)
+    except ClientDisconnect:
+        raise HTTPException(400, "the client went away before the body ended") from None
     return b"".join(chunks)
 
 
