@@ -447,6 +447,10 @@ def test_the_page_highlights_a_pasted_draft(server, browser):
     ActionChains(browser).move_to_element(marks[1]).perform()
     wait.until(lambda d: "who says so?" in tip.text)
 
+    # A finding in the list takes the reader to its words.
+    browser.find_elements(By.CSS_SELECTOR, "#list li")[2].click()
+    assert browser.switch_to.active_element == marks[2]
+
     # Typing more re-checks (debounced): the new finding appears.
     draft.send_keys(Keys.END, " The pariah state.")
     wait.until(lambda d: [m.text for m in d.find_elements(By.CSS_SELECTOR, "#view mark")][-1:] == ["pariah"])
