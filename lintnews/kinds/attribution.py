@@ -50,6 +50,8 @@ YAML fields:
   target:           sentences (default) | quotes
   min_words:        quotes: the shortest quotation that needs a speaker (default 5)
   suggest:          [suggestions shown with every finding]
+  earlier_answers:  [regex]  answers that count anywhere earlier in the story: a reason for
+                    anonymity given once covers the same sources' second reference
   answer_window:    characters: an answer counts only this close to the claim (default:
                     anywhere in the sentence). For claims that are themselves an
                     attribution ("critics say"), whose answer is a name beside them.
@@ -145,6 +147,7 @@ class AttributionRule(Rule):
         "suggest": False,
         "triggers": False,
         "answer_window": False,
+        "earlier_answers": False,
     }
 
     # --- compile -----------------------------------------------------------------
@@ -191,6 +194,9 @@ class AttributionRule(Rule):
         )
         self.context_answers = self._compile_list(
             spec, "context_answers", string_list(spec, "context_answers", data.get("context_answers"))
+        )
+        self.earlier_answers = self._compile_list(
+            spec, "earlier_answers", string_list(spec, "earlier_answers", data.get("earlier_answers"))
         )
         if self.target == "quotes" and self.answers is None:
             raise spec.error("a 'target: quotes' rule needs 'answers' (what names a speaker)", "answers")
@@ -415,7 +421,29 @@ class AttributionRule(Rule):
         window = self.answer_window
         return window is None or (claim_start - end if end <= claim_start else start - claim_end) <= window
 
+    def _first_earlier_answer(self, doc, narration: str) -> int:
+        """Offset of the first ``earlier_answers`` match in the document (one search per
+        document, so a claim late in a long feed costs nothing more)."""
+        if self.earlier_answers is None:
+            return 1 << 62
+        cached = getattr(self, "_earlier_cache", None)
+        if cached is not None and cached[0] is doc:
+            return cached[1]
+        found = 1 << 62
+        for s, e in doc.sentences:
+            if e - s > MAX_SENTENCE_CHARS:
+                continue
+            chunk = narration[s:e]
+            m = self.earlier_answers.search(chunk, timeout=time_limit(len(chunk)))
+            if m is not None:
+                found = s + m.start()
+                break
+        self._earlier_cache = (doc, found)
+        return found
+
     def _answered(self, doc, narration: str, k: int, claim_start: int, claim_end: int) -> bool:
+        if self._first_earlier_answer(doc, narration) < doc.sentences[k][0]:
+            return True  # the story already said why (anonymity) for its sources
         if self.context_answers is not None:
             for j in (k - 1, k, k + 1):
                 if 0 <= j < len(doc.sentences):
@@ -471,6 +499,11 @@ class AttributionRule(Rule):
                 continue  # the quotation opens its sentence right after a sentence naming its speaker
             if self._carried_over(doc, narration, paragraphs, pi, qs, paragraph_has_speaker):
                 continue
+            last = doc.sentence_index(max(qe - 1, qs))
+            if last + 1 < len(doc.sentences):
+                ns, ne = doc.sentences[last + 1]
+                if ne - ns <= MAX_SENTENCE_CHARS and self._names_someone(narration[ns:ne]):
+                    continue  # “…” The words were Ana Ruiz's, at a rally in Madrid.
             yield Hit(qs, qe, self.suggestions)
 
     def _carried_over(self, doc, narration: str, paragraphs, pi: int, qs: int, has_speaker) -> bool:

@@ -72,6 +72,99 @@ class Term:
     suggestions: tuple[str, ...]
     message: str | None
     not_after: frozenset = frozenset()
+    # A form of a verb term made from the inflection table ("slams" for "slammed"): an
+    # -s form after a determiner is a plural noun ("the slams"), not the verb.
+    verb_form: bool = False
+
+
+# --- inflections: one entry covers a word's forms ----------------------------------------
+
+DETERMINERS = frozenset(
+    "the a an his her their its our my your these those this that such many several some no any all both "
+    "more most few".split()
+)
+
+
+def _category(form: str, lemma: str) -> str:
+    if form == lemma:
+        return "base"
+    if form.endswith("ing"):
+        return "ing"
+    if form.endswith("s") and not form.endswith("ss"):
+        return "s"
+    return "past"
+
+
+def inflection_table() -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    """(form -> lemma, lemma -> forms) from ``_data/inflections.yaml`` beside the shipped
+    packs (written by tools/make_inflections.py). Read when a rule is compiled; compiled
+    rules are cached, so a run does not read it."""
+    global _TABLE
+    if _TABLE is None:
+        from ..loader import default_packs_dir
+
+        lemma_of: dict[str, str] = {}
+        forms_of: dict[str, tuple[str, ...]] = {}
+        path = default_packs_dir() / "_data" / "inflections.yaml"
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except OSError:
+            lines = []
+        for line in lines:
+            lemma, sep, rest = line.partition(": [")
+            if not sep or line.startswith("#"):
+                continue
+            forms = tuple(f.strip() for f in rest.rstrip("]").split(",") if f.strip())
+            forms_of[lemma] = forms
+            for f in forms:
+                lemma_of.setdefault(f, lemma)
+        _TABLE = (lemma_of, forms_of)
+    return _TABLE
+
+
+_TABLE = None
+
+
+def _forms(word: str) -> tuple[str, tuple[str, ...]]:
+    lemma_of, forms_of = inflection_table()
+    lemma = lemma_of.get(word, word)
+    return lemma, forms_of.get(lemma, ())
+
+
+def _inflect_like(phrase: str, category: str) -> str:
+    """``phrase`` with its first word in ``category``'s form ("criticized" -> "criticizes")."""
+    words = phrase.split(" ", 1)
+    lemma, forms = _forms(words[0].lower())
+    for f in forms:
+        if _category(f, lemma) == category:
+            words[0] = f
+            return " ".join(words)
+    return phrase
+
+
+def term_variants(lower: tuple[str, ...], term: "Term | None"):
+    """(tokens, term) for the other forms of a phrase's first word: "slams" for "slammed",
+    "struck" for "striking". A base form is made only from a base form ("the slam", "a
+    claim" are nouns far more often than verbs), and no "-ing" form is made (a gerund or an
+    adjective as often as a verb): a pack lists those it means."""
+    lemma, forms = _forms(lower[0])
+    if not forms:
+        return
+    own = _category(lower[0], lemma)
+    for f in forms:
+        if f == lower[0] or not f.isalpha():
+            continue
+        cat = _category(f, lemma)
+        if cat == "base" and own != "base":
+            continue
+        if cat == "ing":
+            continue  # "-ing" is as often a gerund or an adjective: "complaining customers", "sniffing dogs"
+        if term is None:
+            yield (f, *lower[1:]), None
+            continue
+        suggestions = tuple(_inflect_like(sg, cat) for sg in term.suggestions)
+        verb = own in ("past", "ing") and cat == "s"
+        yield (f, *lower[1:]), Term(term.key, suggestions, term.message, term.not_after, verb)
 
 
 # An index entry is a plain tuple (tokens, case_sensitive, inflect, payload...): tokens
@@ -278,15 +371,24 @@ class PhrasesRule(Rule):
     def build_index(self) -> None:
         """First word -> entries, built once when the rule is compiled (and cached with it)."""
         index: dict[str, list[tuple]] = {}
+        explicit = {tuple(t.lower() for t in tokenize(term.key)) for term in self.terms}
         for term in self.terms:
             written = tokenize(term.key)
             lower = tuple(t.lower() for t in written)
             index.setdefault(lower[0], []).append((lower, self.case_sensitive, self.inflect, self, term, written))
+            if self.inflect and not self.case_sensitive:
+                for tokens, variant in term_variants(lower, term):
+                    if tokens not in explicit:  # a form the pack lists itself has its own suggestions
+                        explicit.add(tokens)
+                        index.setdefault(tokens[0], []).append((tokens, False, False, self, variant, tokens))
         for phrase in self.exceptions:
             written = tokenize(phrase)
             lower = tuple(t.lower() for t in written)
             if lower:
                 index.setdefault(lower[0], []).append((lower, False, self.inflect, self, None, written))
+                if self.inflect:
+                    for tokens, _ in term_variants(lower, None):
+                        index.setdefault(tokens[0], []).append((tokens, False, False, self, None, tokens))
         self.index = index
 
     def check(self, doc, ctx):
@@ -327,6 +429,8 @@ class PhrasesRule(Rule):
                 if rule.skip_titles and _is_title(doc, start, end):
                     continue
                 if (rule.not_after or term.not_after) and _after_one_of(doc, start, rule.not_after | term.not_after):
+                    continue
+                if term.verb_form and _previous_word(doc, start) in DETERMINERS:
                     continue
                 last_end = end
                 yield rule, Hit(start, end, term.suggestions, term.message, (("term", term.key),))
