@@ -107,6 +107,8 @@ def main():
       lintnews draft.md                   lint one article (same as 'lintnews check')
       lintnews check articles/ --jobs 2   lint a folder on two cores
       lintnews check - < draft.txt        lint standard input
+      lintnews annotate draft.docx -o draft-reviewed.docx
+                                          a copy of a Word draft with a comment per finding
       lintnews rules                      list the rules
       lintnews explain loaded.labels      why a rule flags what it flags
 
@@ -139,8 +141,18 @@ def main():
 @click.option("--quiet", "-q", is_flag=True, help="Print findings only: no summary line.")
 @click.option("--dialect", type=click.Choice(("en-US", "en-GB")), default=None,
               help="Spelling of messages and suggestions (default: the config's 'dialect', else en-US).")
-def check(paths, fmt, select, ignore, fail_on, config_path, extra_rules, names, stdin_filename, jobs, show_source, color, quiet, dialect):
-    """Lint article files and folders (.md, .markdown, .txt, .html, .htm); '-' reads standard input.
+@click.option("--fix", is_flag=True,
+              help="Apply safe fixes in place (house spellings, repeated words, date ordinals), then report what remains. "
+                   "With '-': the fixed text goes to standard output, the report to standard error.")
+@click.option("--unsafe-fixes", is_flag=True,
+              help="With --fix or --diff: also apply suggestions that rules mark as usable replacements (word choices); review them.")
+@click.option("--diff", is_flag=True,
+              help="Print the fixes as a unified diff and write nothing. Exit status 1 when there is something to fix.")
+@click.option("--fix-only", is_flag=True, help="Apply fixes like --fix, but do not report the findings that remain (exit 0).")
+@click.option("--exit-non-zero-on-fix", is_flag=True, help="With --fix or --fix-only: exit 1 when a file was changed.")
+def check(paths, fmt, select, ignore, fail_on, config_path, extra_rules, names, stdin_filename, jobs, show_source, color, quiet,
+          dialect, fix, unsafe_fixes, diff, fix_only, exit_non_zero_on_fix):
+    """Lint article files and folders (.md, .markdown, .txt, .html, .htm, .docx); '-' reads standard input.
 
     With no PATHS, lints the current directory.
     """
@@ -155,10 +167,25 @@ def check(paths, fmt, select, ignore, fail_on, config_path, extra_rules, names, 
     )
     _check_house_names(linter)
     files, errors = expand(list(paths) or ["."], cfg.exclude)
-    findings, file_errors = lint_files(linter, files, jobs=jobs, stdin_name=stdin_filename)
+    fixing = fix or fix_only or diff
+    stdin_out: bytes | None = None
+    if fixing:
+        if "-" in files and len(files) > 1:
+            fail("--fix and --diff take standard input ('-') on its own: fix it in a separate run")
+        findings, file_errors, stdin_out, changed = _run_fixes(linter, files, jobs, stdin_filename, unsafe_fixes, diff, quiet)
+        if diff:
+            errors.extend(file_errors)
+            if not files and not errors:
+                errors.append(InputError(" ".join(paths) or ".", "no article files found (.md, .markdown, .txt, .html, .htm, .docx)"))
+            for e in errors:
+                click.echo(f"lintnews: {e.path}: {e.message}", err=True)
+            sys.exit(EXIT_ERROR if errors else EXIT_FINDINGS if changed else EXIT_OK)
+    else:
+        findings, file_errors = lint_files(linter, files, jobs=jobs, stdin_name=stdin_filename)
+        changed = 0
     errors.extend(file_errors)
     if not files and not errors:
-        errors.append(InputError(" ".join(paths) or ".", "no article files found (.md, .markdown, .txt, .html, .htm)"))
+        errors.append(InputError(" ".join(paths) or ".", "no article files found (.md, .markdown, .txt, .html, .htm, .docx)"))
 
     findings = sort_findings(findings)
     tty = sys.stdout.isatty()
@@ -175,12 +202,17 @@ def check(paths, fmt, select, ignore, fail_on, config_path, extra_rules, names, 
         quiet=quiet,
         color=bool(color) and fmt == "text",
         source_line=_source_line_reader(),
+        fixable=sum(1 for f in findings if f.fix is not None and f.fix.safe),
+        unsafe_fixable=sum(1 for f in findings if f.fix is not None and not f.fix.safe),
     )
-    output = get_formatter(fmt)(report)
+    output = "" if fix_only else get_formatter(fmt)(report)
+    to_stderr = stdin_out is not None  # standard output carries the fixed text
     try:
+        if stdin_out is not None:
+            sys.stdout.buffer.write(stdin_out)
         if output:
-            click.echo(output)
-        if fmt in ("text", "github"):
+            click.echo(output, err=to_stderr)
+        if fmt in ("text", "github") or fix_only or to_stderr:
             for e in errors:
                 click.echo(f"lintnews: {e.path}: {e.message}", err=True)
         sys.stdout.flush()
@@ -190,15 +222,61 @@ def check(paths, fmt, select, ignore, fail_on, config_path, extra_rules, names, 
     threshold = SEVERITY_RANK[fail_on or cfg.fail_on]
     if errors:
         sys.exit(EXIT_ERROR)
+    if exit_non_zero_on_fix and changed:
+        sys.exit(EXIT_FINDINGS)
+    if fix_only:
+        sys.exit(EXIT_OK)
     if any(SEVERITY_RANK[f.severity] >= threshold for f in findings):
         sys.exit(EXIT_FINDINGS)
     sys.exit(EXIT_OK)
+
+
+def _run_fixes(linter, files, jobs, stdin_name, unsafe, diff, quiet):
+    """Fix every file (or show the diff): (findings remaining, errors, the fixed text of
+    standard input or None, how many files changed)."""
+    from .finding import InputError
+    from .fix import WriteRefused, fix_files, unified_diff, write
+
+    results = fix_files(linter, files, unsafe=unsafe, jobs=jobs, stdin_name=stdin_name)
+    findings, errors = [], []
+    stdin_out = None
+    changed = 0
+    for r in results:
+        errors.extend(r.errors)
+        if diff:
+            text = unified_diff(r)
+            if text:
+                changed += 1
+                click.echo(text, nl=False)
+            continue
+        if r.path == "-":
+            stdin_out = r.encoded()
+            changed += r.changed
+        elif r.changed:
+            try:
+                write(r)
+            except WriteRefused as exc:
+                errors.append(InputError(r.shown, str(exc)))
+                r.findings = r.first_findings  # what the file (as read) holds
+            else:
+                changed += 1
+                if not quiet:
+                    click.echo(f"lintnews: {r.shown}: applied {r.applied} fix{'es' if r.applied != 1 else ''}", err=True)
+        findings.extend(r.findings)
+    if diff and not quiet:
+        n = sum(r.applied for r in results if r.changed)
+        click.echo(f"lintnews: would apply {n} fix{'es' if n != 1 else ''} to {changed} file{'s' if changed != 1 else ''}" if n else "lintnews: nothing to fix", err=True)
+    return findings, errors, stdin_out, changed
 
 
 def _source_line_reader():
     cache: dict[str, list[str]] = {}
 
     def read(path: str, line: int) -> str | None:
+        if path not in cache and path.lower().endswith(".docx"):
+            from .docx_input import paragraph_lines
+
+            cache[path] = paragraph_lines(path)  # a Word draft's lines are its paragraphs
         if path not in cache:
             try:
                 with open(path, "rb") as fh:
@@ -209,6 +287,61 @@ def _source_line_reader():
         return lines[line - 1].rstrip("\r") if 0 < line <= len(lines) else None
 
     return read
+
+
+@main.command()
+@click.argument("draft", type=click.Path(dir_okay=False))
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="The reviewed copy to write.  [default: DRAFT-reviewed.docx beside the draft]")
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@click.option("--select", multiple=True, metavar="RULES", help="Only these rule ids or prefixes (comma-separated).")
+@click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rule ids or prefixes (comma-separated).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None, help="Config file to use.")
+@click.option("--rules", "extra_rules", multiple=True, type=click.Path(), metavar="PATH", help="Extra rule file or directory.")
+@click.option("--names", multiple=True, type=click.Path(), metavar="FILE", help="House list of names (repeatable).")
+@click.option("--dialect", type=click.Choice(("en-US", "en-GB")), default=None,
+              help="Spelling of messages and suggestions (default: the config's 'dialect', else en-US).")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing when the copy is written.")
+def annotate(draft, output, force, select, ignore, config_path, extra_rules, names, dialect, quiet):
+    """Write a reviewed copy of a Word draft (.docx): one comment per finding, by "lintnews",
+    anchored on the flagged words. The draft itself is never modified.
+
+    Exit status: 0 the copy was written (whatever it found), 2 it could not be.
+    """
+    from .docx_input import annotate_source, read_docx, save_document
+    from .sources import display_path
+
+    if not draft.lower().endswith(".docx"):
+        fail(f"{draft}: annotate writes comments into Word drafts (.docx); 'lintnews check' reads other files")
+    if output is None:
+        output = draft[: -len(".docx")] + "-reviewed.docx"
+    if os.path.exists(draft) and os.path.exists(output) and os.path.samefile(draft, output):
+        fail(f"{output}: is the draft itself; annotate writes a copy and never modifies the draft")
+    if os.path.exists(output) and not force:
+        fail(f"{output}: already exists; use --force to replace it")
+    cfg = load_settings(config_path)
+    linter = build_linter(
+        cfg, extra_rules=extra_rules, select=split_list(select), ignore=split_list(ignore), names=names, dialect=dialect
+    )
+    _check_house_names(linter)
+    source = read_docx(draft)
+    shown = display_path(draft)
+    if source.text is None:
+        messages = "; ".join(e.message for e in source.errors) or "nothing to lint"
+        fail(f"{shown}: {messages}")
+    findings, errors = linter.lint_source(source, display=shown)
+    for e in errors:
+        click.echo(f"lintnews: {e.path}: {e.message}", err=True)
+    findings.sort(key=lambda f: (f.line, f.column, f.rule))
+    added = annotate_source(source, findings)
+    try:
+        save_document(source.document, output)
+    except OSError as exc:
+        fail(f"{output}: cannot write: {exc.strerror or exc}")
+    if not quiet:
+        click.echo(f"{display_path(output)}: {added} comment{'s' if added != 1 else ''} on {shown} "
+                   f"({len(source.paragraphs)} paragraph{'s' if len(source.paragraphs) != 1 else ''})")
+    sys.exit(EXIT_OK)
 
 
 @main.command("rules")
@@ -258,6 +391,12 @@ def explain(rule_id, config_path, extra_rules):
             click.echo(f"  - {s}")
     if rule.link:
         click.echo(f"\nMore: {rule.link}")
+    if rule.fix:
+        how = "lintnews check --fix applies it" if rule.fix == "safe" else "applied only with --fix --unsafe-fixes"
+        click.echo(f"\nFix: {rule.fix} ({how})")
+        for before, after in rule.examples.fixes:
+            if before != after:
+                click.echo(f"  {before}\n  → {after}")
     click.echo("\nFlags:")
     for x in rule.examples.flag:
         click.echo(f"  ✗ {x}")
@@ -338,7 +477,7 @@ def test_rules(pack_dirs, quiet):
     failures = run_examples(rules)
     for failure in failures:
         click.echo(failure)
-    total = sum(len(r.examples.flag) + len(r.examples.passing) for r in rules)
+    total = sum(len(r.examples.flag) + len(r.examples.passing) + len(r.examples.fixes) for r in rules)
     if not quiet or failures:
         click.echo(f"{total - len(failures)} passed, {len(failures)} failed ({len(rules)} rules).")
     sys.exit(EXIT_FINDINGS if failures else EXIT_OK)

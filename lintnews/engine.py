@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import parallel
 from .document import DEFAULT_SKIP_PATTERNS, Document, compile_skip
-from .finding import Finding, Hit, InputError
+from .finding import Finding, Fix, Hit, InputError
 from .kinds.base import Context, Rule
 from .kinds.pattern import PatternTimeout
 from .sources import Source
@@ -204,7 +204,11 @@ class Linter:
         if source.text is None:
             return [], errors
         shown = display or source.path
-        doc = self.document(source.path, source.text, fmt)
+        prose = getattr(source, "prose", None)  # a Word draft brings its prose (docx_input.py)
+        if prose is not None:
+            doc = Document(source.path, source.text, prose, self.skip_re)
+        else:
+            doc = self.document(source.path, source.text, fmt)
         sup = Suppressions.parse(source.text)
         units = self._units()
 
@@ -287,9 +291,28 @@ class Linter:
         end_line, end_col = doc.end_position(end)
         message = format_message(hit.message or rule.message, match, hit)
         suggestions = hit.suggestions
+        fix = source_fix(rule, hit, doc, match) if hit.fix is not None and rule.fix else None
         if self.dialect != "en-US":
             from .dialect import spell
 
             message = spell(message, self.dialect)
             suggestions = tuple(spell(s, self.dialect) for s in suggestions)
-        return Finding(path, line, col, end_line, end_col, rule.id, self.severity_of(rule), message, match, suggestions)
+            if fix is not None and rule.FIX_IN_DIALECT:  # a word the rule suggests, not a spelling it prescribes
+                fix = replace(fix, replacement=spell(fix.replacement, self.dialect))
+        return Finding(path, line, col, end_line, end_col, rule.id, self.severity_of(rule), message, match, suggestions, fix)
+
+
+def source_fix(rule: Rule, hit: Hit, doc: Document, match: str) -> Fix | None:
+    """The hit's replacement as an edit of the source file, or None where it must not be
+    applied: inside a direct quotation (the speaker's words are reported, never rewritten),
+    or where the span is not the same characters in the source (markup, an entity or a line
+    of page debris inside it): markup is never touched."""
+    if hit.fix == match or doc.in_quote(hit.start, hit.end):
+        return None
+    start = doc.source_offset(hit.start)
+    end = doc.source_offset(hit.end - 1) + 1
+    if doc.source[start:end] != match:
+        return None
+    if hit.end < len(doc.text) and doc.source_offset(hit.end) != end:
+        return None  # the last character was decoded from more than itself ("&" from "&amp;")
+    return Fix(start, end, hit.fix, rule.fix == "safe")

@@ -25,6 +25,8 @@ class Report:
     quiet: bool = False
     color: bool = False
     source_line: Callable[[str, int], str | None] | None = None
+    fixable: int = 0  # findings with a safe fix (--fix applies them)
+    unsafe_fixable: int = 0  # findings whose fix only --unsafe-fixes applies
 
 
 def _lint_one(args: tuple[str, str], workers: int = 1) -> tuple[list[Finding], list[InputError]]:
@@ -75,6 +77,19 @@ def lint_files(linter: Linter, files: list[str], jobs: int = 0, stdin_name: str 
     """Findings and errors of every file, in the order of ``files``. ``jobs`` 0 = automatic:
     a pool of one process per core for many files; for a few, each file's rules are shared
     between two processes (see parallel.py) when the file is big enough to pay for it."""
+    findings: list[Finding] = []
+    errors: list[InputError] = []
+    for fs, es in map_files(linter, _lint_one, [(f, stdin_name) for f in files], jobs):
+        findings.extend(fs)
+        errors.extend(es)
+    return findings, errors
+
+
+def map_files(linter: Linter, task: Callable, work: list[tuple], jobs: int = 0) -> list:
+    """``task(item, workers)`` for each work item (a tuple whose first element is the file),
+    in order, on as many processes as ``jobs`` asks for (see ``lint_files``). ``task`` is a
+    module-level function: pool workers find it by name and read ``_worker_linter``."""
+    files = [w[0] for w in work]
     cores = usable_cores()
     per_file = 1
     if jobs <= 0:
@@ -83,16 +98,9 @@ def lint_files(linter: Linter, files: list[str], jobs: int = 0, stdin_name: str 
     elif len(files) == 1:
         per_file = min(2, jobs)
     jobs = min(jobs, max(1, len(files)))
-    findings: list[Finding] = []
-    errors: list[InputError] = []
-    work = [(f, stdin_name) for f in files]
     if jobs == 1 or "-" in files:
         _init_worker(linter)
-        results = (_lint_one(w, per_file) for w in work)
-        for fs, es in results:
-            findings.extend(fs)
-            errors.extend(es)
-        return findings, errors
+        return [task(w, per_file) for w in work]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -103,7 +111,4 @@ def lint_files(linter: Linter, files: list[str], jobs: int = 0, stdin_name: str 
     chunk = max(1, len(work) // (jobs * 8))
     _init_worker(linter)  # forked workers inherit the compiled rules; nothing is pickled
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        for fs, es in pool.map(_lint_one, work, chunksize=chunk):
-            findings.extend(fs)
-            errors.extend(es)
-    return findings, errors
+        return list(pool.map(task, work, chunksize=chunk))

@@ -212,6 +212,11 @@ def test_one_name_written_two_ways(linter):
     got = {(f.match, f.suggestions[0]) for f in linter.lint_text(text, "s.txt") if f.rule == "names.forms"}
     assert got == {("McDonalds", "McDonald's"), ("You Tube", "YouTube")}
     assert found(linter, "Bill Clinton spoke first. The Clintons left early, and Clinton's aides stayed.", "names.forms") == []
+    # A surname used on its own makes the split form the name, and the run-together one the slip.
+    text = "MittRomney spoke first. Romney later said he would run. Mitt Romney left."
+    assert [(f.match, f.suggestions[0]) for f in linter.lint_text(text, "s.txt") if f.rule == "names.forms"] == [
+        ("MittRomney", "Mitt Romney")
+    ]
 
 
 # --- messages a reporter can act on ------------------------------------------------------
