@@ -41,56 +41,29 @@ def split_list(values) -> list[str]:
 
 
 def load_settings(config_path: str | None):
-    from .config import Config, ConfigError, find_config, load_config
+    from .app import SetupError, load_settings as load
 
     try:
-        path = Path(config_path) if config_path else find_config()
-        return load_config(path) if path else Config()
-    except ConfigError as exc:
+        return load(config_path)
+    except SetupError as exc:
         fail(str(exc))
 
 
 def build_linter(cfg, *, extra_rules=(), select=(), ignore=(), names=(), for_listing=False, dialect=None):
-    from .document import DEFAULT_SKIP_PATTERNS
-    from .engine import Linter
-    from .kinds.base import RuleError
-    from .loader import default_packs_dir, load_rules
+    from .app import SetupError, build_linter as build
 
-    paths = ([default_packs_dir()] if cfg.default_rules else []) + list(cfg.rules) + [Path(p) for p in extra_rules]
     try:
-        rules = load_rules(paths)
-    except RuleError as exc:
+        return build(cfg, extra_rules=extra_rules, select=select, ignore=ignore, names=names, dialect=dialect)
+    except SetupError as exc:
         fail(str(exc))
-    if not rules:
-        fail("no rules to run (default_rules is false and no 'rules' are configured)")
-    from .engine import selector_matches
-
-    for selector in list(select) or cfg.select:
-        if not any(selector_matches(r.id, selector) for r in rules):
-            fail(f"--select '{selector}' matches no rule ('lintnews rules' lists them)")
-    return Linter(
-        rules,
-        select=list(select) or cfg.select,
-        ignore=list(ignore) + cfg.ignore,
-        severities=cfg.severity,
-        allow=cfg.allow,
-        skip_patterns=DEFAULT_SKIP_PATTERNS + tuple(cfg.skip),
-        names_files=list(names) + cfg.names,
-        starter_names=cfg.starter_names,
-        dialect=dialect or cfg.dialect,
-    )
 
 
 def _check_house_names(linter) -> None:
-    if not any(r.id.startswith("names.") for r in linter.rules):
-        return
+    from .app import SetupError, check_house_names
+
     try:
-        from .housenames import HouseNamesError, load_house_names
-    except ImportError:  # names family not installed in this build
-        return
-    try:
-        load_house_names(linter.ctx.names_files, linter.ctx.starter_names)
-    except HouseNamesError as exc:
+        check_house_names(linter)
+    except SetupError as exc:
         fail(str(exc))
 
 
@@ -107,6 +80,8 @@ def main():
       lintnews draft.md                   lint one article (same as 'lintnews check')
       lintnews check articles/ --jobs 2   lint a folder on two cores
       lintnews check - < draft.txt        lint standard input
+      lintnews check drafts/ --format html -o report.html
+                                          a report to read in a browser
       lintnews annotate draft.docx -o draft-reviewed.docx
                                           a copy of a Word draft with a comment per finding
       lintnews rules                      list the rules
@@ -117,9 +92,12 @@ def main():
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("paths", nargs=-1, type=click.Path(readable=False))  # unreadable: an input error, not a usage error
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATTERS)), default="text", show_default=True,
-              help="Output: text for people, json for programs, github for Actions annotations, sarif for code scanning.")
+              help="Output: text for people, html for a report to read in a browser, json for programs, "
+                   "github for Actions annotations, sarif for code scanning.")
+@click.option("--output", "-o", "output_path", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="Write the output to FILE (replaced whole, never half-written) instead of standard output.")
 @click.option("--select", multiple=True, metavar="RULES", help="Only these rule ids or prefixes (comma-separated), e.g. 'loaded,names'.")
 @click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rule ids or prefixes (comma-separated).")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
@@ -150,7 +128,7 @@ def main():
               help="Print the fixes as a unified diff and write nothing. Exit status 1 when there is something to fix.")
 @click.option("--fix-only", is_flag=True, help="Apply fixes like --fix, but do not report the findings that remain (exit 0).")
 @click.option("--exit-non-zero-on-fix", is_flag=True, help="With --fix or --fix-only: exit 1 when a file was changed.")
-def check(paths, fmt, select, ignore, fail_on, config_path, extra_rules, names, stdin_filename, jobs, show_source, color, quiet,
+def check(paths, fmt, output_path, select, ignore, fail_on, config_path, extra_rules, names, stdin_filename, jobs, show_source, color, quiet,
           dialect, fix, unsafe_fixes, diff, fix_only, exit_non_zero_on_fix):
     """Lint article files and folders (.md, .markdown, .txt, .html, .htm, .docx); '-' reads standard input.
 
@@ -159,7 +137,7 @@ def check(paths, fmt, select, ignore, fail_on, config_path, extra_rules, names, 
     from .finding import InputError
     from .formatters import get_formatter
     from .runner import Report, lint_files, sort_findings
-    from .sources import expand
+    from .sources import display_path, expand
 
     cfg = load_settings(config_path)
     linter = build_linter(
@@ -184,11 +162,14 @@ def check(paths, fmt, select, ignore, fail_on, config_path, extra_rules, names, 
         findings, file_errors = lint_files(linter, files, jobs=jobs, stdin_name=stdin_filename)
         changed = 0
     errors.extend(file_errors)
+    reader = _SourceReader(linter, stdin_filename if "-" in files else None)
     if not files and not errors:
         errors.append(InputError(" ".join(paths) or ".", "no article files found (.md, .markdown, .txt, .html, .htm, .docx)"))
 
     findings = sort_findings(findings)
-    tty = sys.stdout.isatty()
+    if output_path == "-":
+        output_path = None
+    tty = sys.stdout.isatty() and output_path is None
     if color is None:
         color = tty and "NO_COLOR" not in os.environ
     if show_source is None:  # an editor at a terminal wants the line; a pipe or CI wants one line each
@@ -201,16 +182,27 @@ def check(paths, fmt, select, ignore, fail_on, config_path, extra_rules, names, 
         show_source=show_source,
         quiet=quiet,
         color=bool(color) and fmt == "text",
-        source_line=_source_line_reader(),
+        source_line=reader.line,
+        paths=[stdin_filename if f == "-" else display_path(f) for f in files],
+        source_text=reader.text,
+        explain=_explainer(linter),
+        document=reader.document,
         fixable=sum(1 for f in findings if f.fix is not None and f.fix.safe),
         unsafe_fixable=sum(1 for f in findings if f.fix is not None and not f.fix.safe),
     )
     output = "" if fix_only else get_formatter(fmt)(report)
+    if output_path is not None and not fix_only:
+        from .atomic import write_atomic
+
+        try:
+            write_atomic(output_path, (output + "\n" if output else "").encode("utf-8"))
+        except OSError as exc:
+            fail(f"cannot write {output_path}: {exc.strerror or exc}")
     to_stderr = stdin_out is not None  # standard output carries the fixed text
     try:
         if stdin_out is not None:
             sys.stdout.buffer.write(stdin_out)
-        if output:
+        if output and output_path is None:
             click.echo(output, err=to_stderr)
         if fmt in ("text", "github") or fix_only or to_stderr:
             for e in errors:
@@ -269,24 +261,48 @@ def _run_fixes(linter, files, jobs, stdin_name, unsafe, diff, quiet):
     return findings, errors, stdin_out, changed
 
 
-def _source_line_reader():
-    cache: dict[str, list[str]] = {}
+class _SourceReader:
+    """Each linted file's text, read once, as the linter read it (for --show-source and
+    the html report). ``stdin_name``: the name standard input was linted under, if it was."""
 
-    def read(path: str, line: int) -> str | None:
-        if path not in cache and path.lower().endswith(".docx"):
-            from .docx_input import paragraph_lines
+    def __init__(self, linter, stdin_name: str | None):
+        self.linter = linter
+        self.stdin_name = stdin_name
+        self.sources: dict[str, object] = {}
+        self.lines: dict[str, list[str]] = {}
 
-            cache[path] = paragraph_lines(path)  # a Word draft's lines are its paragraphs
-        if path not in cache:
-            try:
-                with open(path, "rb") as fh:
-                    cache[path] = fh.read().decode("utf-8-sig", "replace").split("\n")
-            except OSError:
-                cache[path] = []
-        lines = cache[path]
+    def source(self, path: str):
+        from .runner import read_source
+
+        if path not in self.sources:
+            self.sources[path] = read_source("-" if path == self.stdin_name else path, path)
+        return self.sources[path]
+
+    def text(self, path: str) -> str | None:
+        return self.source(path).text
+
+    def document(self, path: str):
+        """The Document the rules read (prose, page debris blanked), or None."""
+        source = self.source(path)
+        return self.linter.source_document(source) if source.text is not None else None
+
+    def line(self, path: str, line: int) -> str | None:
+        if path not in self.lines:
+            self.lines[path] = (self.text(path) or "").split("\n")
+        lines = self.lines[path]
         return lines[line - 1].rstrip("\r") if 0 < line <= len(lines) else None
 
-    return read
+
+def _explainer(linter):
+    by_id = {r.id: r for r in linter.all_rules}
+
+    def explanation(rule_id: str):
+        from .app import explain_parts
+
+        rule = by_id.get(rule_id)
+        return explain_parts(rule, linter) if rule is not None else None
+
+    return explanation
 
 
 @main.command()
@@ -373,6 +389,8 @@ def rule_rows(linter) -> list[dict]:
 @click.option("--rules", "extra_rules", multiple=True, type=click.Path(), metavar="PATH", help="Extra rule file or directory.")
 def explain(rule_id, config_path, extra_rules):
     """Show a rule's message, rationale, sources, link and examples."""
+    from .app import explain_parts
+
     cfg = load_settings(config_path)
     linter = build_linter(cfg, extra_rules=extra_rules)
     by_id = {r.id: r for r in linter.all_rules}
@@ -381,29 +399,29 @@ def explain(rule_id, config_path, extra_rules):
         close = [r for r in sorted(by_id) if r.startswith(rule_id) or rule_id in r]
         hint = f" Did you mean: {', '.join(close[:8])}?" if close else " 'lintnews rules' lists them."
         fail(f"no rule '{rule_id}'.{hint}")
-    click.echo(f"{rule.id}  ({rule.kind}, {linter.severity_of(rule)}, scope: {rule.scope})")
-    click.echo(f"\nMessage: {rule.message}")
-    if rule.description:
-        click.echo("\n" + rule.description)
-    if rule.sources:
+    parts = explain_parts(rule, linter)
+    click.echo(parts["heading"])
+    click.echo(f"\nMessage: {parts['message']}")
+    if parts["description"]:
+        click.echo("\n" + parts["description"])
+    if parts["sources"]:
         click.echo("\nSources:")
-        for s in rule.sources:
+        for s in parts["sources"]:
             click.echo(f"  - {s}")
-    if rule.link:
-        click.echo(f"\nMore: {rule.link}")
-    if rule.fix:
-        how = "lintnews check --fix applies it" if rule.fix == "safe" else "applied only with --fix --unsafe-fixes"
-        click.echo(f"\nFix: {rule.fix} ({how})")
-        for before, after in rule.examples.fixes:
+    if parts["link"]:
+        click.echo(f"\nMore: {parts['link']}")
+    if parts["fix"]:
+        click.echo(f"\nFix: {parts['fix']} ({parts['fix_how']})")
+        for before, after in parts["fix_examples"]:
             if before != after:
                 click.echo(f"  {before}\n  → {after}")
     click.echo("\nFlags:")
-    for x in rule.examples.flag:
+    for x in parts["flag"]:
         click.echo(f"  ✗ {x}")
     click.echo("Passes:")
-    for x in rule.examples.passing:
+    for x in parts["pass"]:
         click.echo(f"  ✓ {x}")
-    click.echo(f"\nDefined in {rule.location}")
+    click.echo(f"\nDefined in {parts['location']}")
 
 
 def _size_option(ctx, param, value):
@@ -481,6 +499,20 @@ def test_rules(pack_dirs, quiet):
     if not quiet or failures:
         click.echo(f"{total - len(failures)} passed, {len(failures)} failed ({len(rules)} rules).")
     sys.exit(EXIT_FINDINGS if failures else EXIT_OK)
+
+
+@main.command("lsp")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
+              help="Config file to use instead of searching upward from the workspace for one.")
+@click.option("--stdio", is_flag=True, help="Talk over standard input and output (the default and only transport).")
+def lsp_command(config_path, stdio):
+    """Run a language server over stdio, for editors: diagnostics as you type, quick fixes,
+    rule explanations on hover. Needs the 'lsp' extra: pip install 'lintnews[lsp]'."""
+    try:
+        from .lsp import serve_stdio
+    except ImportError as exc:
+        fail(f"the language server needs pygls and lsprotocol ({exc.name} is missing): pip install 'lintnews[lsp]'")
+    sys.exit(serve_stdio(config_path))
 
 
 def run() -> NoReturn:

@@ -97,6 +97,8 @@ def load_rules(paths: list[Path], use_cache: bool = True) -> list[Rule]:
         if not root.exists():
             raise RuleError("rule path not found", str(root))
         files.extend(pack_files(root))
+    for path in files:  # refused before anything is read, hashed or compiled
+        yamlio.check_size(path, "rule file", RuleError)
     from . import rule_cache
 
     key = rule_cache.key_for(files) if use_cache and rule_cache.enabled() else None

@@ -8,7 +8,7 @@ from typing import Callable
 
 from .engine import Linter
 from .finding import Finding, InputError
-from .sources import display_path, read_file, read_stdin
+from .sources import Source, display_path, read_file, read_stdin
 
 PARALLEL_THRESHOLD = 8  # fewer files than this: workers cost more than they save
 
@@ -27,13 +27,25 @@ class Report:
     source_line: Callable[[str, int], str | None] | None = None
     fixable: int = 0  # findings with a safe fix (--fix applies them)
     unsafe_fixable: int = 0  # findings whose fix only --unsafe-fixes applies
+    # For reports that show whole articles (html): the files linted, by the name findings
+    # carry; each one's text as it was linted; a rule's explanation by id.
+    paths: list[str] = field(default_factory=list)
+    source_text: Callable[[str], str | None] | None = None
+    explain: Callable[[str], object] | None = None
+    document: Callable[[str], object] | None = None  # path -> the Document the rules read, or None
+
+
+def read_source(path: str, stdin_name: str = "-") -> Source:
+    """The text of one input as the rules read it ('-': standard input, read once). The
+    HTML report reads each file's text through here too, so it shows what was linted."""
+    return read_stdin(stdin_name) if path == "-" else read_file(path)
 
 
 def _lint_one(args: tuple[str, str], workers: int = 1) -> tuple[list[Finding], list[InputError]]:
     path, stdin_name = args
     linter = _worker_linter
     assert linter is not None
-    source = read_stdin(stdin_name) if path == "-" else read_file(path)
+    source = read_source(path, stdin_name)
     shown = stdin_name if path == "-" else display_path(path)
     source.errors = [InputError(shown, e.message) for e in source.errors]
     return lint_source_safely(linter, source, shown, workers=workers)
