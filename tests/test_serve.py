@@ -433,7 +433,11 @@ def test_the_page_highlights_a_pasted_draft(server, browser):
     wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#view mark")) == 4)
     marks = browser.find_elements(By.CSS_SELECTOR, "#view mark")
     assert [m.text for m in marks] == ["regime", "critics say", "--", "--"]
-    assert [m.get_attribute("class") for m in marks] == ["warning", "error", "suggestion", "suggestion"]
+    # In the HTML report's look: the family's colour, the severity's weight.
+    assert [m.get_attribute("class") for m in marks] == [
+        "m fam-loaded sev-warning", "m fam-attribution sev-error", "m fam-style sev-suggestion", "m fam-style sev-suggestion"
+    ]
+    assert marks[0].value_of_css_property("background-color") == "rgba(251, 227, 196, 1)"  # the report's tint for loaded
     assert browser.find_element(By.ID, "view").text.startswith("Talks 🇦🇹 stall: the regime said")
     assert "4 findings" in browser.find_element(By.ID, "status").text
 
@@ -442,6 +446,7 @@ def test_the_page_highlights_a_pasted_draft(server, browser):
     tip = browser.find_element(By.ID, "tip")
     wait.until(lambda d: tip.is_displayed())
     assert "'regime' is a loaded label" in tip.text and "Suggestion: government" in tip.text
+    assert tip.find_element(By.CSS_SELECTOR, ".head .rule").text == "loaded.testlabels"
     from selenium.webdriver.common.action_chains import ActionChains
 
     ActionChains(browser).move_to_element(marks[1]).perform()

@@ -239,6 +239,15 @@ def _families(ids) -> dict[str, dict]:
     return out
 
 
+def look_css(family_ids) -> str:
+    """The report's CSS and the colours of these families, for another page in the report's
+    look (the live page of ``lintnews serve``)."""
+    families = _families(set(family_ids))
+    return (TEMPLATES / "report.css").read_text(encoding="utf-8") + "".join(
+        f".fam-{f['cls']} {{ --tint: {f['tint']}; --ink: {f['ink']}; --line: {f['style']}; }}\n" for f in families.values()
+    )
+
+
 def _short(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= LABEL_MAX else text[: LABEL_MAX - 1] + "…"

@@ -199,10 +199,15 @@ def _json_type(value) -> str:
     )
 
 
-def _page() -> tuple[bytes, str]:
-    """The page, and a Content-Security-Policy that allows its own inline style and script
-    (by hash) and nothing else: even a draft that slipped past escaping could run nothing."""
-    html = PAGE.read_text(encoding="utf-8")
+def _page(rules) -> tuple[bytes, str]:
+    """The page, in the HTML report's look (its CSS and its colour for each family of the
+    loaded rules), and a Content-Security-Policy that allows its own inline style and
+    script (by hash) and nothing else: even a draft that slipped past escaping could run
+    nothing."""
+    from ..formatters.html import look_css
+
+    look = look_css(r.id.split(".", 1)[0] for r in rules)
+    html = PAGE.read_text(encoding="utf-8").replace("/* report.css */\n", look, 1)
 
     def hashes(tag: str) -> str:
         found = re.findall(rf"<{tag}>(.*?)</{tag}>", html, re.DOTALL)
@@ -233,7 +238,7 @@ def create_app(
     pool = WorkerPool(options, workers)
     cache = ResultCache(cache_bytes) if cache_bytes > 0 else None
     rules_body = json.dumps({"version": 1, "rules": rule_rows(linter)}, ensure_ascii=False, indent=2) + "\n"
-    page_body, page_csp = _page()
+    page_body, page_csp = _page(linter.all_rules)
 
     async def check(request: Request) -> Response:
         content_type = request.headers.get("content-type", "")
