@@ -315,6 +315,7 @@ def serve(options: LinterOptions, *, host: str, port: int, workers: int, max_bod
 
     import uvicorn
 
+    from ..app import SetupError
     from .pool import build_linter
 
     try:
@@ -329,9 +330,10 @@ def serve(options: LinterOptions, *, host: str, port: int, workers: int, max_bod
         sys.exit(2)
     try:
         linter = build_linter(options)  # /v1/rules is answered from this one; workers build their own
-    except SystemExit:
+    except SetupError as exc:
         sock.close()
-        raise
+        print(f"lintnews: error: {exc}", file=sys.stderr)
+        sys.exit(2)
     bound_host, bound_port = sock.getsockname()[:2]
     shown = f"[{bound_host}]" if ":" in bound_host else bound_host
     app = create_app(linter, options, workers=workers, max_body=max_body, timeout=timeout, allow_origins=allow_origins,

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 FORMATS = ("text", "markdown", "html")
 # Imported once by the fork server: every worker forked from it starts with them loaded.
-PRELOAD = ["lintnews.cli", "lintnews.engine", "lintnews.runner", "lintnews.formatters.json", "lintnews.loader", __name__]
+PRELOAD = ["lintnews.app", "lintnews.engine", "lintnews.runner", "lintnews.formatters.json", "lintnews.loader", __name__]
 # A few sentences that reach the rules with a first-use cost (textstat's import), so a
 # worker pays it before it says it is ready, not on its first request.
 WARM_UP = (
@@ -55,16 +55,16 @@ class LinterOptions:
 
 
 def build_linter(options: LinterOptions):
-    """The linter ``lintnews check`` builds in this directory with these flags (a config,
-    rule or house-list error exits with the CLI's one-line message)."""
-    from ..cli import _check_house_names, build_linter as cli_build_linter, load_settings
+    """The linter ``lintnews check`` builds in this directory with these flags. A config,
+    rule or house-list problem raises ``lintnews.app.SetupError`` (one line)."""
+    from ..app import build_linter as build, check_house_names, load_settings
 
     cfg = load_settings(options.config_path)
-    linter = cli_build_linter(
+    linter = build(
         cfg, extra_rules=options.extra_rules, select=list(options.select), ignore=list(options.ignore), names=options.names,
         dialect=options.dialect,
     )
-    _check_house_names(linter)
+    check_house_names(linter)
     return linter
 
 
@@ -100,8 +100,8 @@ def _worker_main(conn, options: LinterOptions) -> None:  # pragma: no cover - ru
     try:
         linter = build_linter(options)
         check_json(linter, WARM_UP, "text", "-")
-    except BaseException as exc:  # a config error exits the CLI way (SystemExit)
-        conn.send(("failed", f"{type(exc).__name__}: {exc}"))
+    except Exception as exc:  # SetupError: the configuration changed since the server started
+        conn.send(("failed", str(exc) or type(exc).__name__))
         return
     conn.send(("ready", os.getpid()))
     while True:
