@@ -82,7 +82,7 @@ FLAGS = regex.IGNORECASE | regex.VERSION0
 CAP_WORD = r"(?>(?-i:(?:[A-Z][a-z]{0,3}\.){2,}|[A-Z](?:[a-z]+['’]?[A-Za-z]*|[A-Z]+|[a-z]*[A-Z][a-z]+)(?:-[A-Z]?[a-z]+)*))"
 BUILTINS = {
     "NAME": "(?:<CAP>)",
-    "NAMES": r"(?:<CAP>(?:(?:\s+(?-i:of|de|da|del|der|van|von|al|bin|ibn|la|le|du|and|&)\s+|\s+|-)<CAP>)*)",
+    "NAMES": r"(?:<CAP>(?:(?:\s+(?-i:of|de|da|del|der|van|von|al|bin|ibn|la|le|du|and|&)\s+|\s+|-)<CAP>){0,7})",
     "NUM": r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)",
 }
 _LISTS_CACHE: dict = {}  # shared lists files, read once per run: path -> (mtime, data)
@@ -349,8 +349,8 @@ class AttributionRule(Rule):
         except TimeoutError:
             raise PatternTimeout(
                 self.id,
-                f"rule {self.id} gave up: one of its patterns ran past its time limit (a second, and a "
-                f"second more per megabyte) on this text; the rule is off for the rest of the run ({self.location})",
+                f"rule {self.id} gave up on this file: one of its patterns ran past its time limit (a second, and a "
+                f"second more per megabyte) on this file; none of its findings here are reported ({self.location})",
             ) from None
 
     def _check_sentences(self, doc, ctx):
@@ -565,7 +565,9 @@ class PatternSet:
         patterns = self.patterns
         indexes = range(len(patterns)) if only is None else only
         if len(indexes) == 1:
-            yield from patterns[indexes[0]].finditer(text, timeout=timeout)
+            # Found in full before any is used, so the time limit is the engine's alone
+            # (the caller checks answers between claims).
+            yield from list(patterns[indexes[0]].finditer(text, timeout=timeout))
             return
         found = [(m.start(), i, m) for i in indexes for m in patterns[i].finditer(text, timeout=timeout)]
         found.sort(key=lambda x: (x[0], x[1]))
