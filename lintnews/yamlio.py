@@ -40,10 +40,11 @@ def read_text(path, what: str, error: type[LocatedError] = LocatedError) -> str:
     """A file the user wrote (``what``: "rule file", "names file"), decoded as UTF-8.
 
     Every problem is an ``error`` naming the file, and the line where there is one."""
+    from . import cache
+
     shown = str(path)
     try:
-        with open(path, "rb") as fh:
-            raw = fh.read()
+        raw = cache.read_bytes(path)  # recorded in a cache entry built from it
     except FileNotFoundError:
         raise error(f"{what} not found", shown) from None
     except IsADirectoryError:
