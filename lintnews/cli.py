@@ -63,11 +63,7 @@ def build_linter(cfg, *, extra_rules=(), select=(), ignore=(), names=(), for_lis
         fail(str(exc))
     if not rules:
         fail("no rules to run (default_rules is false and no 'rules' are configured)")
-    from .engine import selector_matches
-
-    for selector in list(select) or cfg.select:
-        if not any(selector_matches(r.id, selector) for r in rules):
-            fail(f"--select '{selector}' matches no rule ('lintnews rules' lists them)")
+    _check_selectors(rules, cfg, select, ignore)
     return Linter(
         rules,
         select=list(select) or cfg.select,
@@ -78,6 +74,26 @@ def build_linter(cfg, *, extra_rules=(), select=(), ignore=(), names=(), for_lis
         names_files=list(names) + cfg.names,
         starter_names=cfg.starter_names,
     )
+
+
+def _check_selectors(rules, cfg, select, ignore) -> None:
+    """A rule id or prefix that matches no rule is a typo: an error naming where it was
+    written (the flag, or the config file and key), never silently nothing."""
+    from .engine import selector_matches
+
+    def matches(selector: str) -> bool:
+        return any(selector_matches(r.id, selector) for r in rules)
+
+    hint = "('lintnews rules' lists them)"
+    for flag, values in (("--select", select), ("--ignore", ignore)):
+        for selector in values:
+            if not matches(selector):
+                fail(f"{flag} '{selector}' matches no rule {hint}")
+    checks = [("select", s) for s in ([] if select else cfg.select)] + [("ignore", s) for s in cfg.ignore]
+    checks += [("severity", s) for s in cfg.severity]
+    for key, selector in checks:
+        if not matches(selector):
+            fail(f"{cfg.where(key)}: {key} '{selector}' matches no rule {hint}")
 
 
 def _check_house_names(linter) -> None:
