@@ -1,6 +1,7 @@
 """The ``lintnews`` command. Thin: parse options, call the library, print, exit.
 
-Exit codes: 0 no finding at or above --fail-on; 1 findings; 2 usage, config, rule or input error.
+Exit codes: 0 no finding at or above --fail-on; 1 findings; 2 usage, config, rule or input error;
+130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from .finding import SEVERITIES, SEVERITY_RANK
 from .formatters import FORMATTERS
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells and other linters report Ctrl-C
 
 
 class DefaultCheckGroup(click.Group):
@@ -27,9 +29,19 @@ class DefaultCheckGroup(click.Group):
             args = ["check", *args]
         return super().parse_args(ctx, args)
 
+    def invoke(self, ctx):
+        # click turns Ctrl-C into "Aborted!" and exit 1, which here means "findings".
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("lintnews: interrupted", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+
 
 def fail(message: str) -> NoReturn:
-    click.echo(f"lintnews: error: {message}", err=True)
+    from .finding import printable
+
+    click.echo(f"lintnews: error: {printable(message)}", err=True)
     sys.exit(EXIT_ERROR)
 
 
@@ -166,7 +178,8 @@ def check(paths, fmt, select, ignore, fail_on, config_path, extra_rules, names, 
     linter = build_linter(cfg, extra_rules=extra_rules, select=split_list(select), ignore=split_list(ignore), names=names)
     _check_house_names(linter)
     files, errors = expand(list(paths) or ["."], cfg.exclude)
-    findings, file_errors = lint_files(linter, files, jobs=jobs, stdin_name=stdin_filename)
+    stdin_texts: dict[str, str] = {}  # what was read from standard input, for --show-source
+    findings, file_errors = lint_files(linter, files, jobs=jobs, stdin_name=stdin_filename, stdin_texts=stdin_texts)
     errors.extend(file_errors)
     if not files and not errors:
         errors.append(InputError(" ".join(paths) or ".", "no article files found (.md, .markdown, .txt, .html, .htm)"))
@@ -185,15 +198,19 @@ def check(paths, fmt, select, ignore, fail_on, config_path, extra_rules, names, 
         show_source=show_source,
         quiet=quiet,
         color=bool(color) and fmt == "text",
-        source_line=_source_line_reader(),
+        source_line=_source_line_reader(stdin_texts),
     )
     output = get_formatter(fmt)(report)
     try:
         if output:
             click.echo(output)
         if fmt in ("text", "github"):
+            from .finding import printable
+
             for e in errors:
-                click.echo(f"lintnews: {e.path}: {e.message}", err=True)
+                click.echo(f"lintnews: {printable(e.path)}: {printable(e.message)}", err=True)
+        if fmt == "github":
+            _github_extras(report)
         sys.stdout.flush()
     except BrokenPipeError:  # `lintnews ... | head` is fine
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -206,16 +223,40 @@ def check(paths, fmt, select, ignore, fail_on, config_path, extra_rules, names, 
     sys.exit(EXIT_OK)
 
 
-def _source_line_reader():
+def _github_extras(report) -> None:
+    """GitHub shows at most ten annotations of each level per step and drops the rest
+    without a word: say how many, and write every finding to the job summary."""
+    from .formatters.github import hidden_annotations, step_summary
+
+    hidden = hidden_annotations(report)
+    if hidden:
+        where = "the job summary lists them all" if os.environ.get("GITHUB_STEP_SUMMARY") else (
+            "run with --format text or json to see them all")
+        click.echo(f"lintnews: GitHub shows at most 10 annotations of each level per step; {hidden} will not be shown "
+                   f"as annotations ({where})", err=True)
+    path = os.environ.get("GITHUB_STEP_SUMMARY")
+    if path:
+        try:
+            with open(path, "a", encoding="utf-8", errors="replace") as fh:
+                fh.write(step_summary(report))
+        except OSError as exc:
+            click.echo(f"lintnews: cannot write the job summary to $GITHUB_STEP_SUMMARY: {exc.strerror or exc}", err=True)
+
+
+def _source_line_reader(stdin_texts: dict[str, str] | None = None):
+    """Lines for --show-source: of the text that was linted when it came from standard
+    input, else of the file, decoded as it was for linting."""
     cache: dict[str, list[str]] = {}
 
     def read(path: str, line: int) -> str | None:
         if path not in cache:
-            try:
-                with open(path, "rb") as fh:
-                    cache[path] = fh.read().decode("utf-8-sig", "replace").split("\n")
-            except OSError:
-                cache[path] = []
+            if stdin_texts and path in stdin_texts:
+                text = stdin_texts[path]
+            else:
+                from .sources import read_file
+
+                text = read_file(path).text or ""
+            cache[path] = text.split("\n")
         lines = cache[path]
         return lines[line - 1].rstrip("\r") if 0 < line <= len(lines) else None
 
@@ -307,6 +348,9 @@ def run() -> NoReturn:
     try:
         main()
         code = 0
+    except KeyboardInterrupt:  # before or after click's own handling
+        print("lintnews: interrupted", file=sys.stderr)
+        code = EXIT_INTERRUPTED
     except SystemExit as exc:
         if exc.code is None or isinstance(exc.code, int):
             code = exc.code or 0

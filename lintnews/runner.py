@@ -27,12 +27,17 @@ class Report:
     source_line: Callable[[str, int], str | None] | None = None
 
 
+_stdin_texts: dict[str, str] | None = None  # filled with what stdin held, for --show-source
+
+
 def _lint_one(args: tuple[str, str], workers: int = 1) -> tuple[list[Finding], list[InputError]]:
     path, stdin_name = args
     linter = _worker_linter
     assert linter is not None
     source = read_stdin(stdin_name) if path == "-" else read_file(path)
     shown = stdin_name if path == "-" else display_path(path)
+    if path == "-" and _stdin_texts is not None and source.text is not None:
+        _stdin_texts[shown] = source.text
     source.errors = [InputError(shown, e.message) for e in source.errors]
     try:
         return linter.lint_source(source, display=shown, workers=workers)
@@ -49,6 +54,18 @@ def _init_worker(linter: Linter) -> None:
     _worker_linter = linter
 
 
+def _init_pool_worker(alive_r: int, alive_w: int, parent: int) -> None:
+    """A pool worker dies with the main process (see ``parallel.watch_parent``) and leaves
+    Ctrl-C to it: the main process stops the pool and exits 130."""
+    import signal
+
+    from .parallel import watch_parent
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    os.close(alive_w)
+    watch_parent(alive_r, parent)
+
+
 def usable_cores() -> int:
     """The cores this process may run on (a container or `taskset` can allow fewer than
     the machine has)."""
@@ -58,7 +75,8 @@ def usable_cores() -> int:
         return os.cpu_count() or 1
 
 
-def lint_files(linter: Linter, files: list[str], jobs: int = 0, stdin_name: str = "-") -> tuple[list[Finding], list[InputError]]:
+def lint_files(linter: Linter, files: list[str], jobs: int = 0, stdin_name: str = "-",
+               stdin_texts: dict[str, str] | None = None) -> tuple[list[Finding], list[InputError]]:
     """Findings and errors of every file, in the order of ``files``. ``jobs`` 0 = automatic:
     a pool of one process per core for many files; for a few, each file's rules are shared
     between two processes (see parallel.py) when the file is big enough to pay for it."""
@@ -68,12 +86,16 @@ def lint_files(linter: Linter, files: list[str], jobs: int = 0, stdin_name: str 
         jobs = cores if len(files) >= PARALLEL_THRESHOLD else 1
         per_file = min(2, cores) if len(files) < PARALLEL_THRESHOLD else 1
     elif len(files) == 1:
-        per_file = min(2, jobs)
-    jobs = min(jobs, max(1, len(files)))
+        per_file = min(2, jobs, cores)
+    # More processes than cores only compete for them (--jobs 1000 on two cores started
+    # 1,001 processes and took nine times as long), and more than files sit idle.
+    jobs = max(1, min(jobs, cores, len(files)))
     findings: list[Finding] = []
     errors: list[InputError] = []
     work = [(f, stdin_name) for f in files]
     if jobs == 1 or "-" in files:
+        global _stdin_texts
+        _stdin_texts = stdin_texts
         _init_worker(linter)
         results = (_lint_one(w, per_file) for w in work)
         for fs, es in results:
@@ -89,8 +111,21 @@ def lint_files(linter: Linter, files: list[str], jobs: int = 0, stdin_name: str 
         context = multiprocessing.get_context()
     chunk = max(1, len(work) // (jobs * 8))
     _init_worker(linter)  # forked workers inherit the compiled rules; nothing is pickled
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+    alive_r, alive_w = os.pipe()
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_pool_worker,
+                               initargs=(alive_r, alive_w, os.getpid()))
+    try:
         for fs, es in pool.map(_lint_one, work, chunksize=chunk):
             findings.extend(fs)
             errors.extend(es)
+    except BaseException:  # Ctrl-C: stop every worker now, not after its current file
+        os.close(alive_w)
+        alive_w = -1
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    finally:
+        if alive_w >= 0:
+            pool.shutdown(wait=True)
+            os.close(alive_w)
+        os.close(alive_r)
     return findings, errors

@@ -210,3 +210,144 @@ def test_every_shipped_pattern_is_linear_on_adversarial_text():
 
 def _rule(rules, rule_id):
     return next(r for r in rules if r.id == rule_id)
+
+
+# --- exits and processes ----------------------------------------------------------------
+
+
+def _children(pid: int) -> list[int]:
+    """Live (not zombie) processes whose parent is ``pid``."""
+    out = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as fh:
+                fields = fh.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != b"Z":
+            out.append(int(entry))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            return fh.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except OSError:
+        return False
+
+
+def _wait_for(predicate, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.02)
+    return predicate()
+
+
+def _feed(path: Path, paragraphs: int) -> Path:
+    para = ("Officials said the regime would attend the talks in Geneva on Monday, and critics say "
+            "the plan will fail. The minister said it was in in the hands of the envoy. ")
+    path.write_text("\n\n".join(para * 3 for _ in range(paragraphs)) + "\n", encoding="utf-8")
+    return path
+
+
+def _start(args, cwd, stderr=subprocess.DEVNULL):
+    # No pipe for stdout: a worker left alive would hold it open, and reading it would hang.
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    return subprocess.Popen([sys.executable, "-m", "lintnews", *args], cwd=cwd, env=env, stdout=subprocess.DEVNULL,
+                            stderr=stderr, start_new_session=True)
+
+
+def _kill_all(proc, workers) -> None:
+    """However the test went, nothing it started is left running."""
+    for pid in [proc.pid, *workers]:
+        try:
+            os.kill(pid, 9)
+        except OSError:
+            pass
+    proc.wait(10)
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads /proc (Linux)")
+@pytest.mark.parametrize("files", [2, 1], ids=["pool of workers", "one file shared with a helper"])
+def test_killing_the_main_process_leaves_no_worker_alive(tmp_path, files):
+    names = [_feed(tmp_path / f"feed{i}.txt", 2500).name for i in range(files)]
+    proc = _start(["check", "--jobs", "2", "--format", "json", *names], tmp_path)
+    workers: list[int] = []
+    try:
+        assert _wait_for(lambda: _children(proc.pid) or proc.poll() is not None, 60)
+        workers = _children(proc.pid)
+        assert workers, "the run ended before any worker started"
+        os.kill(proc.pid, 9)  # what a CI time-out sends
+        proc.wait(10)
+        assert _wait_for(lambda: not any(_alive(w) for w in workers), 3), "a worker outlived the main process"
+    finally:
+        _kill_all(proc, workers)
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads /proc (Linux)")
+def test_ctrl_c_exits_130_and_stops_every_worker(tmp_path):
+    names = [_feed(tmp_path / f"feed{i}.txt", 2500).name for i in range(2)]
+    err_file = tmp_path / "stderr.txt"
+    workers: list[int] = []
+    with open(err_file, "wb") as err_out:
+        proc = _start(["check", "--jobs", "2", *names], tmp_path, stderr=err_out)
+    try:
+        assert _wait_for(lambda: _children(proc.pid) or proc.poll() is not None, 60)
+        workers = _children(proc.pid)
+        assert workers, "the run ended before any worker started"
+        os.killpg(proc.pid, 2)  # a terminal sends SIGINT to the whole foreground group
+        proc.wait(30)
+        err = err_file.read_bytes()
+        assert proc.returncode == 130, err
+        assert b"Traceback" not in err
+        assert b"interrupted" in err
+        assert _wait_for(lambda: not any(_alive(w) for w in workers), 3)
+    finally:
+        _kill_all(proc, workers)
+
+
+def test_ctrl_c_anywhere_in_a_check_is_exit_130(tmp_path, monkeypatch):
+    import lintnews.runner
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(lintnews.runner, "lint_files", interrupted)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.txt").write_text("The talks ended.\n", encoding="utf-8")
+    result = run("check", "a.txt")
+    assert result.exit_code == 130
+    assert "interrupted" in result.stderr
+
+
+def test_jobs_is_capped_at_cores_and_files(tmp_path, monkeypatch):
+    import concurrent.futures
+
+    import lintnews.runner
+
+    started = []
+    real = concurrent.futures.ProcessPoolExecutor
+
+    class Counting(real):
+        def __init__(self, max_workers=None, **kwargs):
+            started.append(max_workers)
+            super().__init__(max_workers=max_workers, **kwargs)
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Counting)
+    monkeypatch.setattr(lintnews.runner, "usable_cores", lambda: 2)
+    monkeypatch.chdir(tmp_path)
+    for i in range(3):
+        (tmp_path / f"{i}.txt").write_text("The regime said the talks were in in doubt.\n", encoding="utf-8")
+    one = run("check", "--format", "json", "--jobs", "1", "0.txt", "1.txt", "2.txt")
+    many = run("check", "--format", "json", "--jobs", "1000", "0.txt", "1.txt", "2.txt")
+    assert one.stdout == many.stdout
+    assert started == [2]
+    started.clear()
+    run("check", "--jobs", "1000", "0.txt", "1.txt")
+    run("check", "--jobs", "1000", "0.txt")  # one file: its rules shared with one helper at most
+    assert started == [2]
