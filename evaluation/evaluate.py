@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "evaluation"))
 
-SECTIONS = ("loaded", "attribution", "names")
+SECTIONS = ("editor", "loaded", "attribution", "names")
 
 
 def main(argv=None) -> int:

@@ -62,7 +62,7 @@ def load_settings(config_path: str | None):
         fail(str(exc))
 
 
-def build_linter(cfg, *, extra_rules=(), select=(), ignore=(), names=(), for_listing=False):
+def build_linter(cfg, *, extra_rules=(), select=(), ignore=(), names=(), for_listing=False, dialect=None):
     from .document import DEFAULT_SKIP_PATTERNS
     from .engine import Linter
     from .kinds.base import RuleError
@@ -85,6 +85,7 @@ def build_linter(cfg, *, extra_rules=(), select=(), ignore=(), names=(), for_lis
         skip_patterns=DEFAULT_SKIP_PATTERNS + tuple(cfg.skip),
         names_files=list(names) + cfg.names,
         starter_names=cfg.starter_names,
+        dialect=dialect or cfg.dialect,
     )
 
 
@@ -164,7 +165,9 @@ def main():
               help="Print each finding's line with a caret under the span and the suggestion (default: when printing to a terminal).")
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: when printing to a terminal).")
 @click.option("--quiet", "-q", is_flag=True, help="Print findings only: no summary line.")
-def check(paths, fmt, select, ignore, fail_on, config_path, extra_rules, names, stdin_filename, jobs, show_source, color, quiet):
+@click.option("--dialect", type=click.Choice(("en-US", "en-GB")), default=None,
+              help="Spelling of messages and suggestions (default: the config's 'dialect', else en-US).")
+def check(paths, fmt, select, ignore, fail_on, config_path, extra_rules, names, stdin_filename, jobs, show_source, color, quiet, dialect):
     """Lint article files and folders (.md, .markdown, .txt, .html, .htm); '-' reads standard input.
 
     With no PATHS, lints the current directory.
@@ -175,7 +178,9 @@ def check(paths, fmt, select, ignore, fail_on, config_path, extra_rules, names, 
     from .sources import expand
 
     cfg = load_settings(config_path)
-    linter = build_linter(cfg, extra_rules=extra_rules, select=split_list(select), ignore=split_list(ignore), names=names)
+    linter = build_linter(
+        cfg, extra_rules=extra_rules, select=split_list(select), ignore=split_list(ignore), names=names, dialect=dialect
+    )
     _check_house_names(linter)
     files, errors = expand(list(paths) or ["."], cfg.exclude)
     stdin_texts: dict[str, str] = {}  # what was read from standard input, for --show-source

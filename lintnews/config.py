@@ -30,6 +30,7 @@ KEYS = {
     "skip": "extra regular expressions for lines that are page debris, not the article",
     "exclude": "glob patterns of paths not to lint",
     "allow": "words or phrases never to flag (an editor's exceptions to the packs)",
+    "dialect": "spelling of messages and suggestions: en-US (default) or en-GB",
 }
 LIST_KEYS = ("rules", "select", "ignore", "names", "skip", "exclude", "allow")
 BOOL_KEYS = ("default_rules", "starter_names")
@@ -55,6 +56,7 @@ class Config:
     skip: list[str] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)
     allow: list[str] = field(default_factory=list)
+    dialect: str = "en-US"
     # Where each key was set ("file:line:column", or the file), for errors found later
     # (a selector that matches no rule is only known once the rules are loaded).
     origin: dict[str, str] = field(default_factory=dict)
@@ -212,6 +214,12 @@ def _build(data: dict, path: Path, marks: dict) -> Config:
             if not isinstance(value, bool):
                 raise ConfigError(f"{where(key)}: '{key}' must be true or false")
             setattr(cfg, key, value)
+        elif key == "dialect":
+            from .dialect import DIALECTS
+
+            if value not in DIALECTS:
+                raise ConfigError(f"{where(key)}: 'dialect' must be one of {', '.join(DIALECTS)}, not '{value}'")
+            cfg.dialect = value
         elif key == "fail_on":
             if value not in SEVERITIES:
                 raise ConfigError(f"{where(key)}: 'fail_on' must be one of {', '.join(SEVERITIES)}")

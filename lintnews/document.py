@@ -273,6 +273,27 @@ class Document:
         k = bisect_right(starts, end - 1) - 1
         return k >= 0 and ends[k] > start
 
+    @cached_property
+    def reported(self) -> list[Span]:
+        """Reported speech in narration: what "X said", "according to X", "X called it a
+        Y" carry. Sorted, merged; never the attribution itself (see ``reported``)."""
+        from .reported import reported_spans
+
+        return reported_spans(self.text, self.sentences)
+
+    @cached_property
+    def _reported_starts(self) -> list[int]:
+        return [s for s, _ in self.reported]
+
+    def in_reported(self, start: int, end: int) -> bool:
+        """True when the span [start, end) overlaps reported speech."""
+        k = bisect_right(self._reported_starts, end - 1) - 1
+        return k >= 0 and self.reported[k][1] > start
+
+    def in_own_voice(self, start: int, end: int) -> bool:
+        """The paper's own voice: not a direct quotation, not reported speech."""
+        return not self.in_quote(start, end) and not self.in_reported(start, end)
+
     def in_headline(self, start: int, end: int) -> bool:
         """True when the span [start, end) lies inside one headline."""
         headlines = self.headlines

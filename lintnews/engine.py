@@ -102,6 +102,52 @@ def format_message(template: str, match: str, hit: Hit) -> str:
     return PLACEHOLDER_RE.sub(lambda m: fields.get(m.group(1), m.group(0)), template)
 
 
+# Where two rules of one family flag the same words, the more specific finding is reported
+# (one problem, one finding): a headline verb over a verb of saying over a general emotive
+# word; a named kind of sourcing problem over a general one. Rules not listed come after.
+SPECIFICITY = (
+    "loaded.headline-verbs", "loaded.said", "loaded.regime", "loaded.terrorism", "loaded.labels",
+    "loaded.insults", "loaded.honorifics", "loaded.verdicts", "loaded.house-style", "loaded.emotive",
+    "loaded.adverbs", "loaded.scare-quotes",
+    "attribution.anonymous", "attribution.quote", "attribution.statistic", "attribution.weasel",
+    "attribution.collective", "attribution.passive", "attribution.prediction",
+)
+_RANK = {rule: i for i, rule in enumerate(SPECIFICITY)}
+
+
+def _family(rule_id: str) -> str:
+    return rule_id.split(".", 1)[0]
+
+
+def one_problem_one_finding(findings: list[Finding]) -> list[Finding]:
+    """Drop a finding whose words another finding already covers with the same problem.
+
+    Two findings overlap when their spans share a character. Of overlapping findings of one
+    family, the most specific rule's is kept (``SPECIFICITY``, then the narrower span). Of
+    two families, both are kept unless they flag exactly the same words ("supposedly" as
+    hearsay and as an editorial adverb): then the earlier family in ``SPECIFICITY`` wins.
+    ``findings`` is sorted; so is the result."""
+    def rank(f: Finding):
+        return (_RANK.get(f.rule, len(_RANK)), (f.end_line - f.line, f.end_column - f.column), f.rule)
+
+    dropped: set[int] = set()
+    n = len(findings)
+    for i in range(n):
+        a = findings[i]
+        for j in range(i + 1, n):
+            b = findings[j]
+            if b.path != a.path or (b.line, b.column) >= (a.end_line, a.end_column):
+                break  # sorted by start: no later finding overlaps ``a`` either
+            if a.rule == b.rule:
+                continue
+            same_family = _family(a.rule) == _family(b.rule)
+            same_words = (a.line, a.column, a.end_line, a.end_column) == (b.line, b.column, b.end_line, b.end_column)
+            if same_family or same_words:
+                loser = j if rank(a) <= rank(b) else i
+                dropped.add(loser)
+    return [f for k, f in enumerate(findings) if k not in dropped] if dropped else findings
+
+
 class Linter:
     """Lint texts with a set of rules. Build once per run; reuse for every file."""
 
@@ -116,8 +162,11 @@ class Linter:
         skip_patterns=None,
         names_files=(),
         starter_names=True,
+        dialect="en-US",
     ):
         self.all_rules = rules
+        # The packs are written in American spelling; en-GB respells messages and suggestions.
+        self.dialect = dialect
         self.rules = [
             r for r in rules if (not select or any_selector(r.id, select)) and not any_selector(r.id, ignore)
         ]
@@ -180,7 +229,7 @@ class Linter:
             findings.extend(unit_findings)
             errors.extend(unit_errors)
         findings.sort()
-        return findings, errors
+        return one_problem_one_finding(findings), errors
 
     def _units(self) -> list[tuple[type, list[Rule]]]:
         """The rules to run, as units of work: kinds that share one pass get their rules
@@ -218,6 +267,8 @@ class Linter:
         scope = rule.scope
         if scope == "narration" and doc.in_quote(start, end):
             return None
+        if scope == "voice" and not doc.in_own_voice(start, end):
+            return None
         if scope == "quotes" and not doc.in_quote(start, end):
             return None
         if scope == "headline" and not doc.in_headline(start, end):
@@ -233,4 +284,10 @@ class Linter:
                 return None
         end_line, end_col = doc.end_position(end)
         message = format_message(hit.message or rule.message, match, hit)
-        return Finding(path, line, col, end_line, end_col, rule.id, self.severity_of(rule), message, match, hit.suggestions)
+        suggestions = hit.suggestions
+        if self.dialect != "en-US":
+            from .dialect import spell
+
+            message = spell(message, self.dialect)
+            suggestions = tuple(spell(s, self.dialect) for s in suggestions)
+        return Finding(path, line, col, end_line, end_col, rule.id, self.severity_of(rule), message, match, suggestions)

@@ -12,9 +12,22 @@ def run_examples(rules) -> list[str]:
     failures: list[str] = []
     for rule in rules:
         linter = Linter([rule])
-        for text in rule.examples.flag:
-            if not any(f.rule == rule.id for f in linter.lint_text(text, "example.txt")):
+        for text, (match, suggestion) in zip(rule.examples.flag, rule.examples.expect or [(None, None)] * len(rule.examples.flag)):
+            found = [f for f in linter.lint_text(text, "example.txt") if f.rule == rule.id]
+            if not found:
                 failures.append(f"{rule.location}: {rule.id}: not flagged, but should be: {text!r}")
+                continue
+            if match is not None and not any(f.match == match for f in found):
+                got = ", ".join(repr(f.match) for f in found)
+                failures.append(f"{rule.location}: {rule.id}: flagged {got}, but should flag {match!r}: {text!r}")
+                continue
+            if suggestion is not None:
+                chosen = [f for f in found if match is None or f.match == match]
+                if not any(f.suggestions and f.suggestions[0] == suggestion for f in chosen):
+                    got = ", ".join(repr(f.suggestions[0]) if f.suggestions else "none" for f in chosen)
+                    failures.append(
+                        f"{rule.location}: {rule.id}: suggests {got}, but should suggest {suggestion!r}: {text!r}"
+                    )
         for text in rule.examples.passing:
             hits = [f for f in linter.lint_text(text, "example.txt") if f.rule == rule.id]
             if hits:

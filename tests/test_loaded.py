@@ -36,7 +36,7 @@ def words(linter: Linter, text: str) -> set[str]:
 NARRATION = [
     ("The regime of Bashar Assad lost control of Damascus in December.", "loaded.regime", "regime"),
     ("Sanctions have made the country an international pariah.", "loaded.labels", "pariah"),
-    ("Police said a mob set fire to two cars outside the stadium.", "loaded.labels", "mob"),
+    ("A mob set fire to two cars outside the stadium.", "loaded.labels", "mob"),
     ("Thugs beat the reporter as she left the building.", "loaded.labels", "thugs"),
     ("The legendary striker scored twice on his return.", "loaded.honorifics", "legendary"),
     ("Terrorists attacked a checkpoint near the border on Sunday.", "loaded.terrorism", "terrorists"),
@@ -60,7 +60,7 @@ NARRATION = [
     ("The plan would, of course, cost billions.", "loaded.adverbs", "of course"),
     ("Unfortunately, the plant will close in June.", "loaded.adverbs", "unfortunately"),
     ("The so-called peace plan was published on Friday.", "loaded.adverbs", "so-called"),
-    ("Israel says the Jewish state will defend itself.", "loaded.house-style", "jewish state"),
+    ("The Jewish state will hold an election in March.", "loaded.house-style", "jewish state"),
     ("The bill would repeal the death tax on large estates.", "loaded.house-style", "death tax"),
     ("Pro-life groups held a march in the capital.", "loaded.house-style", "pro-life"),
     ("Agents detained 30 illegal aliens at the depot.", "loaded.house-style", "illegal aliens"),

@@ -50,6 +50,11 @@ YAML fields:
   target:           sentences (default) | quotes
   min_words:        quotes: the shortest quotation that needs a speaker (default 5)
   suggest:          [suggestions shown with every finding]
+  earlier_answers:  [regex]  answers that count anywhere earlier in the story: a reason for
+                    anonymity given once covers the same sources' second reference
+  answer_window:    characters: an answer counts only this close to the claim (default:
+                    anywhere in the sentence). For claims that are themselves an
+                    attribution ("critics say"), whose answer is a name beside them.
   triggers:         [words or {list}]  optional: a sentence none of whose words is one of
                     these cannot hold a claim, so its claim patterns are not run. Purely a
                     speed-up (a claim pattern costs about a microsecond per character);
@@ -141,6 +146,8 @@ class AttributionRule(Rule):
         "min_words": False,
         "suggest": False,
         "triggers": False,
+        "answer_window": False,
+        "earlier_answers": False,
     }
 
     # --- compile -----------------------------------------------------------------
@@ -160,6 +167,10 @@ class AttributionRule(Rule):
         if not isinstance(min_words, int) or isinstance(min_words, bool) or min_words < 1:
             raise spec.error("'min_words' must be a whole number of at least 1", "min_words", min_words)
         self.min_words = min_words
+        window = data.get("answer_window")
+        if window is not None and (not isinstance(window, int) or isinstance(window, bool) or window < 0):
+            raise spec.error("'answer_window' must be a whole number of characters", "answer_window", window)
+        self.answer_window = window
         self.suggestions = tuple(string_list(spec, "suggest", data.get("suggest")))
 
         words: dict[str, list[str]] = {}
@@ -173,16 +184,19 @@ class AttributionRule(Rule):
         self._words_table = words
         self._patterns_table = patterns
 
-        claims, gates = self._claim_items(spec, data.get("claims"))
+        claims, gates, messages = self._claim_items(spec, data.get("claims"))
         if self.target == "sentences" and not claims:
             raise spec.error("an attribution rule needs 'claims' (or 'target: quotes')", "claims")
-        self.claims = self._compile_list(spec, "claims", claims, gates)
+        self.claims = self._compile_list(spec, "claims", claims, gates, messages)
         self.answers = self._compile_list(spec, "answers", string_list(spec, "answers", data.get("answers")))
         self.pronoun_answers = self._compile_list(
             spec, "pronoun_answers", string_list(spec, "pronoun_answers", data.get("pronoun_answers"))
         )
         self.context_answers = self._compile_list(
             spec, "context_answers", string_list(spec, "context_answers", data.get("context_answers"))
+        )
+        self.earlier_answers = self._compile_list(
+            spec, "earlier_answers", string_list(spec, "earlier_answers", data.get("earlier_answers"))
         )
         if self.target == "quotes" and self.answers is None:
             raise spec.error("a 'target: quotes' rule needs 'answers' (what names a speaker)", "answers")
@@ -191,30 +205,39 @@ class AttributionRule(Rule):
         # list into every rule's cache entry, unpickled on every run.
         del self._words_table, self._patterns_table
 
-    def _claim_items(self, spec: RuleSpec, value) -> tuple[list[str], list[frozenset[str] | None]]:
+    def _claim_items(self, spec: RuleSpec, value) -> tuple[list[str], list[frozenset[str] | None], list[str | None]]:
         """Claim patterns, and for each the trigger words it was given (or None). An item
         is a pattern, or ``{pattern: …, triggers: [...]}`` for a claim that can only match
         a sentence holding one of those words: on a long feed most sentences then skip it."""
         if value is None:
-            return [], []
+            return [], [], []
         items = value if isinstance(value, list) else [value]
         patterns: list[str] = []
         gates: list[frozenset[str] | None] = []
+        messages: list[str | None] = []
         for item in items:
             if isinstance(item, dict):
-                unknown = sorted(set(item) - {"pattern", "triggers"})
+                unknown = sorted(set(item) - {"pattern", "triggers", "message"})
                 if unknown or "pattern" not in item or "triggers" not in item:
-                    raise spec.error("a claim is a pattern, or a mapping of 'pattern' and 'triggers'", "claims", item)
+                    raise spec.error(
+                        "a claim is a pattern, or a mapping of 'pattern' and 'triggers' (and an optional 'message')",
+                        "claims",
+                        item,
+                    )
                 if not isinstance(item["pattern"], str):
                     raise spec.error("a claim's 'pattern' must be a string", "claims", item["pattern"])
+                if "message" in item and not isinstance(item["message"], str):
+                    raise spec.error("a claim's 'message' must be a string", "claims", item["message"])
                 patterns.append(item["pattern"])
                 gates.append(self._trigger_words(spec, item["triggers"], "claims"))
+                messages.append(item.get("message"))
             elif isinstance(item, (str, int, float)) and not isinstance(item, bool):
                 patterns.append(str(item))
                 gates.append(None)
+                messages.append(None)
             else:
                 raise spec.error("'claims' must be a list of patterns", "claims", item)
-        return patterns, gates
+        return patterns, gates, messages
 
     def _trigger_words(self, spec: RuleSpec, value, key: str = "triggers") -> frozenset[str] | None:
         if value is None:
@@ -319,10 +342,11 @@ class AttributionRule(Rule):
         body = "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
         return rf"(?!(?-i:(?:{body}))\b)"
 
-    def _compile_list(self, spec: RuleSpec, key: str, sources: list[str], gates=None):
+    def _compile_list(self, spec: RuleSpec, key: str, sources: list[str], gates=None, messages=None):
         if not sources:
             return None
         gates = gates or [None] * len(sources)
+        messages = messages or [None] * len(sources)
         bodies = []
         for source in sources:
             body = self._expand(spec, key, source)
@@ -331,15 +355,16 @@ class AttributionRule(Rule):
             except (regex.error, OverflowError, RecursionError, ValueError) as exc:
                 raise spec.error(f"'{key}' pattern does not compile: {exc}", key, source) from None
             bodies.append(body)
-        compiled, compiled_gates = [], []
-        for body, gate in zip(bodies, gates):
+        compiled, compiled_gates, compiled_messages = [], [], []
+        for body, gate, message in zip(bodies, gates, messages):
             try:
                 branches = [regex.compile(b, FLAGS) for b in top_level_branches(body)]
             except (regex.error, OverflowError, RecursionError, ValueError):  # a branch needs the rest
                 branches = [regex.compile(body, FLAGS)]
             compiled.extend(branches)
             compiled_gates.extend([gate] * len(branches))
-        return PatternSet(compiled, compiled_gates)
+            compiled_messages.extend([message] * len(branches))
+        return PatternSet(compiled, compiled_gates, compiled_messages)
 
     # --- check -------------------------------------------------------------------
 
@@ -385,10 +410,43 @@ class AttributionRule(Rule):
                     continue
                 cs, ce = m.span("cue") if "cue" in m.re.groupindex and m.start("cue") >= 0 else m.span()
                 if self._answered(doc, narration, k, s + cs, s + ce):
-                    break  # one answer answers every claim of the sentence
-                yield Hit(s + cs, s + ce, self.suggestions)
+                    if self.answer_window is None:
+                        break  # one answer answers every claim of the sentence
+                    continue
+                yield Hit(s + cs, s + ce, self.suggestions, claims.message_for(m))
+
+    def _near(self, start: int, end: int, claim_start: int, claim_end: int) -> bool:
+        """An answer outside the claim, and (with ``answer_window``) close enough to it to be
+        about it: in "While many have speculated …, the White House said …" the named
+        speaker answers a different clause."""
+        if end > claim_start and start < claim_end:
+            return False
+        window = self.answer_window
+        return window is None or (claim_start - end if end <= claim_start else start - claim_end) <= window
+
+    def _first_earlier_answer(self, doc, narration: str) -> int:
+        """Offset of the first ``earlier_answers`` match in the document (one search per
+        document, so a claim late in a long feed costs nothing more)."""
+        if self.earlier_answers is None:
+            return 1 << 62
+        cached = getattr(self, "_earlier_cache", None)
+        if cached is not None and cached[0] is doc:
+            return cached[1]
+        found = 1 << 62
+        for s, e in doc.sentences:
+            if e - s > MAX_SENTENCE_CHARS:
+                continue
+            chunk = narration[s:e]
+            m = self.earlier_answers.search(chunk, timeout=time_limit(len(chunk)))
+            if m is not None:
+                found = s + m.start()
+                break
+        self._earlier_cache = (doc, found)
+        return found
 
     def _answered(self, doc, narration: str, k: int, claim_start: int, claim_end: int) -> bool:
+        if self._first_earlier_answer(doc, narration) < doc.sentences[k][0]:
+            return True  # the story already said why (anonymity) for its sources
         if self.context_answers is not None:
             for j in (k - 1, k, k + 1):
                 if 0 <= j < len(doc.sentences):
@@ -399,11 +457,11 @@ class AttributionRule(Rule):
             chunk = narration[rs:re_]
             if self.answers is not None:
                 for a in self.answers.finditer(chunk, timeout=time_limit(len(chunk))):
-                    if a.end() > a.start() and (rs + a.end() <= claim_start or rs + a.start() >= claim_end):
+                    if a.end() > a.start() and self._near(rs + a.start(), rs + a.end(), claim_start, claim_end):
                         return True
             if self.pronoun_answers is not None and k > 0:
                 for a in self.pronoun_answers.finditer(chunk, timeout=time_limit(len(chunk))):
-                    if rs + a.end() <= claim_start or rs + a.start() >= claim_end:
+                    if self._near(rs + a.start(), rs + a.end(), claim_start, claim_end):
                         ps, pe = doc.sentences[k - 1]
                         if self._names_someone(narration[ps:pe]):
                             return True
@@ -444,6 +502,11 @@ class AttributionRule(Rule):
                 continue  # the quotation opens its sentence right after a sentence naming its speaker
             if self._carried_over(doc, narration, paragraphs, pi, qs, paragraph_has_speaker):
                 continue
+            last = doc.sentence_index(max(qe - 1, qs))
+            if last + 1 < len(doc.sentences):
+                ns, ne = doc.sentences[last + 1]
+                if ne - ns <= MAX_SENTENCE_CHARS and self._names_someone(narration[ns:ne]):
+                    continue  # “…” The words were Ana Ruiz's, at a rally in Madrid.
             yield Hit(qs, qe, self.suggestions)
 
     def _carried_over(self, doc, narration: str, paragraphs, pi: int, qs: int, has_speaker) -> bool:
@@ -551,10 +614,18 @@ class PatternSet:
     start and cost four times the sum of its parts on a 1 MB feed.
     """
 
-    def __init__(self, patterns, gates=None):
+    def __init__(self, patterns, gates=None, messages=None):
         self.patterns = patterns
         # Per pattern: the trigger words a sentence needs for it to be run, or None.
         self.gates = gates if gates is not None else [None] * len(patterns)
+        # Per pattern: a message of its own for what it finds ("reportedly" is hearsay, not a
+        # passive), or None for the rule's.
+        # Keyed by the pattern's text: compiled rules are cached, and object ids do not
+        # survive the round trip.
+        self.messages = {p.pattern: m for p, m in zip(patterns, messages or ()) if m}
+
+    def message_for(self, match) -> str | None:
+        return self.messages.get(match.re.pattern) if self.messages else None
 
     def search(self, text: str, timeout: float):
         for p in self.patterns:

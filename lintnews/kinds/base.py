@@ -18,7 +18,7 @@ from ..yamlio import LocatedError, mark_of
 if TYPE_CHECKING:  # pragma: no cover
     from ..document import Document
 
-SCOPES = ("narration", "quotes", "headline", "all")
+SCOPES = ("voice", "narration", "quotes", "headline", "all")
 COMMON_FIELDS = {
     "id": True,
     "kind": True,
@@ -61,6 +61,15 @@ class RuleSpec:
 class Examples:
     flag: list[str] = field(default_factory=list)
     passing: list[str] = field(default_factory=list)
+    # Per flag text, what the finding must be: (match, first suggestion), either None.
+    expect: list[tuple[str | None, str | None]] = field(default_factory=list)
+
+
+def _flag_item(x) -> tuple[str, str | None, str | None]:
+    if isinstance(x, dict):
+        sug = x.get("suggestion")
+        return str(x["text"]), (str(x["match"]) if "match" in x else None), (str(sug) if sug is not None else None)
+    return str(x), None, None
 
 
 class Rule:
@@ -89,9 +98,11 @@ class Rule:
         sources = data.get("sources") or []
         self.sources: list[str] = [str(s) for s in (sources if isinstance(sources, list) else [sources])]
         ex = data.get("examples") or {}
+        flags = [_flag_item(x) for x in ex.get("flag", [])]
         self.examples = Examples(
-            flag=[str(x) for x in ex.get("flag", [])],
+            flag=[t for t, _, _ in flags],
             passing=[str(x) for x in ex.get("pass", [])],
+            expect=[(m, sug) for _, m, sug in flags],
         )
         self.compile(spec)
 
@@ -211,7 +222,17 @@ def validate_common(spec: RuleSpec, kind_fields: dict[str, bool]) -> None:
             raise spec.error(f"unknown key '{key}' under 'examples' (use 'flag' and 'pass')", "examples", key)
     for key in ("flag", "pass"):
         items = ex.get(key)
-        if not isinstance(items, list) or not items or not all(isinstance(x, str) for x in items):
+        if not isinstance(items, list) or not items or not all(isinstance(x, str) or (key == "flag" and isinstance(x, dict)) for x in items):
             raise spec.error(
                 f"'examples' needs a non-empty '{key}' list of texts: every rule proves itself", "examples", ex
             )
+        for x in items:
+            if isinstance(x, dict):
+                unknown = set(x) - {"text", "match", "suggestion"}
+                if unknown or not isinstance(x.get("text"), str):
+                    raise spec.error(
+                        "a 'flag' example is a text, or a mapping of 'text' with the expected 'match' "
+                        "and 'suggestion'",
+                        "examples",
+                        x,
+                    )

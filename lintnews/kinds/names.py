@@ -32,8 +32,16 @@ aside), that is one slip from a listed name in one of its words, or that is a li
 variant, is flagged with the house spelling, even once. A surname on its own is checked
 when the story also names that person in full (or the listed name is one word).
 
+``check: forms`` — the written form of one name in one story: a name run together and split
+("YouTube"/"You Tube"), an organisation with a word in the singular and the plural ("Federal
+Election Commission"/"Federal Elections Commission"), a brand with and without its
+apostrophe ("McDonald's"/"McDonalds", where the story never writes "McDonald" alone, so the
+apostrophe is part of the name rather than a possessive; only names with an inner capital,
+as brands have). The form the story uses less is
+flagged with the other as the suggestion; on a tie the first use wins.
+
 YAML fields:
-  check: document | house
+  check: document | house | forms
 """
 
 from __future__ import annotations
@@ -54,7 +62,7 @@ from ..housenames import (
 )
 from .base import Rule, RuleSpec
 
-CHECKS = ("document", "house")
+CHECKS = ("document", "house", "forms")
 
 # Words that come before a name and are not part of it. Lower case, without the full stop.
 TITLES = frozenset(
@@ -345,6 +353,13 @@ class NamesRule(Rule):
 
     @classmethod
     def check_all(cls, rules, doc, ctx):
+        for rule in rules:
+            if rule.check_mode == "forms":
+                for hit in check_forms(doc):
+                    yield rule, hit
+        rules = [r for r in rules if r.check_mode != "forms"]
+        if not rules:
+            return
         house = _house(ctx)
         mentions = extract_mentions(doc)
         if not mentions:
@@ -366,6 +381,92 @@ class NamesRule(Rule):
                     continue  # the house list already says how to spell it
                 for rule in doc_rules:
                     yield rule, hit
+
+
+# --- one name, two written forms ----------------------------------------------------
+
+CAP_RUN_RE = re.compile(r"(?<![\w'’])(?:[A-Z][\w'’]*[a-z][\w'’]*)(?:[ \t]+[A-Z][\w'’]*[a-z][\w'’]*){0,4}(?![\w'’])")
+LEADING_FUNCTION_WORDS = frozenset("The A An In On At For But And Or As By To Of From With When While If".split())
+INNER_CAP_RE = re.compile(r"^[A-Z][a-z]+[A-Z][a-z]+")
+
+
+def check_forms(doc) -> list[Hit]:
+    """See ``check: forms`` in the module's docstring."""
+    text = doc.text
+    runs: list[tuple[int, int, list[str]]] = []
+    words_seen: dict[str, int] = defaultdict(int)
+    for m in CAP_RUN_RE.finditer(text):
+        words = m.group().split()
+        start = m.start()
+        while words and words[0] in LEADING_FUNCTION_WORDS:  # "The Federal Election Commission"
+            start = text.index(words[1], start + len(words[0])) if len(words) > 1 else m.end()
+            words = words[1:]
+        if not words:
+            continue
+        runs.append((start, m.end(), words))
+        for w in words:
+            words_seen[w.replace("’", "'")] += 1
+    if len(runs) < 2:
+        return []
+    # Each form of a name -> its key; keys shared by two forms are one name written twice.
+    forms: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)  # (key, form) -> uses
+    keys: dict[str, set[str]] = defaultdict(set)
+
+    def add(form: str, key: str, start: int, end: int) -> None:
+        forms[key, form].append((start, end))
+        keys[key].add(form)
+
+    for start, end, words in runs:
+        clean = [w.replace("’", "'") for w in words]
+        # A word run together from capitalised halves ("YouTube") and its split form.
+        if len(clean) == 2:
+            add(" ".join(clean), "join:" + "".join(clean).lower(), start, end)
+        for i, w in enumerate(clean):
+            if INNER_CAP_RE.match(w) and "'" not in w:
+                ws = start + len(" ".join(words[:i])) + (1 if i else 0)
+                add(w, "join:" + w.lower(), ws, ws + len(w))
+        # An organisation of three words or more with an inner word singular or plural.
+        if len(clean) >= 3 and not any("'" in w for w in clean):
+            key = " ".join(w.lower()[:-1] if k < len(clean) - 1 and w.endswith("s") and len(w) > 4 else w.lower()
+                           for k, w in enumerate(clean))
+            add(" ".join(clean), "plural:" + key, start, end)
+        # A brand's apostrophe: "McDonald's" where "McDonald" is never written alone.
+        for i, w in enumerate(clean):
+            bare = w[:-2] if w.endswith("'s") else w[:-1] if w.endswith("s") and len(w) > 4 else None
+            # Only brands with an inner capital ("McDonald's", "McDonalds"): "Gates" and "Gate's",
+            # "Democrats" and "Democrat's" are a plural and a possessive, not one name twice.
+            if (
+                bare
+                and INNER_CAP_RE.match(bare)
+                and words_seen.get(bare, 0) == 0
+                and (w.endswith("'s") or words_seen.get(bare + "'s"))
+            ):
+                ws = start + len(" ".join(words[:i])) + (1 if i else 0)
+                add(w, "apostrophe:" + bare.lower(), ws, ws + len(w))
+    hits: list[Hit] = []
+    for key, group in keys.items():
+        if len(group) < 2:
+            continue
+        # The form used most is right. On a tie, a name run together ("YouTube") or kept with
+        # its apostrophe ("McDonald's") is nobody's slip; otherwise the first use wins.
+        def rank(form: str):
+            deliberate = "'" in form
+            if key.startswith("join:"):
+                split = next((f for f in group if " " in f), "")
+                tail = split.split(" ")[-1] if split else ""
+                # "Romney" used on its own makes "Mitt Romney" the name and "MittRomney" the
+                # slip; "Tube" never used alone makes "YouTube" the name.
+                alone = words_seen.get(tail, 0) > len(forms.get((key, split), ()))
+                deliberate = (" " in form) == alone
+            return (-len(forms[key, form]), not deliberate, forms[key, form][0][0])
+
+        ranked = sorted(group, key=rank)
+        best = ranked[0]
+        for form in ranked[1:]:
+            for start, end in forms[key, form]:
+                hits.append(Hit(start, end, (best,), None, (("term", best),)))
+    hits.sort(key=lambda h: (h.start, h.end))
+    return hits
 
 
 def _house(ctx) -> HouseNames | None:
@@ -424,7 +525,9 @@ def check_house(mentions: list[Mention], house: HouseNames, text: str):
                 matched_entries.add(id(entry))
                 start, end = window[0].start, window[-1].end
                 written = text[start:end]
-                if _norm_span(written) != _norm_span(entry.canonical):
+                # Accents are a spelling the house may not carry (wire copy drops them):
+                # "Peña" is not a misspelling of "Pena".
+                if strip_accents(_norm_span(written)) != strip_accents(_norm_span(entry.canonical)):
                     hits.append(Hit(start, end, (entry.canonical,), None, (("term", entry.canonical),)))
     for u in singles:
         if len(u.key) < 4:

@@ -12,6 +12,9 @@ YAML fields:
   exceptions:  [phrases]  a term inside one of these is not flagged ("exchange-rate regime")
   case_sensitive: false
   inflect:     true
+  not_after:   [words]  a match right after one of these words is another sense or part of
+               speech ("Republican claims that" is a noun, not "claims" for "said"); a
+               term may carry its own list: {suggest: [...], not_after: [was, were]}
   skip_titles: false  true: a match in Title Case inside a sentence is a name or a title
                ("Evil Dead", "the Chaos Computer Club"), not the word, and is not flagged
                (at the start of a sentence or in a headline it still is)
@@ -19,6 +22,7 @@ YAML fields:
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -67,6 +71,104 @@ class Term:
     key: str
     suggestions: tuple[str, ...]
     message: str | None
+    not_after: frozenset = frozenset()
+    # A form of a verb term made from the inflection table ("slams" for "slammed"): an
+    # -s form after a determiner is a plural noun ("the slams"), not the verb.
+    verb_form: bool = False
+
+
+# --- inflections: one entry covers a word's forms ----------------------------------------
+
+DETERMINERS = frozenset(
+    "the a an his her their its our my your these those this that such many several some no any all both "
+    "more most few".split()
+)
+
+
+def _category(form: str, lemma: str) -> str:
+    if form == lemma:
+        return "base"
+    if form.endswith("ing"):
+        return "ing"
+    if form.endswith("s") and not form.endswith("ss"):
+        return "s"
+    return "past"
+
+
+def inflection_table() -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    """(form -> lemma, lemma -> forms) from ``_data/inflections.yaml`` beside the shipped
+    packs (written by tools/make_inflections.py). Read when a rule is compiled; compiled
+    rules are cached (with the table's content in their key), so a run does not read it."""
+    global _TABLE
+    from .. import cache
+    from ..loader import default_packs_dir
+
+    path = default_packs_dir() / "_data" / "inflections.yaml"
+    try:
+        # Read on every call, so that the rule cache's entry records (and checks) the
+        # table it was built with; parsed again only when its text changed.
+        raw = cache.read_bytes(path)
+    except OSError:
+        raw = b""
+    if _TABLE is None or _TABLE[0] != raw:
+        lemma_of: dict[str, str] = {}
+        forms_of: dict[str, tuple[str, ...]] = {}
+        lines = raw.decode("utf-8", "replace").splitlines()
+        for line in lines:
+            lemma, sep, rest = line.partition(": [")
+            if not sep or line.startswith("#"):
+                continue
+            forms = tuple(f.strip() for f in rest.rstrip("]").split(",") if f.strip())
+            forms_of[lemma] = forms
+            for f in forms:
+                lemma_of.setdefault(f, lemma)
+        _TABLE = (raw, (lemma_of, forms_of))
+    return _TABLE[1]
+
+
+_TABLE = None
+
+
+def _forms(word: str) -> tuple[str, tuple[str, ...]]:
+    lemma_of, forms_of = inflection_table()
+    lemma = lemma_of.get(word, word)
+    return lemma, forms_of.get(lemma, ())
+
+
+def _inflect_like(phrase: str, category: str) -> str:
+    """``phrase`` with its first word in ``category``'s form ("criticized" -> "criticizes")."""
+    words = phrase.split(" ", 1)
+    lemma, forms = _forms(words[0].lower())
+    for f in forms:
+        if _category(f, lemma) == category:
+            words[0] = f
+            return " ".join(words)
+    return phrase
+
+
+def term_variants(lower: tuple[str, ...], term: "Term | None"):
+    """(tokens, term) for the other forms of a phrase's first word: "slams" for "slammed",
+    "struck" for "striking". A base form is made only from a base form ("the slam", "a
+    claim" are nouns far more often than verbs), and no "-ing" form is made (a gerund or an
+    adjective as often as a verb): a pack lists those it means."""
+    lemma, forms = _forms(lower[0])
+    if not forms:
+        return
+    own = _category(lower[0], lemma)
+    for f in forms:
+        if f == lower[0] or not f.isalpha():
+            continue
+        cat = _category(f, lemma)
+        if cat == "base" and own != "base":
+            continue
+        if cat == "ing":
+            continue  # "-ing" is as often a gerund or an adjective: "complaining customers", "sniffing dogs"
+        if term is None:
+            yield (f, *lower[1:]), None
+            continue
+        suggestions = tuple(_inflect_like(sg, cat) for sg in term.suggestions)
+        verb = own in ("past", "ing") and cat == "s"
+        yield (f, *lower[1:]), Term(term.key, suggestions, term.message, term.not_after, verb)
 
 
 # An index entry is a plain tuple (tokens, case_sensitive, inflect, payload...): tokens
@@ -175,6 +277,26 @@ def _same_case(written: tuple[str, ...], text: str, start: int, end: int) -> boo
     return len(found) == len(written) and all(f == w or w in base_forms(f) for f, w in zip(found, written))
 
 
+def _word_set(words: list[str]) -> frozenset:
+    return frozenset(w.lower().replace("’", "'") for w in words)
+
+
+def _after_one_of(doc, start: int, words: frozenset) -> bool:
+    prev = _previous_word(doc, start)
+    return prev in words or (prev.endswith("'s") and "'s" in words)
+
+
+def _previous_word(doc, start: int) -> str:
+    """The word before offset ``start`` in its sentence ("" at a sentence's start)."""
+    k = bisect_left(doc.token_starts, start) - 1
+    if k < 0:
+        return ""
+    ps, pe, word = doc.tokens[k]
+    if not doc.text[pe:start].strip(" \t\r\n-"):
+        return word
+    return ""  # punctuation between: the match opens a new phrase
+
+
 def _is_title(doc, start: int, end: int) -> bool:
     """Every word capitalised, inside a sentence (not its first word) and not a headline."""
     words = TOKEN_RE.findall(doc.text, start, end)
@@ -188,7 +310,14 @@ def _is_title(doc, start: int, end: int) -> bool:
 
 class PhrasesRule(Rule):
     KIND = "phrases"
-    FIELDS = {"terms": True, "exceptions": False, "case_sensitive": False, "inflect": False, "skip_titles": False}
+    FIELDS = {
+        "terms": True,
+        "exceptions": False,
+        "case_sensitive": False,
+        "inflect": False,
+        "skip_titles": False,
+        "not_after": False,
+    }
     BATCHED = True
 
     @classmethod
@@ -214,27 +343,30 @@ class PhrasesRule(Rule):
             for key, value in raw.items():
                 suggestions: list[str]
                 message = None
+                not_after: frozenset = frozenset()
                 if isinstance(value, dict):
-                    unknown = set(value) - {"suggest", "message"}
+                    unknown = set(value) - {"suggest", "message", "not_after"}
                     if unknown:
                         raise spec.error(
-                            f"term '{key}': unknown key '{sorted(unknown)[0]}' (use 'suggest' and 'message')",
+                            f"term '{key}': unknown key '{sorted(unknown)[0]}' (use 'suggest', 'message' and 'not_after')",
                             "terms",
                             key,
                         )
                     suggestions = string_list(spec, "suggest", value.get("suggest"))
+                    not_after = _word_set(string_list(spec, "not_after", value.get("not_after")))
                     message = value.get("message")
                     if message is not None and not isinstance(message, str):
                         raise spec.error(f"term '{key}': 'message' must be a string", "terms", key)
                 else:
                     suggestions = string_list(spec, f"terms: {key}", value)
-                terms.append(Term(str(key), tuple(suggestions), message))
+                terms.append(Term(str(key), tuple(suggestions), message, not_after))
         else:
             raise spec.error("'terms' must be a mapping of term to suggestions, or a list of terms", "terms", raw)
         if not terms:
             raise spec.error("'terms' is empty", "terms", raw)
         self.terms = terms
         self.exceptions = string_list(spec, "exceptions", data.get("exceptions"))
+        self.not_after = _word_set(string_list(spec, "not_after", data.get("not_after")))
         for term in terms:
             if not tokenize(term.key):
                 raise spec.error(f"term '{term.key}' has no words in it", "terms", term.key)
@@ -243,15 +375,24 @@ class PhrasesRule(Rule):
     def build_index(self) -> None:
         """First word -> entries, built once when the rule is compiled (and cached with it)."""
         index: dict[str, list[tuple]] = {}
+        explicit = {tuple(t.lower() for t in tokenize(term.key)) for term in self.terms}
         for term in self.terms:
             written = tokenize(term.key)
             lower = tuple(t.lower() for t in written)
             index.setdefault(lower[0], []).append((lower, self.case_sensitive, self.inflect, self, term, written))
+            if self.inflect and not self.case_sensitive:
+                for tokens, variant in term_variants(lower, term):
+                    if tokens not in explicit:  # a form the pack lists itself has its own suggestions
+                        explicit.add(tokens)
+                        index.setdefault(tokens[0], []).append((tokens, False, False, self, variant, tokens))
         for phrase in self.exceptions:
             written = tokenize(phrase)
             lower = tuple(t.lower() for t in written)
             if lower:
                 index.setdefault(lower[0], []).append((lower, False, self.inflect, self, None, written))
+                if self.inflect:
+                    for tokens, _ in term_variants(lower, None):
+                        index.setdefault(tokens[0], []).append((tokens, False, False, self, None, tokens))
         self.index = index
 
     def check(self, doc, ctx):
@@ -290,6 +431,10 @@ class PhrasesRule(Rule):
                 if any(s <= start and end <= e for s, e in spans):
                     continue
                 if rule.skip_titles and _is_title(doc, start, end):
+                    continue
+                if (rule.not_after or term.not_after) and _after_one_of(doc, start, rule.not_after | term.not_after):
+                    continue
+                if term.verb_form and _previous_word(doc, start) in DETERMINERS:
                     continue
                 last_end = end
                 yield rule, Hit(start, end, term.suggestions, term.message, (("term", term.key),))

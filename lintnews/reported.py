@@ -1,0 +1,173 @@
+"""Reported speech: narration that carries someone else's words, not the paper's.
+
+"Critics accused the minister of caving in", "the opposition called the plan a land grab",
+"the report said the mayor had lied", "the senator's assertion that …", "police described
+the raid as brutal", "he said the regime would fall", "The plan, the minister said, is a
+giveaway": the loaded words there are the speaker's, reported, and a bias rule that reads
+the paper's own voice (``scope: voice``) skips them the way it skips direct quotations.
+The verb of saying itself stays in the paper's voice, so "slammed" and "claimed" are still
+read.
+
+Each function here finds *content* spans: what was said, never the attribution ("X said",
+"according to X") that introduces it, so that a rule about the attribution (a weasel
+"critics say") still sees its cue. Patterns are bounded and anchored on a verb or a noun
+of saying, so a sentence costs a few scans whatever its shape.
+"""
+
+from __future__ import annotations
+
+import re
+
+Span = tuple[int, int]
+
+# Finite verbs of saying, believing and finding that take a reported clause.
+SAY_VERBS = (
+    r"said|says|say|told|tells|added|adds|argued|argues|contended|contends|maintained|maintains|"
+    r"asserted|asserts|alleged|alleges|charged|charges|claimed|claims|insisted|insists|warned|warns|"
+    r"wrote|writes|tweeted|posted|stated|states|believes|believed|suggested|suggests|complained|"
+    r"complains|noted|notes|explained|explains|acknowledged|acknowledges|admitted|admits|conceded|"
+    r"concedes|announced|announces|reported|testified|predicted|predicts|concluded|concludes|ruled|"
+    r"declared|declares|countered|counters|responded|replied|denied|denies|agreed|agrees|feared|fears|"
+    r"hoped|hopes|worried|worries|thinks|stressed|stresses|emphasized|emphasised|cautioned|cautions|"
+    r"indicated|indicates|signaled|signalled|confirmed|confirms|revealed|reveals|disclosed|discloses|"
+    r"recalled|recalls|observed|remarked|predicted|reckons|reckoned|estimated|estimates|found\s+that|"
+    r"shows|showed|recounted|testifies|assured|reminded|informed|vowed|vows|promised|pledged|"
+    r"fumed|boasted|bragged|scoffed|quipped|sniffed|lamented|"
+    r"bemoaned|protested|objected|retorted|conceded|speculated|speculates|surmised|wondered|asked|asks"
+)
+# "called X a Y", "described X as Y", "accused X of Y": the verdict is the speaker's.
+CALLED_RE = re.compile(
+    r"\b(?:called|calls|calling|call)\b(?!\s+(?:for|on|upon|off|up|in|out|back|it\s+quits|(?:an?|the)\s+"
+    r"(?:election|elections|meeting|strike|halt|vote|press|news|referendum|truce|ceasefire|recess|timeout|"
+    r"time-out|summit|session|conference)\b))",
+)
+AS_VERBS_RE = re.compile(
+    r"\b(?:described|describes|describing|describe|labell?ed|labels|labell?ing|branded|brands|branding|"
+    r"dubbed|dubs|termed|terms|denounced|denounces|denouncing|condemned|condemns|condemning|dismissed|"
+    r"dismisses|dismissing|derided|derides|deriding|portrayed|portrays|portraying|characteri[sz]ed|"
+    r"characteri[sz]es|characteri[sz]ing|painted|paints|depicted|depicts|cast|casts|framed|frames|"
+    r"criticized|criticised|attacked|praised|hailed|hails|mocked|ridiculed|decried|decries|slammed|"
+    r"blasted|regarded|regards|viewed|views|sees|saw|considers|considered|rejected|rejects)\b"
+    r"(?P<obj>(?:\s+(?!as\b)[\w'’.-]+){0,8}?)\s+as\b",
+)
+OF_VERBS_RE = re.compile(
+    r"\b(?:accused|accuses|accusing|accuse|suspected|suspects|convicted|charged|charges)\b"
+    r"(?P<obj>(?:\s+(?!of\b)[\w'’.-]+){0,6}?)\s+of\b",
+)
+FOR_VERBS_RE = re.compile(
+    r"\b(?:blamed|blames|blaming|blame|criticized|criticised|criticizes|criticises|criticizing|"
+    r"criticising|faulted|faults|praised|praises|attacked|attacks|slammed|blasted|chided|rebuked|"
+    r"scolded|censured|condemned|condemns|sued|sues|thanked)\b"
+    r"(?P<obj>(?:\s+(?!for\b)[\w'’.-]+){0,6}?)\s+for\b",
+)
+# "the senator's assertion that …", "Republican claims that …", "the allegation that …".
+CLAIM_NOUN_RE = re.compile(
+    r"\b(?:assertions?|claims?|allegations?|accusations?|charges?|contentions?|arguments?|insistence|"
+    r"complaints?|warnings?|views?|beliefs?|suggestions?|suspicions?|fears?|concerns?|criticism|"
+    r"characteri[sz]ation|description|view|verdict|conclusion|finding|findings|testimony|"
+    r"denials?|statements?|remarks?|comments?|argument|position|theory)\s+that\b",
+)
+SAY_RE = re.compile(rf"\b(?:{SAY_VERBS})\b")
+ACCORDING_RE = re.compile(
+    r"\b(?:[Aa]ccording\s+to|[Ii]n\s+the\s+(?:view|words|eyes|opinion)\s+of|as\s+(?:reported|described|"
+    r"alleged|claimed|told)\s+by)\s+(?:[^,;.]{1,80}?)(?=\s*[,;.]|$)",
+)
+# "The plan, the minister said, is a giveaway." / "…, critics say."
+PARENTHETICAL_RE = re.compile(
+    rf",\s+(?:[\w'’.-]+\s+){{0,7}}?(?:{SAY_VERBS})(?:\s+[\w'’.-]+){{0,4}}?\s*(?:,|(?=[.!?]?[\"'”’)]*\s*$))",
+)
+# "…, said the minister." / "…, added Ms Ruiz, a lawyer."
+INVERTED_RE = re.compile(
+    r",\s+(?:said|says|added|adds|wrote|writes|argued|argues|insisted|warned|noted|explained|stated|"
+    r"declared|continued|claimed|alleged|according\s+to)\s+[^,.;]{1,80}(?:,[^,.;]{1,80})?[.!?]?[\"'”’)]*\s*$",
+)
+# Where reported content stops: a new clause that is the paper's again.
+CLAUSE_END_RE = re.compile(
+    r";|\s[—–]\s|\s--\s|[“\"]|,\s+(?:but|while|whereas|although|though|yet)\b|\s+but\s+(?!also\b)",
+    re.IGNORECASE,
+)
+LEADING_THAT_RE = re.compile(r"\s*(?:,\s*)?(?:that\b)?\s*")
+PASSIVE_BEFORE_RE = re.compile(
+    r"\b(?:is|are|was|were|be|been|being|get|gets|got|getting)\s+(?:[a-z]+ly\s+|also\s+|often\s+|now\s+|long\s+)?$",
+    re.IGNORECASE,
+)
+# A "said" that is not a verb of saying: "the said property", "is said to be".
+NOT_SPEECH_RE = re.compile(r"\b(?:the|is|are|was|were|be|been|being)\s+$", re.IGNORECASE)
+
+
+def _clause_end(text: str, start: int, end: int) -> int:
+    m = CLAUSE_END_RE.search(text, start, end)
+    return m.start() if m else end
+
+
+def _content(text: str, start: int, end: int, spans: list[Span], to_comma: bool = False) -> None:
+    """What follows a verb or noun of saying, up to where the paper's own clause resumes.
+    ``to_comma``: a phrase (a noun's "that" clause, "as Y", "of Y") ends at a comma."""
+    m = LEADING_THAT_RE.match(text, start, end)
+    start = m.end() if m else start
+    stop = _clause_end(text, start, end)
+    if to_comma:
+        comma = text.find(",", start, stop)
+        if comma != -1:
+            stop = comma
+    while stop > start and text[stop - 1] in " \t\r\n,.!?":
+        stop -= 1
+    if stop - start >= 2:
+        spans.append((start, stop))
+
+
+def reported_spans(text: str, sentences: list[Span]) -> list[Span]:
+    """Spans of reported content in ``text``, sorted and merged."""
+    spans: list[Span] = []
+    for s, e in sentences:
+        if e - s > 5000:  # no sentence: a table or a data dump
+            continue
+        # "X said (that) …", "X told reporters …", "X believes …"
+        for m in SAY_RE.finditer(text, s, e):
+            if NOT_SPEECH_RE.search(text, max(s, m.start() - 8), m.start()):
+                continue
+            after = text[m.end() : m.end() + 4]
+            if after.startswith((" to ", " by ", " in ", " on ", " at ", ".", ",", " of ")) and not (
+                after.startswith(",") and text.startswith(" that", m.end() + 1)
+            ):
+                # "said to be", "says by", "claimed responsibility on": no clause follows.
+                if not after.startswith((" on ", " at ", " in ")):
+                    continue
+                # "said on Monday (that) …": skip a short time or place phrase.
+                skip = re.match(r"\s+(?:on|at|in)\s+(?:[\w'’.-]+\s+){0,4}?(?=that\b|the\b|he\b|she\b|they\b|it\b)", text[m.end() : m.end() + 60])
+                if not skip:
+                    continue
+                _content(text, m.end() + skip.end(), e, spans)
+                continue
+            _content(text, m.end(), e, spans)
+        for rx in (AS_VERBS_RE, OF_VERBS_RE, FOR_VERBS_RE, CALLED_RE):
+            for m in rx.finditer(text, s, e):
+                # "was hailed as a hero", "is called a traitor": a passive with no one
+                # named as saying it is the paper's own verdict.
+                if PASSIVE_BEFORE_RE.search(text, max(s, m.start() - 24), m.start()):
+                    continue
+                _content(text, m.end(), e, spans, to_comma=rx is not CALLED_RE)
+        for m in CLAIM_NOUN_RE.finditer(text, s, e):
+            _content(text, m.end(), e, spans, to_comma=True)
+        # "according to X": the rest of the sentence is X's, the phrase itself is not.
+        for m in ACCORDING_RE.finditer(text, s, e):
+            if m.start() > s:
+                spans.append((s, m.start()))
+            _content(text, m.end(), e, spans)
+        # "The plan, the minister said, is …" and "…, critics say." / "…, said the minister."
+        for rx in (PARENTHETICAL_RE, INVERTED_RE):
+            m = rx.search(text, s, e)
+            if m:
+                if m.start() > s:
+                    spans.append((s, m.start()))
+                if rx is PARENTHETICAL_RE and text[m.end() - 1 : m.end()] == ",":
+                    _content(text, m.end(), e, spans)
+    spans.sort()
+    merged: list[Span] = []
+    for a, b in spans:
+        if merged and a <= merged[-1][1]:
+            if b > merged[-1][1]:
+                merged[-1] = (merged[-1][0], b)
+        else:
+            merged.append((a, b))
+    return merged
