@@ -130,6 +130,12 @@ def _modules(package: str) -> list[str]:
 _recording: list[dict[str, bytes]] = []
 
 
+def recording() -> dict[str, bytes] | None:
+    """The files read so far by the build in progress (path -> digest), or None when no
+    entry is being built."""
+    return _recording[-1] if _recording else None
+
+
 def read_bytes(path) -> bytes:
     """Read a file that a cached value may be built from. While an entry is being built the
     file's content is recorded in it, and checked again whenever the entry is loaded.

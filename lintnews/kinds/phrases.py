@@ -22,6 +22,8 @@ YAML fields:
 
 from __future__ import annotations
 
+import os
+
 from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Iterable
@@ -104,9 +106,12 @@ def inflection_table() -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
     from ..loader import default_packs_dir
 
     path = default_packs_dir() / "_data" / "inflections.yaml"
+    building = cache.recording()
+    if _TABLE is not None and (building is None or os.path.abspath(path) in building):
+        return _TABLE[1]
     try:
-        # Read on every call, so that the rule cache's entry records (and checks) the
-        # table it was built with; parsed again only when its text changed.
+        # Read once in each build of the rule cache, so that its entry records (and
+        # checks) the table it was built with; parsed again only when its text changed.
         raw = cache.read_bytes(path)
     except OSError:
         raw = b""
