@@ -96,12 +96,10 @@ def code_digest() -> bytes:
         package = os.path.dirname(os.path.abspath(__file__))
         for name in _modules(package):
             try:
-                with open(os.path.join(package, name), "rb") as fh:
-                    data = fh.read()
+                content = file_digest(os.path.join(package, name))
             except OSError:
-                data = b"?"
-            raw = name.encode("utf-8", "surrogateescape")
-            h.update(len(raw).to_bytes(4, "little") + raw + len(data).to_bytes(8, "little") + data)
+                content = b"?"
+            h.update(name.encode("utf-8", "surrogateescape") + b"\0" + content)
         _code_digest = h.digest()
     return _code_digest
 
@@ -124,6 +122,105 @@ def _modules(package: str) -> list[str]:
         except OSError:
             pass
     return sorted(found)
+
+
+# --- digests of files, without reading them every run ------------------------------------
+#
+# Reading and hashing every rule file and every lintnews module on every run would cost
+# a millisecond and a half of a hundred. As git does for its index, a file's digest is
+# remembered with its inode, size, modification time and change time, and the file is
+# read again only when one of them differs. The change time is set by the kernel on every
+# write and no program can set it back, so an edit always shows, even one that keeps the
+# size and restores the modification time; a file changed in the last two seconds is
+# always read (an edit within the same clock tick). The memo is kept beside the entries,
+# with the same keyed digest.
+
+_stat_memo: dict[str, tuple[tuple[int, int, int, int], bytes]] | None = None
+_stat_dirty = False
+STAT_MEMO = "digests"
+RACY_NS = 2_000_000_000
+
+
+def file_digest(path) -> bytes:
+    """Digest of a file's content (see above). Raises OSError."""
+    global _stat_dirty
+    key = os.path.abspath(path)
+    memo = _stat_memo_loaded()
+    if memo is not None:
+        st = os.stat(key)
+        sig = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+        hit = memo.get(key)
+        if hit is not None and hit[0] == sig:
+            if _recording:
+                _recording[-1][key] = hit[1]
+            return hit[1]
+    d = digest(read_bytes(key))
+    if memo is not None:
+        import time
+
+        if time.time_ns() - max(sig[2], sig[3]) > RACY_NS:
+            memo[key] = (sig, d)
+            _stat_dirty = True
+    return d
+
+
+def _stat_memo_loaded():
+    """The memo of file digests, loaded on first use; None when the cache is off or has no
+    private place (every digest is then computed from the file)."""
+    global _stat_memo
+    if _stat_memo is None:
+        if not _store_ready():
+            return None
+        _stat_memo = {}
+        try:
+            with open(cache_dir() / STAT_MEMO, "rb") as fh:
+                blob = fh.read()
+            head = len(MAGIC) + MAC_SIZE
+            if blob.startswith(MAGIC) and same_digest(blob[len(MAGIC) : head], _mac(_secret, blob[head:])):
+                import marshal
+
+                data = marshal.loads(blob[head:])
+                if isinstance(data, dict):
+                    _stat_memo = data
+        except Exception:  # missing or damaged: start afresh
+            pass
+    return _stat_memo
+
+
+def _save_stat_memo() -> None:
+    global _stat_dirty
+    if not _stat_dirty or _stat_memo is None or not _store_ready():
+        return
+    _stat_dirty = False
+    import marshal
+    import tempfile
+
+    directory = cache_dir()
+    tmp = None
+    try:
+        payload = marshal.dumps(_stat_memo)
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".digests-", suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(MAGIC + _mac(_secret, payload) + payload)  # type: ignore[arg-type]
+        os.replace(tmp, directory / STAT_MEMO)
+        tmp = None
+    except Exception:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+
+_ready: bool | None = None
+
+
+def _store_ready() -> bool:
+    """The cache is on, the key is had, and the cache directory is private enough."""
+    global _ready
+    if _ready is None:
+        _ready = enabled() and secret_key() is not None and _usable_dir(cache_dir(), 0o022)
+    return _ready
 
 
 # Files read while an entry is built: path -> digest of the content read.
@@ -242,9 +339,8 @@ def get_or_build(namespace: str, sources, build: Callable[[], T], check: Callabl
     known: set[str] = set()
     try:
         for path in sources:
-            data = read_bytes(path)
             name = os.fsencode(str(path))
-            h.update(len(name).to_bytes(4, "little") + name + len(data).to_bytes(8, "little") + data)
+            h.update(len(name).to_bytes(4, "little") + name + file_digest(path))
             known.add(os.path.abspath(path))
     except OSError:
         return build()  # the build reports what is wrong with the file
@@ -252,15 +348,15 @@ def get_or_build(namespace: str, sources, build: Callable[[], T], check: Callabl
     memo = _memo.get((namespace, key))
     if memo is not None and _deps_unchanged(memo[0]):
         return memo[1]  # type: ignore[return-value]
-    secret = secret_key() if enabled() else None
-    directory = cache_dir()
-    usable = secret is not None and _usable_dir(directory, 0o022)
-    path = directory / f"{namespace}-{key.hex()}.pickle"
+    usable = _store_ready()
+    secret = _secret
+    path = cache_dir() / f"{namespace}-{key.hex()}.pickle"
     if usable:
         loaded = _load(path, secret, namespace, key, check)
         if loaded is not _MISS:
             deps, value = loaded
             _memo[(namespace, key)] = (deps, value)
+            _save_stat_memo()
             return value  # type: ignore[return-value]
     _recording.append({})
     try:
@@ -270,6 +366,7 @@ def get_or_build(namespace: str, sources, build: Callable[[], T], check: Callabl
     deps = {p: d for p, d in recorded.items() if p not in known}
     if usable:
         _store(path, secret, namespace, key, deps, value)
+        _save_stat_memo()
     _memo[(namespace, key)] = (deps, value)
     return value
 
@@ -277,9 +374,8 @@ def get_or_build(namespace: str, sources, build: Callable[[], T], check: Callabl
 def _deps_unchanged(deps: dict[str, bytes]) -> bool:
     for path, expected in deps.items():
         try:
-            with open(path, "rb") as fh:
-                if digest(fh.read()) != expected:
-                    return False
+            if file_digest(path) != expected:
+                return False
         except OSError:
             return False
     return True

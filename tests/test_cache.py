@@ -43,9 +43,16 @@ def proj(tmp_path, monkeypatch):
     monkeypatch.setenv("LINTNEWS_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     monkeypatch.delenv("LINTNEWS_NO_CACHE", raising=False)
-    monkeypatch.setattr(cache, "_secret", None)
-    monkeypatch.setattr(cache, "_memo", {})
+    for name, value in (("_secret", None), ("_memo", {}), ("_ready", None), ("_stat_memo", None)):
+        monkeypatch.setattr(cache, name, value)
     return tmp_path
+
+
+def new_run() -> None:
+    """What a new process starts with: nothing remembered in memory."""
+    cache._memo.clear()
+    cache._ready = None
+    cache._stat_memo = None
 
 
 def run(*args):
@@ -71,11 +78,19 @@ def entries(proj: Path, namespace: str = "rules") -> list[Path]:
     return sorted((proj / "cache").glob(f"{namespace}-*.pickle"))
 
 
-def test_removing_a_word_from_a_cue_list_takes_effect_at_once(proj):
+@pytest.mark.parametrize("racy_ns", [cache.RACY_NS, 0], ids=["fresh files", "files the digest memo trusts"])
+def test_removing_a_word_from_a_cue_list_takes_effect_at_once(proj, monkeypatch, racy_ns):
+    # With no racy window every digest is remembered by inode, size and times: the edit
+    # below keeps size and modification time, and only its change time gives it away.
+    monkeypatch.setattr(cache, "RACY_NS", racy_ns)
     assert flagged() == ["Pundits say"]
+    new_run()
+    assert flagged() == ["Pundits say"]  # from the cache, the cue list's digest checked
+    cues = str(proj / "pack" / "_data" / "cues.yaml")
+    assert (cues in cache._stat_memo) == (racy_ns == 0)
     assert len(entries(proj)) == 1
     edit_keeping_size_and_time(proj / "pack" / "_data" / "cues.yaml", "pundits", "xundits")
-    cache._memo.clear()  # a new run
+    new_run()
     assert flagged() == []
     edit_keeping_size_and_time(proj / "pack" / "_data" / "cues.yaml", "xundits", "pundits")
     assert flagged() == ["Pundits say"]  # and back, within the same process too
@@ -84,7 +99,7 @@ def test_removing_a_word_from_a_cue_list_takes_effect_at_once(proj):
 def test_test_rules_does_not_read_a_stale_cache(proj):
     assert run("test-rules", "pack").exit_code == 0
     edit_keeping_size_and_time(proj / "pack" / "_data" / "cues.yaml", "pundits", "xundits")
-    cache._memo.clear()
+    new_run()
     result = run("test-rules", "pack")
     assert result.exit_code == 1
     assert "Pundits say the plan will fail." in result.output
@@ -93,7 +108,7 @@ def test_test_rules_does_not_read_a_stale_cache(proj):
 def test_editing_a_rule_file_keeping_size_and_time_is_seen(proj):
     assert flagged() == ["Pundits say"]
     edit_keeping_size_and_time(proj / "pack" / "weasel.yaml", "say|said", "sax|said")
-    cache._memo.clear()
+    new_run()
     assert flagged() == []
 
 
@@ -108,7 +123,7 @@ def test_an_entry_of_the_wrong_type_is_rebuilt(proj, value):
     assert flagged() == ["Pundits say"]
     (entry,) = entries(proj)
     _resign(entry, value)
-    cache._memo.clear()
+    new_run()
     assert flagged() == ["Pundits say"]
     namespace, _, hexkey = entry.stem.partition("-")
     loaded = cache._load(entry, cache.secret_key(), namespace, bytes.fromhex(hexkey), lambda v: isinstance(v, list))
@@ -120,7 +135,7 @@ def test_a_truncated_or_garbage_entry_is_rebuilt(proj):
     (entry,) = entries(proj)
     for junk in (entry.read_bytes()[:100], b"", b"\x80\x05garbage", cache.MAGIC + b"x" * 40):
         entry.write_bytes(junk)
-        cache._memo.clear()
+        new_run()
         assert flagged() == ["Pundits say"]
 
 
@@ -136,13 +151,13 @@ def test_an_entry_not_signed_with_the_users_key_is_never_unpickled(proj):
 
     payload = pickle.dumps(Evil())
     entry.write_bytes(cache.MAGIC + b"\0" * cache.MAC_SIZE + payload)
-    cache._memo.clear()
+    new_run()
     assert flagged() == ["Pundits say"]
     assert not marker.exists()
     # A different user's key (another machine's cache) is no better than none.
     other = cache._mac(os.urandom(32), payload)
     entry.write_bytes(cache.MAGIC + other + payload)
-    cache._memo.clear()
+    new_run()
     assert flagged() == ["Pundits say"]
     assert not marker.exists()
 
@@ -162,7 +177,7 @@ def test_a_cache_directory_others_can_write_is_not_used(proj):
     assert flagged() == ["Pundits say"]
     assert entries(proj) == []  # nothing written where others could swap it
     shared.chmod(0o700)
-    cache._memo.clear()
+    new_run()
     assert flagged() == ["Pundits say"]
     assert len(entries(proj)) == 1
 
