@@ -18,8 +18,8 @@ rules:
   kind: phrases
   severity: warning
   message: "'{match}' is a loaded label"
-  terms: {regime: [government]}
-  examples: {flag: ["The regime spoke."], pass: ["The government spoke."]}
+  terms: {flimflam: [plan]}
+  examples: {flag: ["The flimflam passed."], pass: ["The plan passed."]}
 - id: style.testdash
   kind: pattern
   severity: suggestion
@@ -27,7 +27,7 @@ rules:
   pattern: " -- "
   examples: {flag: ["a -- b"], pass: ["a - b"]}
 """
-STORY = "The regime said on Monday -- after a week of talks -- that it would attend.\n"
+STORY = "The flimflam budget passed on Monday -- after a week of talks -- by two votes.\n"
 
 
 @pytest.fixture()

@@ -130,7 +130,7 @@ def test_a_rule_that_times_out_loses_that_file_only(tmp_path, monkeypatch):
 
 def test_a_30000_letter_token_does_not_stop_the_regime_rule(tmp_path):
     (tmp_path / "a-token.txt").write_text("Word " + "a" * 30_000 + " regime\n", encoding="utf-8")
-    (tmp_path / "b-story.txt").write_text("Officials said the Assad regime had refused to attend.\n", encoding="utf-8")
+    (tmp_path / "b-story.txt").write_text("The Assad regime refused to attend the talks in Geneva.\n", encoding="utf-8")
     started = time.process_time()
     result = lintnews_process(["check", "--select", "loaded.regime", "--jobs", "1", "--format", "json", "a-token.txt", "b-story.txt"], tmp_path)
     assert result.returncode == 1, result.stderr
