@@ -53,72 +53,29 @@ def split_list(values) -> list[str]:
 
 
 def load_settings(config_path: str | None):
-    from .config import Config, ConfigError, find_config, load_config
+    from .app import SetupError, load_settings as load
 
     try:
-        path = Path(config_path) if config_path else find_config()
-        return load_config(path) if path else Config()
-    except ConfigError as exc:
+        return load(config_path)
+    except SetupError as exc:
         fail(str(exc))
 
 
 def build_linter(cfg, *, extra_rules=(), select=(), ignore=(), names=(), for_listing=False, dialect=None):
-    from .document import DEFAULT_SKIP_PATTERNS
-    from .engine import Linter
-    from .kinds.base import RuleError
-    from .loader import default_packs_dir, load_rules
+    from .app import SetupError, build_linter as build
 
-    paths = ([default_packs_dir()] if cfg.default_rules else []) + list(cfg.rules) + [Path(p) for p in extra_rules]
     try:
-        rules = load_rules(paths)
-    except RuleError as exc:
+        return build(cfg, extra_rules=extra_rules, select=select, ignore=ignore, names=names, dialect=dialect)
+    except SetupError as exc:
         fail(str(exc))
-    if not rules:
-        fail("no rules to run (default_rules is false and no 'rules' are configured)")
-    _check_selectors(rules, cfg, select, ignore)
-    return Linter(
-        rules,
-        select=list(select) or cfg.select,
-        ignore=list(ignore) + cfg.ignore,
-        severities=cfg.severity,
-        allow=cfg.allow,
-        skip_patterns=DEFAULT_SKIP_PATTERNS + tuple(cfg.skip),
-        names_files=list(names) + cfg.names,
-        starter_names=cfg.starter_names,
-        dialect=dialect or cfg.dialect,
-    )
-
-
-def _check_selectors(rules, cfg, select, ignore) -> None:
-    """A rule id or prefix that matches no rule is a typo: an error naming where it was
-    written (the flag, or the config file and key), never silently nothing."""
-    from .engine import selector_matches
-
-    def matches(selector: str) -> bool:
-        return any(selector_matches(r.id, selector) for r in rules)
-
-    hint = "('lintnews rules' lists them)"
-    for flag, values in (("--select", select), ("--ignore", ignore)):
-        for selector in values:
-            if not matches(selector):
-                fail(f"{flag} '{selector}' matches no rule {hint}")
-    checks = [("select", s) for s in ([] if select else cfg.select)] + [("ignore", s) for s in cfg.ignore]
-    checks += [("severity", s) for s in cfg.severity]
-    for key, selector in checks:
-        if not matches(selector):
-            fail(f"{cfg.where(key)}: {key} '{selector}' matches no rule {hint}")
 
 
 def _check_house_names(linter) -> None:
-    if not any(r.id.startswith("names.") for r in linter.rules):
-        return
+    from .app import SetupError, check_house_names
+
     try:
-        from .housenames import HouseNamesError, load_house_names
-    except ImportError:  # names family not installed in this build
-        return
-    try:
-        load_house_names(linter.ctx.names_files, linter.ctx.starter_names)
-    except HouseNamesError as exc:
+        check_house_names(linter)
+    except SetupError as exc:
         fail(str(exc))
 
 
@@ -135,6 +92,8 @@ def main():
       lintnews draft.md                   lint one article (same as 'lintnews check')
       lintnews check articles/ --jobs 2   lint a folder on two cores
       lintnews check - < draft.txt        lint standard input
+      lintnews annotate draft.docx -o draft-reviewed.docx
+                                          a copy of a Word draft with a comment per finding
       lintnews rules                      list the rules
       lintnews explain loaded.labels      why a rule flags what it flags
 
@@ -167,12 +126,22 @@ def main():
 @click.option("--quiet", "-q", is_flag=True, help="Print findings only: no summary line.")
 @click.option("--dialect", type=click.Choice(("en-US", "en-GB")), default=None,
               help="Spelling of messages and suggestions (default: the config's 'dialect', else en-US).")
-def check(paths, fmt, select, ignore, fail_on, config_path, extra_rules, names, stdin_filename, jobs, show_source, color, quiet, dialect):
-    """Lint article files and folders (.md, .markdown, .txt, .html, .htm); '-' reads standard input.
+@click.option("--fix", is_flag=True,
+              help="Apply safe fixes in place (house spellings, repeated words, date ordinals), then report what remains. "
+                   "With '-': the fixed text goes to standard output, the report to standard error.")
+@click.option("--unsafe-fixes", is_flag=True,
+              help="With --fix or --diff: also apply suggestions that rules mark as usable replacements (word choices); review them.")
+@click.option("--diff", is_flag=True,
+              help="Print the fixes as a unified diff and write nothing. Exit status 1 when there is something to fix.")
+@click.option("--fix-only", is_flag=True, help="Apply fixes like --fix, but do not report the findings that remain (exit 0).")
+@click.option("--exit-non-zero-on-fix", is_flag=True, help="With --fix or --fix-only: exit 1 when a file was changed.")
+def check(paths, fmt, select, ignore, fail_on, config_path, extra_rules, names, stdin_filename, jobs, show_source, color, quiet,
+          dialect, fix, unsafe_fixes, diff, fix_only, exit_non_zero_on_fix):
+    """Lint article files and folders (.md, .markdown, .txt, .html, .htm, .docx); '-' reads standard input.
 
     With no PATHS, lints the current directory.
     """
-    from .finding import InputError
+    from .finding import InputError, printable
     from .formatters import get_formatter
     from .runner import Report, lint_files
     from .sources import expand
@@ -184,10 +153,25 @@ def check(paths, fmt, select, ignore, fail_on, config_path, extra_rules, names, 
     _check_house_names(linter)
     files, errors = expand(list(paths) or ["."], cfg.exclude)
     stdin_texts: dict[str, str] = {}  # what was read from standard input, for --show-source
-    findings, file_errors = lint_files(linter, files, jobs=jobs, stdin_name=stdin_filename, stdin_texts=stdin_texts)
+    fixing = fix or fix_only or diff
+    stdin_out: bytes | None = None
+    if fixing:
+        if "-" in files and len(files) > 1:
+            fail("--fix and --diff take standard input ('-') on its own: fix it in a separate run")
+        findings, file_errors, stdin_out, changed = _run_fixes(linter, files, jobs, stdin_filename, unsafe_fixes, diff, quiet)
+        if diff:
+            errors.extend(file_errors)
+            if not files and not errors:
+                errors.append(InputError(" ".join(paths) or ".", "no article files found (.md, .markdown, .txt, .html, .htm, .docx)"))
+            for e in errors:
+                click.echo(f"lintnews: {printable(e.path)}: {printable(e.message)}", err=True)
+            sys.exit(EXIT_ERROR if errors else EXIT_FINDINGS if changed else EXIT_OK)
+    else:
+        findings, file_errors = lint_files(linter, files, jobs=jobs, stdin_name=stdin_filename, stdin_texts=stdin_texts)
+        changed = 0
     errors.extend(file_errors)
     if not files and not errors:
-        errors.append(InputError(" ".join(paths) or ".", "no article files found (.md, .markdown, .txt, .html, .htm)"))
+        errors.append(InputError(" ".join(paths) or ".", "no article files found (.md, .markdown, .txt, .html, .htm, .docx)"))
 
     findings.sort(key=lambda f: (f.path, f.line, f.column, f.rule))
     tty = sys.stdout.isatty()
@@ -204,14 +188,17 @@ def check(paths, fmt, select, ignore, fail_on, config_path, extra_rules, names, 
         quiet=quiet,
         color=bool(color) and fmt == "text",
         source_line=_source_line_reader(stdin_texts),
+        fixable=sum(1 for f in findings if f.fix is not None and f.fix.safe),
+        unsafe_fixable=sum(1 for f in findings if f.fix is not None and not f.fix.safe),
     )
-    output = get_formatter(fmt)(report)
+    output = "" if fix_only else get_formatter(fmt)(report)
+    to_stderr = stdin_out is not None  # standard output carries the fixed text
     try:
+        if stdin_out is not None:
+            sys.stdout.buffer.write(stdin_out)
         if output:
-            click.echo(output)
-        if fmt in ("text", "github"):
-            from .finding import printable
-
+            click.echo(output, err=to_stderr)
+        if fmt in ("text", "github") or fix_only or to_stderr:
             for e in errors:
                 click.echo(f"lintnews: {printable(e.path)}: {printable(e.message)}", err=True)
         if fmt == "github":
@@ -223,6 +210,10 @@ def check(paths, fmt, select, ignore, fail_on, config_path, extra_rules, names, 
     threshold = SEVERITY_RANK[fail_on or cfg.fail_on]
     if errors:
         sys.exit(EXIT_ERROR)
+    if exit_non_zero_on_fix and changed:
+        sys.exit(EXIT_FINDINGS)
+    if fix_only:
+        sys.exit(EXIT_OK)
     if any(SEVERITY_RANK[f.severity] >= threshold for f in findings):
         sys.exit(EXIT_FINDINGS)
     sys.exit(EXIT_OK)
@@ -248,12 +239,54 @@ def _github_extras(report) -> None:
             click.echo(f"lintnews: cannot write the job summary to $GITHUB_STEP_SUMMARY: {exc.strerror or exc}", err=True)
 
 
+def _run_fixes(linter, files, jobs, stdin_name, unsafe, diff, quiet):
+    """Fix every file (or show the diff): (findings remaining, errors, the fixed text of
+    standard input or None, how many files changed)."""
+    from .finding import InputError, printable
+    from .fix import WriteRefused, fix_files, unified_diff, write
+
+    results = fix_files(linter, files, unsafe=unsafe, jobs=jobs, stdin_name=stdin_name)
+    findings, errors = [], []
+    stdin_out = None
+    changed = 0
+    for r in results:
+        errors.extend(r.errors)
+        if diff:
+            text = unified_diff(r)
+            if text:
+                changed += 1
+                click.echo(text, nl=False)
+            continue
+        if r.path == "-":
+            stdin_out = r.encoded()
+            changed += r.changed
+        elif r.changed:
+            try:
+                write(r)
+            except WriteRefused as exc:
+                errors.append(InputError(r.shown, str(exc)))
+                r.findings = r.first_findings  # what the file (as read) holds
+            else:
+                changed += 1
+                if not quiet:
+                    click.echo(f"lintnews: {r.shown}: applied {r.applied} fix{'es' if r.applied != 1 else ''}", err=True)
+        findings.extend(r.findings)
+    if diff and not quiet:
+        n = sum(r.applied for r in results if r.changed)
+        click.echo(f"lintnews: would apply {n} fix{'es' if n != 1 else ''} to {changed} file{'s' if changed != 1 else ''}" if n else "lintnews: nothing to fix", err=True)
+    return findings, errors, stdin_out, changed
+
+
 def _source_line_reader(stdin_texts: dict[str, str] | None = None):
     """Lines for --show-source: of the text that was linted when it came from standard
     input, else of the file, decoded as it was for linting."""
     cache: dict[str, list[str]] = {}
 
     def read(path: str, line: int) -> str | None:
+        if path not in cache and path.lower().endswith(".docx"):
+            from .docx_input import paragraph_lines
+
+            cache[path] = paragraph_lines(path)  # a Word draft's lines are its paragraphs
         if path not in cache:
             if stdin_texts and path in stdin_texts:
                 text = stdin_texts[path]
@@ -266,6 +299,61 @@ def _source_line_reader(stdin_texts: dict[str, str] | None = None):
         return lines[line - 1].rstrip("\r") if 0 < line <= len(lines) else None
 
     return read
+
+
+@main.command()
+@click.argument("draft", type=click.Path(dir_okay=False))
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="The reviewed copy to write.  [default: DRAFT-reviewed.docx beside the draft]")
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@click.option("--select", multiple=True, metavar="RULES", help="Only these rule ids or prefixes (comma-separated).")
+@click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rule ids or prefixes (comma-separated).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None, help="Config file to use.")
+@click.option("--rules", "extra_rules", multiple=True, type=click.Path(), metavar="PATH", help="Extra rule file or directory.")
+@click.option("--names", multiple=True, type=click.Path(), metavar="FILE", help="House list of names (repeatable).")
+@click.option("--dialect", type=click.Choice(("en-US", "en-GB")), default=None,
+              help="Spelling of messages and suggestions (default: the config's 'dialect', else en-US).")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing when the copy is written.")
+def annotate(draft, output, force, select, ignore, config_path, extra_rules, names, dialect, quiet):
+    """Write a reviewed copy of a Word draft (.docx): one comment per finding, by "lintnews",
+    anchored on the flagged words. The draft itself is never modified.
+
+    Exit status: 0 the copy was written (whatever it found), 2 it could not be.
+    """
+    from .docx_input import annotate_source, read_docx, save_document
+    from .sources import display_path
+
+    if not draft.lower().endswith(".docx"):
+        fail(f"{draft}: annotate writes comments into Word drafts (.docx); 'lintnews check' reads other files")
+    if output is None:
+        output = draft[: -len(".docx")] + "-reviewed.docx"
+    if os.path.exists(draft) and os.path.exists(output) and os.path.samefile(draft, output):
+        fail(f"{output}: is the draft itself; annotate writes a copy and never modifies the draft")
+    if os.path.exists(output) and not force:
+        fail(f"{output}: already exists; use --force to replace it")
+    cfg = load_settings(config_path)
+    linter = build_linter(
+        cfg, extra_rules=extra_rules, select=split_list(select), ignore=split_list(ignore), names=names, dialect=dialect
+    )
+    _check_house_names(linter)
+    source = read_docx(draft)
+    shown = display_path(draft)
+    if source.text is None:
+        messages = "; ".join(e.message for e in source.errors) or "nothing to lint"
+        fail(f"{shown}: {messages}")
+    findings, errors = linter.lint_source(source, display=shown)
+    for e in errors:
+        click.echo(f"lintnews: {printable(e.path)}: {printable(e.message)}", err=True)
+    findings.sort(key=lambda f: (f.line, f.column, f.rule))
+    added = annotate_source(source, findings)
+    try:
+        save_document(source.document, output)
+    except OSError as exc:
+        fail(f"{output}: cannot write: {exc.strerror or exc}")
+    if not quiet:
+        click.echo(f"{display_path(output)}: {added} comment{'s' if added != 1 else ''} on {shown} "
+                   f"({len(source.paragraphs)} paragraph{'s' if len(source.paragraphs) != 1 else ''})")
+    sys.exit(EXIT_OK)
 
 
 @main.command("rules")
@@ -289,6 +377,8 @@ def list_rules(config_path, extra_rules, select):
 @click.option("--rules", "extra_rules", multiple=True, type=click.Path(), metavar="PATH", help="Extra rule file or directory.")
 def explain(rule_id, config_path, extra_rules):
     """Show a rule's message, rationale, sources, link and examples."""
+    from .app import explain_parts
+
     cfg = load_settings(config_path)
     linter = build_linter(cfg, extra_rules=extra_rules)
     by_id = {r.id: r for r in linter.all_rules}
@@ -297,23 +387,30 @@ def explain(rule_id, config_path, extra_rules):
         close = [r for r in sorted(by_id) if r.startswith(rule_id) or rule_id in r]
         hint = f" Did you mean: {', '.join(close[:8])}?" if close else " 'lintnews rules' lists them."
         fail(f"no rule '{rule_id}'.{hint}")
-    click.echo(f"{rule.id}  ({rule.kind}, {linter.severity_of(rule)}, scope: {rule.scope})")
-    click.echo(f"\nMessage: {rule.message}")
-    if rule.description:
-        click.echo("\n" + rule.description)
-    if rule.sources:
+    parts = explain_parts(rule, linter)
+    click.echo(parts["heading"])
+    click.echo(f"\nMessage: {parts['message']}")
+    if parts["description"]:
+        click.echo("\n" + parts["description"])
+    if parts["sources"]:
         click.echo("\nSources:")
-        for s in rule.sources:
+        for s in parts["sources"]:
             click.echo(f"  - {s}")
-    if rule.link:
-        click.echo(f"\nMore: {rule.link}")
+    if parts["link"]:
+        click.echo(f"\nMore: {parts['link']}")
+    if parts["fix"]:
+        how = "lintnews check --fix applies it" if parts["fix"] == "safe" else "applied only with --fix --unsafe-fixes"
+        click.echo(f"\nFix: {parts['fix']} ({how})")
+        for before, after in parts["fix_examples"]:
+            if before != after:
+                click.echo(f"  {before}\n  → {after}")
     click.echo("\nFlags:")
-    for x in rule.examples.flag:
+    for x in parts["flag"]:
         click.echo(f"  ✗ {x}")
     click.echo("Passes:")
-    for x in rule.examples.passing:
+    for x in parts["pass"]:
         click.echo(f"  ✓ {x}")
-    click.echo(f"\nDefined in {rule.location}")
+    click.echo(f"\nDefined in {parts['location']}")
 
 
 @main.command("test-rules")
@@ -336,10 +433,24 @@ def test_rules(pack_dirs, quiet):
     failures = run_examples(rules)
     for failure in failures:
         click.echo(failure)
-    total = sum(len(r.examples.flag) + len(r.examples.passing) for r in rules)
+    total = sum(len(r.examples.flag) + len(r.examples.passing) + len(r.examples.fixes) for r in rules)
     if not quiet or failures:
         click.echo(f"{total - len(failures)} passed, {len(failures)} failed ({len(rules)} rules).")
     sys.exit(EXIT_FINDINGS if failures else EXIT_OK)
+
+
+@main.command("lsp")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
+              help="Config file to use instead of searching upward from the workspace for one.")
+@click.option("--stdio", is_flag=True, help="Talk over standard input and output (the default and only transport).")
+def lsp_command(config_path, stdio):
+    """Run a language server over stdio, for editors: diagnostics as you type, quick fixes,
+    rule explanations on hover. Needs the 'lsp' extra: pip install 'lintnews[lsp]'."""
+    try:
+        from .lsp import serve_stdio
+    except ImportError as exc:
+        fail(f"the language server needs pygls and lsprotocol ({exc.name} is missing): pip install 'lintnews[lsp]'")
+    sys.exit(serve_stdio(config_path))
 
 
 def run() -> NoReturn:

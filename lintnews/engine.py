@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from . import parallel
 from .document import DEFAULT_SKIP_PATTERNS, Document, compile_skip
-from .finding import Finding, Hit, InputError
+from .finding import Finding, Fix, Hit, InputError
 from .kinds.base import Context, Rule
 from .kinds.pattern import PatternTimeout
 from .sources import Source
+
+if TYPE_CHECKING:
+    from typing import Callable
 
 DIRECTIVE_RE = re.compile(
     r"<!--\s*lintnews-(disable-next-line|disable-line|disable-file|disable|enable)\b[ \t]*([^>]*?)\s*-->",
@@ -26,6 +30,11 @@ PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")
 # Forking a helper and merging its findings costs about 2 ms: share a document's rules only
 # when the helper's half of the work (the estimate without the largest unit) is worth more.
 SHARE_MIN_MS = 5.0
+
+
+class Cancelled(Exception):
+    """A run given up half-way because its result is no longer wanted (the editor's text
+    changed under it: see lsp.py)."""
 
 
 def selector_matches(rule_id: str, selector: str) -> bool:
@@ -195,20 +204,32 @@ class Linter:
         return findings
 
     def lint_source(
-        self, source: Source, fmt: str | None = None, display: str | None = None, workers: int = 1
+        self,
+        source: Source,
+        fmt: str | None = None,
+        display: str | None = None,
+        workers: int = 1,
+        cancelled: Callable[[], bool] | None = None,
     ) -> tuple[list[Finding], list[InputError]]:
         """Findings and errors of one source. ``workers=2`` shares the rules between this
         process and a forked helper when the document is big enough to pay for it; the
-        result is the same as a serial run's."""
+        result is the same as a serial run's. ``cancelled`` is asked between units of work;
+        when it answers True the run stops and raises Cancelled."""
         errors = list(source.errors)
         if source.text is None:
             return [], errors
         shown = display or source.path
-        doc = self.document(source.path, source.text, fmt)
+        prose = getattr(source, "prose", None)  # a Word draft brings its prose (docx_input.py)
+        if prose is not None:
+            doc = Document(source.path, source.text, prose, self.skip_re)
+        else:
+            doc = self.document(source.path, source.text, fmt)
         sup = Suppressions.parse(source.text)
         units = self._units()
 
         def run(i: int):
+            if cancelled is not None and cancelled():
+                raise Cancelled()
             return self._run_unit(units[i], doc, sup, shown)
 
         order = list(range(len(units)))
@@ -285,9 +306,28 @@ class Linter:
         end_line, end_col = doc.end_position(end)
         message = format_message(hit.message or rule.message, match, hit)
         suggestions = hit.suggestions
+        fix = source_fix(rule, hit, doc, match) if hit.fix is not None and rule.fix else None
         if self.dialect != "en-US":
             from .dialect import spell
 
             message = spell(message, self.dialect)
             suggestions = tuple(spell(s, self.dialect) for s in suggestions)
-        return Finding(path, line, col, end_line, end_col, rule.id, self.severity_of(rule), message, match, suggestions)
+            if fix is not None and rule.FIX_IN_DIALECT:  # a word the rule suggests, not a spelling it prescribes
+                fix = replace(fix, replacement=spell(fix.replacement, self.dialect))
+        return Finding(path, line, col, end_line, end_col, rule.id, self.severity_of(rule), message, match, suggestions, fix)
+
+
+def source_fix(rule: Rule, hit: Hit, doc: Document, match: str) -> Fix | None:
+    """The hit's replacement as an edit of the source file, or None where it must not be
+    applied: inside a direct quotation (the speaker's words are reported, never rewritten),
+    or where the span is not the same characters in the source (markup, an entity or a line
+    of page debris inside it): markup is never touched."""
+    if hit.fix == match or doc.in_quote(hit.start, hit.end):
+        return None
+    start = doc.source_offset(hit.start)
+    end = doc.source_offset(hit.end - 1) + 1
+    if doc.source[start:end] != match:
+        return None
+    if hit.end < len(doc.text) and doc.source_offset(hit.end) != end:
+        return None  # the last character was decoded from more than itself ("&" from "&amp;")
+    return Fix(start, end, hit.fix, rule.fix == "safe")

@@ -39,6 +39,25 @@ class Hit:
     suggestions: tuple[str, ...] = ()
     message: str | None = None
     fields: tuple[tuple[str, str], ...] = ()
+    # The text that replaces [start, end) when the rule declares a ``fix`` (None: no fix
+    # here). The engine decides whether it may be applied (never inside a quotation).
+    fix: str | None = None
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A replacement of source characters [start, end) (offsets into the file's decoded
+    text, not the prose) by ``replacement``. ``safe``: the rule declares it always right
+    (``fix: safe``); otherwise it is applied only with ``--unsafe-fixes``."""
+
+    start: int
+    end: int
+    replacement: str
+    safe: bool
+
+    @property
+    def applicability(self) -> str:
+        return "safe" if self.safe else "unsafe"
 
 
 @dataclass(frozen=True, order=True)
@@ -53,9 +72,10 @@ class Finding:
     message: str
     match: str
     suggestions: tuple[str, ...] = field(default=(), compare=False)
+    fix: Fix | None = field(default=None, compare=False)
 
     def to_json(self) -> dict:
-        return {
+        out = {
             "path": self.path,
             "line": self.line,
             "column": self.column,
@@ -67,6 +87,9 @@ class Finding:
             "match": self.match,
             "suggestions": list(self.suggestions),
         }
+        if self.fix is not None:  # optional key: version 1 readers ignore it
+            out["fix"] = {"replacement": self.fix.replacement, "applicability": self.fix.applicability}
+        return out
 
 
 @dataclass(frozen=True)

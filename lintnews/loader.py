@@ -82,7 +82,7 @@ def build_rule(spec: RuleSpec) -> Rule:
             raise spec.error(f"missing required key 'kind' (one of: {known})")
         raise spec.error(f"unknown kind '{kind}' (known kinds: {known})", "kind", kind)
     cls = kind_class(kind)
-    validate_common(spec, cls.FIELDS)
+    validate_common(spec, cls.FIELDS, cls.FIXABLE)
     return cls(spec)
 
 

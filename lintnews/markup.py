@@ -145,15 +145,21 @@ def markdown(source: str) -> Prose:
     if m:
         _blank(chars, m.start(), m.end())
     # Code and comments first: nothing inside them is prose, markup included.
-    for m in FENCE_RE.finditer(text):
+    # (Each pattern runs only when the text has the character it needs: most news copy has
+    # no backticks, asterisks or pipes, and on 1 MB each pass costs tens of milliseconds.)
+    for m in FENCE_RE.finditer(text) if ("```" in text or "~~~" in text) else ():
         if m.start() >= (FRONT_MATTER_RE.match(text).end() if FRONT_MATTER_RE.match(text) else 0):
             _blank(chars, m.start(), m.end())
     text = "".join(chars)
-    blank_all(HTML_COMMENT_RE)
-    blank_all(INLINE_CODE_RE)
+    if "<!--" in text:
+        blank_all(HTML_COMMENT_RE)
+    if "`" in text:
+        blank_all(INLINE_CODE_RE)
     text = "".join(chars)
-    blank_all(IMAGE_RE)
-    blank_all(REF_DEF_RE)
+    if "![" in text:
+        blank_all(IMAGE_RE)
+    if "]:" in text:
+        blank_all(REF_DEF_RE)
     blank_all(HR_RE)
     text = "".join(chars)
     for m in LINK_RE.finditer(text):
@@ -162,7 +168,7 @@ def markdown(source: str) -> Prose:
     _blank_common(text, chars)
     blank_all(TAG_RE)
     text = "".join(chars)
-    for m in HEADING_RE.finditer(text):
+    for m in HEADING_RE.finditer(text) if "#" in text else ():
         _blank(chars, m.start(1), m.end(1))
         if m.group(4):
             _blank(chars, m.start(4), m.end(4))
@@ -172,14 +178,14 @@ def markdown(source: str) -> Prose:
         if m.group(1).strip() and not m.group(1).lstrip().startswith(("#", ">", "-", "*", "|")):
             _blank(chars, m.start(2), m.end(2))
             headlines.append((m.start(1), m.end(1)))
-    for m in TABLE_PIPE_RE.finditer(text):
+    for m in TABLE_PIPE_RE.finditer(text) if "|" in text else ():
         for i in range(m.start(), m.end()):
             if chars[i] == "|":
                 chars[i] = " "
     text = "".join(chars)
     blank_all(BLOCK_MARKER_RE)
     text = "".join(chars)
-    for m in EMPHASIS_RE.finditer(text):
+    for m in EMPHASIS_RE.finditer(text) if ("*" in text or "_" in text) else ():
         _blank(chars, m.start(), m.end())
     headlines.sort()
     return Prose("".join(chars), headlines=headlines)

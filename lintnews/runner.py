@@ -25,6 +25,8 @@ class Report:
     quiet: bool = False
     color: bool = False
     source_line: Callable[[str, int], str | None] | None = None
+    fixable: int = 0  # findings with a safe fix (--fix applies them)
+    unsafe_fixable: int = 0  # findings whose fix only --unsafe-fixes applies
 
 
 _stdin_texts: dict[str, str] | None = None  # filled with what stdin held, for --show-source
@@ -39,6 +41,10 @@ def _lint_one(args: tuple[str, str], workers: int = 1) -> tuple[list[Finding], l
     if path == "-" and _stdin_texts is not None and source.text is not None:
         _stdin_texts[shown] = source.text
     source.errors = [InputError(shown, e.message) for e in source.errors]
+    return _lint_one_source(linter, source, shown, workers)
+
+
+def _lint_one_source(linter: Linter, source, shown: str, workers: int = 1) -> tuple[list[Finding], list[InputError]]:
     try:
         return linter.lint_source(source, display=shown, workers=workers)
     except RecursionError:
@@ -79,7 +85,23 @@ def lint_files(linter: Linter, files: list[str], jobs: int = 0, stdin_name: str 
                stdin_texts: dict[str, str] | None = None) -> tuple[list[Finding], list[InputError]]:
     """Findings and errors of every file, in the order of ``files``. ``jobs`` 0 = automatic:
     a pool of one process per core for many files; for a few, each file's rules are shared
-    between two processes (see parallel.py) when the file is big enough to pay for it."""
+    between two processes (see parallel.py) when the file is big enough to pay for it.
+    ``stdin_texts`` (if given) receives what standard input held, for --show-source."""
+    global _stdin_texts
+    _stdin_texts = stdin_texts  # standard input is always read in this process
+    findings: list[Finding] = []
+    errors: list[InputError] = []
+    for fs, es in map_files(linter, _lint_one, [(f, stdin_name) for f in files], jobs):
+        findings.extend(fs)
+        errors.extend(es)
+    return findings, errors
+
+
+def map_files(linter: Linter, task: Callable, work: list[tuple], jobs: int = 0) -> list:
+    """``task(item, workers)`` for each work item (a tuple whose first element is the file),
+    in order, on as many processes as ``jobs`` asks for (see ``lint_files``). ``task`` is a
+    module-level function: pool workers find it by name and read ``_worker_linter``."""
+    files = [w[0] for w in work]
     cores = usable_cores()
     per_file = 1
     if jobs <= 0:
@@ -90,18 +112,9 @@ def lint_files(linter: Linter, files: list[str], jobs: int = 0, stdin_name: str 
     # More processes than cores only compete for them (--jobs 1000 on two cores started
     # 1,001 processes and took nine times as long), and more than files sit idle.
     jobs = max(1, min(jobs, cores, len(files)))
-    findings: list[Finding] = []
-    errors: list[InputError] = []
-    work = [(f, stdin_name) for f in files]
     if jobs == 1 or "-" in files:
-        global _stdin_texts
-        _stdin_texts = stdin_texts
         _init_worker(linter)
-        results = (_lint_one(w, per_file) for w in work)
-        for fs, es in results:
-            findings.extend(fs)
-            errors.extend(es)
-        return findings, errors
+        return [task(w, per_file) for w in work]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -115,9 +128,7 @@ def lint_files(linter: Linter, files: list[str], jobs: int = 0, stdin_name: str 
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_pool_worker,
                                initargs=(alive_r, alive_w, os.getpid()))
     try:
-        for fs, es in pool.map(_lint_one, work, chunksize=chunk):
-            findings.extend(fs)
-            errors.extend(es)
+        return list(pool.map(task, work, chunksize=chunk))
     except BaseException:  # Ctrl-C: stop every worker now, not after its current file
         os.close(alive_w)
         alive_w = -1
@@ -128,4 +139,3 @@ def lint_files(linter: Linter, files: list[str], jobs: int = 0, stdin_name: str 
             pool.shutdown(wait=True)
             os.close(alive_w)
         os.close(alive_r)
-    return findings, errors

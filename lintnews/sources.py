@@ -15,6 +15,7 @@ from .finding import InputError
 from .markup import LINTABLE_SUFFIXES
 
 BINARY_SNIFF = 8192
+WORD_SUFFIXES = (".docx", ".doc")  # read by docx_input.py (a .doc gets a clear error)
 
 
 @dataclass
@@ -59,6 +60,10 @@ def decode(raw: bytes, path: str) -> Source:
 
 
 def read_file(path: str) -> Source:
+    if path.lower().endswith(WORD_SUFFIXES):
+        from .docx_input import read_docx
+
+        return read_docx(path)
     try:
         with open(path, "rb") as fh:
             raw = fh.read()
@@ -83,6 +88,10 @@ def read_stdin(name: str) -> Source:
         raw = stream.buffer.read() if hasattr(stream, "buffer") else stream.read().encode("utf-8")
     except (OSError, ValueError) as exc:
         return Source(name, None, [InputError(name, f"cannot read standard input: {exc}")])
+    if name.lower().endswith(WORD_SUFFIXES):
+        from .docx_input import read_docx_bytes
+
+        return read_docx_bytes(raw, name)
     return decode(raw, name)
 
 
@@ -110,7 +119,10 @@ def expand(paths: list[str], exclude: list[str]) -> tuple[list[str], list[InputE
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not excluded(os.path.join(root, d), exclude))
                 for name in sorted(names):
                     full = os.path.normpath(os.path.join(root, name))  # "articles/a.md", not "./articles/a.md"
-                    if name.lower().endswith(LINTABLE_SUFFIXES) and not excluded(full, exclude):
+                    lower = name.lower()
+                    if lower.endswith(WORD_SUFFIXES) and name.startswith("~$"):
+                        continue  # the lock file Word keeps beside an open document
+                    if lower.endswith(LINTABLE_SUFFIXES + WORD_SUFFIXES) and not excluded(full, exclude):
                         files.append(full)
         elif os.path.exists(p) or os.path.islink(p):
             if not excluded(p, exclude):

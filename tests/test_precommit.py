@@ -115,7 +115,7 @@ def articles(tmp_path_factory):
     work.mkdir()
     git("init", "--quiet", cwd=work)
     (work / ".pre-commit-config.yaml").write_text(
-        f"repos:\n- repo: {repo}\n  rev: {rev}\n  hooks:\n  - id: lintnews\n", encoding="utf-8"
+        f"repos:\n- repo: {repo}\n  rev: {rev}\n  hooks:\n  - id: lintnews-fix\n  - id: lintnews\n", encoding="utf-8"
     )
     if not ships_loaded_pack(repo, rev):
         (work / "house").mkdir()
@@ -130,14 +130,17 @@ def articles(tmp_path_factory):
     return runner, work, env
 
 
-def run_hook(articles, files: dict[str, str]) -> subprocess.CompletedProcess:
+def run_hook(articles, files: dict[str, str] | None) -> subprocess.CompletedProcess:
+    """Write ``files`` (replacing the desk's), stage everything and run every hook.
+    ``files=None`` runs again on what is there (staging what a fixer changed)."""
     runner, work, env = articles
-    for old in work.glob("desk/*"):
-        old.unlink()
-    for name, text in files.items():
-        path = work / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+    if files is not None:
+        for old in work.glob("desk/*"):
+            old.unlink()
+        for name, text in files.items():
+            path = work / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
     git("add", "-A", cwd=work)
     return subprocess.run(
         [*runner, "run", "--all-files", "--show-diff-on-failure"],
@@ -165,4 +168,40 @@ def test_hook_passes_on_clean_copy(articles):
     result = run_hook(articles, {"desk/vienna.md": CLEAN, "desk/notes.txt": "Call the embassy back on Tuesday.\n"})
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
-    assert re.search(r"lintnews.*\.{3,}.*Passed", output), output
+    assert re.search(r"lintnews \(news copy.*\.{3,}.*Passed", output), output
+    assert re.search(r"lintnews fix.*\.{3,}.*Passed", output), output
+
+
+SLIPS = """\
+# Grain ships leave Odesa
+
+UN Secretary-General Antonio Guteres said the the corridor would reopen on June 5th.
+"Antonio Guteres has done nothing for us," one farmer said on the quayside.
+The foreign ministry said in a statement that it was ready to keep talking.
+"""
+
+SLIPS_FIXED = """\
+# Grain ships leave Odesa
+
+UN Secretary-General Antonio Guterres said the corridor would reopen on June 5.
+"Antonio Guteres has done nothing for us," one farmer said on the quayside.
+The foreign ministry said in a statement that it was ready to keep talking.
+"""
+
+
+def test_fix_hook_applies_safe_fixes_and_fails_as_fixers_do(articles):
+    _runner, work, _env = articles
+    result = run_hook(articles, {"desk/odesa.md": SLIPS})
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert "Traceback" not in output
+    assert re.search(r"lintnews fix.*\.{3,}.*Failed", output), output
+    assert "files were modified by this hook" in output
+    assert (work / "desk" / "odesa.md").read_text(encoding="utf-8") == SLIPS_FIXED
+    # Once the fixes are staged, the fixer passes; the name inside the quotation is the
+    # lint hook's to report (a quotation is never rewritten).
+    again = run_hook(articles, None)
+    output = again.stdout + again.stderr
+    assert re.search(r"lintnews fix.*\.{3,}.*Passed", output), output
+    assert re.search(r"desk/odesa\.md:4:2: warning names\.house-spelling", output), output
+    assert (work / "desk" / "odesa.md").read_text(encoding="utf-8") == SLIPS_FIXED

@@ -61,6 +61,28 @@ def format_sarif(report) -> str:
             result["ruleIndex"] = index[f.rule]
         if f.suggestions:
             result["properties"] = {"suggestions": list(f.suggestions)}
+        if f.fix is not None and f.fix.safe:  # SARIF fixes are proposed edits; unsafe ones stay suggestions
+            result["fixes"] = [
+                {
+                    "description": {"text": f"Replace with '{f.fix.replacement}'" if f.fix.replacement else "Delete"},
+                    "artifactChanges": [
+                        {
+                            "artifactLocation": {"uri": _uri(f.path)},
+                            "replacements": [
+                                {
+                                    "deletedRegion": {
+                                        "startLine": f.line,
+                                        "startColumn": f.column,
+                                        "endLine": f.end_line,
+                                        "endColumn": f.end_column,
+                                    },
+                                    "insertedContent": {"text": f.fix.replacement},
+                                }
+                            ],
+                        }
+                    ],
+                }
+            ]
         results.append(result)
     notifications = [
         {

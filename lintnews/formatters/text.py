@@ -33,27 +33,50 @@ def _excerpt(line: str, col: int, end_col: int) -> tuple[str, int, int]:
     return prefix + line[start:end] + suffix, col - start + len(prefix), min(end_col, end + 1) - start + len(prefix)
 
 
+def line_label(path: str, line: int) -> str:
+    """``12``; in a Word draft, whose lines are its paragraphs, ``¶12``."""
+    return f"¶{line}" if path.lower().endswith(".docx") else str(line)
+
+
 def format_text(report) -> str:
     colour = report.color
     out = []
     for f in report.findings:
         sev = click.style(f.severity, fg=COLOURS[f.severity], bold=True) if colour else f.severity
         rule = click.style(f.rule, dim=True) if colour else f.rule
-        out.append(f"{shown_path(f.path)}:{f.line}:{f.column}: {sev} {rule} {printable(f.message)}")
+        out.append(f"{shown_path(f.path)}:{line_label(f.path, f.line)}:{f.column}: {sev} {rule} {printable(f.message)}")
         if report.show_source and report.source_line:
             text = report.source_line(f.path, f.line)
             if text is not None:
                 shown, col, end_col = _excerpt(text, f.column, f.end_column if f.end_line == f.line else len(text) + 1)
-                gutter = f"{f.line:>5} | "
+                gutter = f"{line_label(f.path, f.line):>5} | "
                 out.append(gutter + shown)
                 width = max(1, end_col - col)
                 carets = "^" * width
                 out.append(" " * (len(gutter) - 2) + "| " + " " * (col - 1) + (click.style(carets, fg=COLOURS[f.severity]) if colour else carets))
                 if f.suggestions:
                     out.append(" " * (len(gutter) - 2) + "= suggestion: " + printable(", ".join(f.suggestions)))
+                if f.fix is not None:
+                    what = f"replace with '{printable(f.fix.replacement)}'" if f.fix.replacement else "delete"
+                    how = "--fix" if f.fix.safe else "--fix --unsafe-fixes"
+                    out.append(" " * (len(gutter) - 2) + f"= fix ({how}): {what}")
     if not report.quiet:
         out.append(summary(report))
+        hint = fix_hint(report)
+        if hint:
+            out.append(hint)
     return "\n".join(out)
+
+
+def fix_hint(report) -> str:
+    safe, unsafe = getattr(report, "fixable", 0), getattr(report, "unsafe_fixable", 0)
+    if safe and unsafe:
+        return f"{safe} fixable with --fix ({unsafe} more with --fix --unsafe-fixes); --diff shows the changes first."
+    if safe:
+        return f"{safe} fixable with --fix; --diff shows the changes first."
+    if unsafe:
+        return f"{unsafe} fixable with --fix --unsafe-fixes (word choices: review them with --diff --unsafe-fixes)."
+    return ""
 
 
 def summary(report) -> str:

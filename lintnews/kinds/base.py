@@ -29,7 +29,9 @@ COMMON_FIELDS = {
     "scope": False,
     "examples": True,
     "sources": False,
+    "fix": False,
 }
+FIX_MODES = ("safe", "unsafe")
 ID_RE = re.compile(r"^[a-z][a-z0-9]*(?:\.[a-z0-9][a-z0-9-]*)+$")
 
 
@@ -61,6 +63,7 @@ class RuleSpec:
 class Examples:
     flag: list[str] = field(default_factory=list)
     passing: list[str] = field(default_factory=list)
+    fixes: list[tuple[str, str]] = field(default_factory=list)  # (text, the text once fixed)
     # Per flag text, what the finding must be: (match, first suggestion), either None.
     expect: list[tuple[str | None, str | None]] = field(default_factory=list)
 
@@ -83,6 +86,11 @@ class Rule:
     # A rough running cost in milliseconds per MB of text, used only to hand the biggest
     # pieces of work out first when a document's rules are shared between two processes.
     COST_PER_MB: ClassVar[float] = 20.0
+    # Kinds whose hits can carry a replacement set this; ``fix:`` on any other kind is an error.
+    FIXABLE: ClassVar[bool] = False
+    # With --dialect en-GB the fix is spelled like the suggestions ("criticised") when it is
+    # a word the rule suggests; a spelling the rule prescribes (a name, a house spelling) is kept.
+    FIX_IN_DIALECT: ClassVar[bool] = False
 
     def __init__(self, spec: RuleSpec):
         data = spec.data
@@ -95,6 +103,9 @@ class Rule:
         self.description: str = str(data.get("description") or "").strip()
         self.link: str = str(data.get("link") or "")
         self.scope: str = str(data.get("scope") or self.DEFAULT_SCOPE)
+        # None: the suggestions are suggestions; "safe": the replacement is always right at
+        # that spot (--fix); "unsafe": usable as a replacement, applied only with --unsafe-fixes.
+        self.fix: str | None = data.get("fix")
         sources = data.get("sources") or []
         self.sources: list[str] = [str(s) for s in (sources if isinstance(sources, list) else [sources])]
         ex = data.get("examples") or {}
@@ -102,6 +113,7 @@ class Rule:
         self.examples = Examples(
             flag=[t for t, _, _ in flags],
             passing=[str(x) for x in ex.get("pass", [])],
+            fixes=[(str(a), str(b)) for a, b in ex.get("fix", [])],
             expect=[(m, sug) for _, m, sug in flags],
         )
         self.compile(spec)
@@ -167,6 +179,19 @@ class Context:
         self.cache: dict = {}  # compiled per-run structures kinds share across documents
 
 
+def match_case(written: str, replacement: str) -> str:
+    """``replacement`` in the case of the text it replaces: "Slammed" -> "Criticised",
+    "SLAMMED" -> "CRITICISED". A replacement with capitals of its own (a name) is kept."""
+    if not replacement or replacement != replacement.lower():
+        return replacement
+    letters = [c for c in written if c.isalpha()]
+    if len(letters) > 1 and all(c.isupper() for c in letters):
+        return replacement.upper()
+    if letters and written.lstrip()[:1].isupper():
+        return replacement[0].upper() + replacement[1:]
+    return replacement
+
+
 # --- validation helpers kinds share ---------------------------------------------
 
 
@@ -187,7 +212,7 @@ def string_list(spec: RuleSpec, key: str, value) -> list[str]:
     raise spec.error(f"'{key}' must be a string or a list of strings", key, value)
 
 
-def validate_common(spec: RuleSpec, kind_fields: dict[str, bool]) -> None:
+def validate_common(spec: RuleSpec, kind_fields: dict[str, bool], kind_fixable: bool = False) -> None:
     data = spec.data
     allowed = {**COMMON_FIELDS, **kind_fields}
     for key in data:
@@ -209,6 +234,17 @@ def validate_common(spec: RuleSpec, kind_fields: dict[str, bool]) -> None:
     scope = data.get("scope")
     if scope is not None and scope not in SCOPES:
         raise spec.error(f"'scope' must be one of {', '.join(SCOPES)}", "scope", scope)
+    if "fix" in data:
+        fix = data["fix"]
+        if fix not in FIX_MODES:
+            raise spec.error(
+                "'fix' must be 'safe' (the replacement is always right at that spot) or 'unsafe' "
+                "(usable as a replacement, applied only with --unsafe-fixes)",
+                "fix",
+                fix,
+            )
+        if not kind_fixable:
+            raise spec.error(f"rules of kind '{data['kind']}' offer no fix: remove 'fix'", "fix", fix)
     for key in ("description", "link"):
         if key in data and not isinstance(data[key], str):
             raise spec.error(f"'{key}' must be a string", key, data[key])
@@ -218,8 +254,20 @@ def validate_common(spec: RuleSpec, kind_fields: dict[str, bool]) -> None:
     if not isinstance(ex, dict):
         raise spec.error("'examples' must be a mapping with 'flag' and 'pass' lists", "examples", ex)
     for key in ex:
-        if key not in ("flag", "pass"):
-            raise spec.error(f"unknown key '{key}' under 'examples' (use 'flag' and 'pass')", "examples", key)
+        if key not in ("flag", "pass", "fix"):
+            raise spec.error(f"unknown key '{key}' under 'examples' (use 'flag', 'pass' and, with 'fix', 'fix')", "examples", key)
+    if "fix" in data:
+        pairs = ex.get("fix")
+        if not isinstance(pairs, list) or not pairs or not all(
+            isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p) for p in pairs
+        ):
+            raise spec.error(
+                "a rule with 'fix' needs 'examples: fix:', a list of [text, the text once fixed] pairs: every fix proves itself",
+                "examples",
+                pairs if pairs is not None else ex,
+            )
+    elif "fix" in ex:
+        raise spec.error("'examples: fix' needs the rule to declare 'fix'", "examples", ex["fix"])
     for key in ("flag", "pass"):
         items = ex.get(key)
         if not isinstance(items, list) or not items or not all(isinstance(x, str) or (key == "flag" and isinstance(x, dict)) for x in items):

@@ -42,6 +42,8 @@ flagged with the other as the suggestion; on a tie the first use wins.
 
 YAML fields:
   check: document | house | forms
+  fix:   safe | unsafe  the suggested spelling replaces the name (the house spelling is
+         always right; the story's majority is a guess)
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..finding import Hit
 from ..housenames import (
@@ -336,6 +338,7 @@ class NamesRule(Rule):
     FIELDS = {"check": True}
     DEFAULT_SCOPE = "all"
     BATCHED = True
+    FIXABLE = True
 
     @classmethod
     def unit_cost(cls, rules, chars):
@@ -373,14 +376,26 @@ class NamesRule(Rule):
         for rule in rules:
             if rule.check_mode == "house":
                 for hit in house_hits:
-                    yield rule, hit
+                    yield rule, _with_fix(rule, hit, doc.text)
         doc_rules = [r for r in rules if r.check_mode == "document"]
         if doc_rules:
             for hit in check_document(mentions, house):
                 if any(s < hit.end and hit.start < e for s, e in taken):
                     continue  # the house list already says how to spell it
                 for rule in doc_rules:
-                    yield rule, hit
+                    yield rule, _with_fix(rule, hit, doc.text)
+
+
+def _with_fix(rule, hit: Hit, text: str) -> Hit:
+    """The hit with its suggestion as the replacement, when the rule declares a fix."""
+    if not rule.fix or not hit.suggestions:
+        return hit
+    spelling = hit.suggestions[0]
+    written = text[hit.start : hit.end]
+    letters = [c for c in written if c.isalpha()]
+    if len(letters) > 1 and all(c.isupper() for c in letters):  # a name in an all-capitals headline
+        spelling = spelling.upper()
+    return replace(hit, fix=spelling)
 
 
 # --- one name, two written forms ----------------------------------------------------

@@ -1,4 +1,4 @@
-"""``kind: pattern`` — a regular expression.
+r"""``kind: pattern`` — a regular expression.
 
 Patterns are run with the ``regex`` module and a time limit, so a pattern that backtracks
 catastrophically (``(a+)+$``) cannot hang a pre-commit hook: it gives up on that file after
@@ -15,15 +15,23 @@ YAML fields:
   case_sensitive: false
   group:          which group is the flagged span (default 0, the whole match)
   suggest:        [suggestions]
+  fix:            safe | unsafe  the flagged span is replaced by ``replace``, or else by the
+                  first of ``suggest``
+  replace:        a template expanded on the match (``\1``, ``\g<name>``; '' deletes the span):
+                  ``pattern: '\b(\w+) \1\b'`` with ``replace: '\1'`` turns "the the" into "the"
+  fix_when:       a pattern the flagged text must match (from its start) for the fix to be
+                  offered: ``'\S+[ \t]+\p{Ll}'`` fixes "the the" but not "Sirhan Sirhan"
 """
 
 from __future__ import annotations
 
+import re
 from array import array
 
 from ..finding import Hit
 from .base import Rule, RuleSpec, string_list
 
+TEMPLATE_REF_RE = re.compile(r"\\(?:(\d+)|g<([^>]*)>)")
 TIMEOUT_SECONDS = 1.0  # per megabyte of text searched, and never less
 
 
@@ -64,7 +72,9 @@ class PatternTimeout(Exception):
 
 class PatternRule(Rule):
     KIND = "pattern"
-    FIELDS = {"pattern": True, "case_sensitive": False, "group": False, "suggest": False}
+    FIELDS = {"pattern": True, "case_sensitive": False, "group": False, "suggest": False, "replace": False, "fix_when": False}
+    FIXABLE = True
+    FIX_IN_DIALECT = True
 
     def compile(self, spec: RuleSpec) -> None:
         import regex
@@ -89,17 +99,63 @@ class PatternRule(Rule):
             raise spec.error(f"'group' '{group}' does not exist in the pattern", "group", group)
         self.group = group
         self.suggestions = tuple(string_list(spec, "suggest", data.get("suggest")))
+        self.replace: str | None = None
+        if "replace" in data:
+            replace = data["replace"]
+            if not isinstance(replace, str):
+                raise spec.error("'replace' must be a string (a template like '\\1'; '' deletes the span)", "replace", replace)
+            if not self.fix:
+                raise spec.error("'replace' is the rule's fix: add 'fix: safe' or 'fix: unsafe'", "replace", replace)
+            for m in TEMPLATE_REF_RE.finditer(replace):
+                ref = m.group(1) or m.group(2)
+                if ref.isdigit():
+                    ok = int(ref) <= self.regex.groups
+                else:
+                    ok = ref in self.regex.groupindex
+                if not ok:
+                    raise spec.error(f"'replace' refers to group '{ref}', which the pattern does not have", "replace", replace)
+            self.replace = replace
+        elif self.fix and not self.suggestions:
+            raise spec.error("a pattern rule with 'fix' needs 'replace' (a template) or 'suggest'", "fix", data["fix"])
+        self.fix_when = None
+        if "fix_when" in data:
+            when = data["fix_when"]
+            if not isinstance(when, str) or not when:
+                raise spec.error("'fix_when' must be a non-empty pattern", "fix_when", when)
+            if not self.fix:
+                raise spec.error("'fix_when' limits the rule's fix: add 'fix: safe' or 'fix: unsafe'", "fix_when", when)
+            try:
+                self.fix_when = regex.compile(when, regex.VERSION0)
+            except (regex.error, OverflowError, RecursionError, ValueError) as exc:
+                raise spec.error(f"'fix_when' does not compile: {exc}", "fix_when", when) from None
 
     def check(self, doc, ctx):
         try:
-            found = spans(self.regex, doc.text, self.group)
+            found = self._with_fixes(doc.text) if self.fix else spans(self.regex, doc.text, self.group)
         except TimeoutError:
             raise PatternTimeout(
                 self.id,
                 f"rule {self.id} gave up on this file: its pattern took more than {time_limit(len(doc.text)):g} s "
                 f"(it backtracks catastrophically); none of its findings here are reported ({self.location})"
             ) from None
+        if self.fix:
+            for start, end, fix in found:
+                yield Hit(start, end, self.suggestions, fix=fix)
+            return
         for i in range(0, len(found), 2):
             start, end = found[i], found[i + 1]
             if end > start:
                 yield Hit(start, end, self.suggestions)
+
+    def _with_fixes(self, text: str) -> list[tuple[int, int, str | None]]:
+        """(start, end, fix) of every match, all found before any is used (see ``spans``):
+        a fix needs the match itself, for its template's groups."""
+        out = []
+        for m in self.regex.finditer(text, timeout=time_limit(len(text))):
+            start, end = m.span(self.group)
+            if end > start:
+                fix = None
+                if self.fix_when is None or self.fix_when.match(text, start, end):
+                    fix = m.expand(self.replace) if self.replace is not None else self.suggestions[0]
+                out.append((start, end, fix))
+        return out

@@ -18,6 +18,11 @@ YAML fields:
   skip_titles: false  true: a match in Title Case inside a sentence is a name or a title
                ("Evil Dead", "the Chaos Computer Club"), not the word, and is not flagged
                (at the start of a sentence or in a headline it still is)
+  fix:         safe | unsafe  a term's first suggestion replaces the match (in its case:
+               "Slammed" -> "Criticised"); only where the text is the term as written, not an
+               inflected form the suggestion does not fit
+  no_fix:      [terms]  terms whose first suggestion is not a drop-in replacement
+               ("lashed out at" -> "criticised at")
 """
 
 from __future__ import annotations
@@ -30,7 +35,12 @@ from typing import Iterable
 
 from ..document import TOKEN_RE
 from ..finding import Hit
-from .base import Rule, RuleSpec, string_list
+from .base import Rule, RuleSpec, match_case, string_list
+
+
+def _fold(text: str) -> str:
+    """A term as the matcher sees it: lower case, straight apostrophes, hyphen = space."""
+    return " ".join(text.lower().replace("’", "'").replace("-", " ").split())
 
 def tokenize(phrase: str) -> tuple[str, ...]:
     return tuple(m.group().replace("’", "'") for m in TOKEN_RE.finditer(phrase))
@@ -321,9 +331,12 @@ class PhrasesRule(Rule):
         "case_sensitive": False,
         "inflect": False,
         "skip_titles": False,
+        "no_fix": False,
         "not_after": False,
     }
     BATCHED = True
+    FIXABLE = True
+    FIX_IN_DIALECT = True
 
     @classmethod
     def unit_cost(cls, rules, chars):
@@ -370,6 +383,14 @@ class PhrasesRule(Rule):
         if not terms:
             raise spec.error("'terms' is empty", "terms", raw)
         self.terms = terms
+        no_fix = string_list(spec, "no_fix", data.get("no_fix"))
+        if no_fix and not self.fix:
+            raise spec.error("'no_fix' lists terms to leave out of the rule's 'fix', but the rule has no 'fix'", "no_fix")
+        keys = {_fold(t.key) for t in terms}
+        for item in no_fix:
+            if _fold(item) not in keys:
+                raise spec.error(f"'no_fix': '{item}' is not one of the rule's terms", "no_fix", item)
+        self.no_fix = frozenset(_fold(x) for x in no_fix)
         self.exceptions = string_list(spec, "exceptions", data.get("exceptions"))
         self.not_after = _word_set(string_list(spec, "not_after", data.get("not_after")))
         for term in terms:
@@ -417,11 +438,11 @@ class PhrasesRule(Rule):
             split = ctx.cache[key] = prepare(index)
         hits: dict[int, list[tuple[int, int, Term]]] = {}
         excepted: dict[int, list[tuple[int, int]]] = {}
-        for (_tokens, _cs, _inflect, rule, term, _written), start, end in scan(split, doc):
+        for (tokens, _cs, _inflect, rule, term, _written), start, end in scan(split, doc):
             if term is None:
                 excepted.setdefault(id(rule), []).append((start, end))
             else:
-                hits.setdefault(id(rule), []).append((start, end, term))
+                hits.setdefault(id(rule), []).append((start, end, term, tokens))
         for rule in rules:
             rule_hits = hits.get(id(rule))
             if not rule_hits:
@@ -430,7 +451,7 @@ class PhrasesRule(Rule):
             # Longest match wins where terms of one rule overlap ("Assad regime" over "regime").
             rule_hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
             last_end = -1
-            for start, end, term in rule_hits:
+            for start, end, term, tokens in rule_hits:
                 if start < last_end:
                     continue
                 if any(s <= start and end <= e for s, e in spans):
@@ -442,4 +463,12 @@ class PhrasesRule(Rule):
                 if term.verb_form and _previous_word(doc, start) in DETERMINERS:
                     continue
                 last_end = end
-                yield rule, Hit(start, end, term.suggestions, term.message, (("term", term.key),))
+                fix = None
+                if rule.fix and term.suggestions:
+                    written = doc.text[start:end]
+                    # Only where the text is the entry as listed (or a form made with its own
+                    # suggestion, "slams" -> "criticizes"), not a form matched by undoing an
+                    # inflection, which the suggestion may not fit.
+                    if _fold(written) == " ".join(tokens) and _fold(term.key) not in rule.no_fix:
+                        fix = match_case(written, term.suggestions[0])
+                yield rule, Hit(start, end, term.suggestions, term.message, (("term", term.key),), fix)
