@@ -148,14 +148,30 @@ class PatternRule(Rule):
                 yield Hit(start, end, self.suggestions)
 
     def _with_fixes(self, text: str) -> list[tuple[int, int, str | None]]:
-        """(start, end, fix) of every match, all found before any is used (see ``spans``):
-        a fix needs the match itself, for its template's groups."""
-        out = []
+        """(start, end, fix) of every match. The matches are found first, under the time
+        limit and as ``spans`` finds them (three integers a match: where the match starts,
+        and the flagged span); then each fix is made: ``fix_when`` is matched on the
+        flagged span, and a ``replace`` template is expanded on the match found again at
+        the same start (the engine's preferred match there is the one the search found),
+        each under a limit of its own."""
+        found = array("q")
+        push = found.append
         for m in self.regex.finditer(text, timeout=time_limit(len(text))):
+            push(m.start())
             start, end = m.span(self.group)
-            if end > start:
-                fix = None
-                if self.fix_when is None or self.fix_when.match(text, start, end):
-                    fix = m.expand(self.replace) if self.replace is not None else self.suggestions[0]
-                out.append((start, end, fix))
+            push(start)
+            push(end)
+        out = []
+        for i in range(0, len(found), 3):
+            start, end = found[i + 1], found[i + 2]
+            if end <= start:
+                continue
+            fix = None
+            if self.fix_when is None or self.fix_when.match(text, start, end, timeout=time_limit(end - start)):
+                if self.replace is None:
+                    fix = self.suggestions[0]
+                else:
+                    m = self.regex.match(text, found[i], timeout=time_limit(len(text)))
+                    fix = m.expand(self.replace) if m is not None else None
+            out.append((start, end, fix))
         return out
