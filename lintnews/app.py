@@ -89,15 +89,29 @@ def check_house_names(linter) -> None:
         raise SetupError(str(exc)) from None
 
 
+FIX_HOW = {"safe": "lintnews check --fix applies it", "unsafe": "applied only with --fix --unsafe-fixes"}
+
+
 def explain_parts(rule, linter) -> dict:
-    """What ``lintnews explain`` shows of a rule, as parts a front end lays out."""
+    """What ``lintnews explain`` shows of a rule, as parts a front end lays out (the
+    command, the language server's hover, the HTML report's rule panel)."""
+    severity = linter.severity_of(rule)
+    description = rule.description or ""
+    fix = getattr(rule, "fix", None)  # None, "safe" or "unsafe"
     return {
-        "heading": f"{rule.id}  ({rule.kind}, {linter.severity_of(rule)}, scope: {rule.scope})",
+        "id": rule.id,
+        "kind": rule.kind,
+        "severity": severity,
+        "scope": rule.scope,
+        "heading": f"{rule.id}  ({rule.kind}, {severity}, scope: {rule.scope})",
         "message": rule.message,
-        "description": rule.description or "",
+        "description": description,
+        "summary": (description.splitlines() or [rule.message])[0],  # the description's first line
+        "rationale": "\n".join(description.splitlines()[1:]).strip(),  # and the rest
         "sources": list(rule.sources or ()),
         "link": rule.link or "",
-        "fix": getattr(rule, "fix", None),  # None, "safe" or "unsafe"
+        "fix": fix,
+        "fix_how": FIX_HOW.get(fix or "", ""),
         "fix_examples": list(getattr(rule.examples, "fixes", ())),
         "flag": list(rule.examples.flag),
         "pass": list(rule.examples.passing),

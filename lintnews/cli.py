@@ -92,6 +92,8 @@ def main():
       lintnews draft.md                   lint one article (same as 'lintnews check')
       lintnews check articles/ --jobs 2   lint a folder on two cores
       lintnews check - < draft.txt        lint standard input
+      lintnews check drafts/ --format html -o report.html
+                                          a report to read in a browser
       lintnews annotate draft.docx -o draft-reviewed.docx
                                           a copy of a Word draft with a comment per finding
       lintnews rules                      list the rules
@@ -104,7 +106,10 @@ def main():
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATTERS)), default="text", show_default=True,
-              help="Output: text for people, json for programs, github for Actions annotations, sarif for code scanning.")
+              help="Output: text for people, html for a report to read in a browser, json for programs, "
+                   "github for Actions annotations, sarif for code scanning.")
+@click.option("--output", "-o", "output_path", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="Write the output to FILE (replaced whole, never half-written) instead of standard output.")
 @click.option("--select", multiple=True, metavar="RULES", help="Only these rule ids or prefixes (comma-separated), e.g. 'loaded,names'.")
 @click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rule ids or prefixes (comma-separated).")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
@@ -135,7 +140,7 @@ def main():
               help="Print the fixes as a unified diff and write nothing. Exit status 1 when there is something to fix.")
 @click.option("--fix-only", is_flag=True, help="Apply fixes like --fix, but do not report the findings that remain (exit 0).")
 @click.option("--exit-non-zero-on-fix", is_flag=True, help="With --fix or --fix-only: exit 1 when a file was changed.")
-def check(paths, fmt, select, ignore, fail_on, config_path, extra_rules, names, stdin_filename, jobs, show_source, color, quiet,
+def check(paths, fmt, output_path, select, ignore, fail_on, config_path, extra_rules, names, stdin_filename, jobs, show_source, color, quiet,
           dialect, fix, unsafe_fixes, diff, fix_only, exit_non_zero_on_fix):
     """Lint article files and folders (.md, .markdown, .txt, .html, .htm, .docx); '-' reads standard input.
 
@@ -144,7 +149,7 @@ def check(paths, fmt, select, ignore, fail_on, config_path, extra_rules, names, 
     from .finding import InputError, printable
     from .formatters import get_formatter
     from .runner import Report, lint_files
-    from .sources import expand
+    from .sources import display_path, expand
 
     cfg = load_settings(config_path)
     linter = build_linter(
@@ -152,7 +157,6 @@ def check(paths, fmt, select, ignore, fail_on, config_path, extra_rules, names, 
     )
     _check_house_names(linter)
     files, errors = expand(list(paths) or ["."], cfg.exclude)
-    stdin_texts: dict[str, str] = {}  # what was read from standard input, for --show-source
     fixing = fix or fix_only or diff
     stdin_out: bytes | None = None
     if fixing:
@@ -167,14 +171,17 @@ def check(paths, fmt, select, ignore, fail_on, config_path, extra_rules, names, 
                 click.echo(f"lintnews: {printable(e.path)}: {printable(e.message)}", err=True)
             sys.exit(EXIT_ERROR if errors else EXIT_FINDINGS if changed else EXIT_OK)
     else:
-        findings, file_errors = lint_files(linter, files, jobs=jobs, stdin_name=stdin_filename, stdin_texts=stdin_texts)
+        findings, file_errors = lint_files(linter, files, jobs=jobs, stdin_name=stdin_filename)
         changed = 0
     errors.extend(file_errors)
+    reader = _SourceReader(linter, stdin_filename if "-" in files else None)
     if not files and not errors:
         errors.append(InputError(" ".join(paths) or ".", "no article files found (.md, .markdown, .txt, .html, .htm, .docx)"))
 
     findings.sort(key=lambda f: (f.path, f.line, f.column, f.rule))
-    tty = sys.stdout.isatty()
+    if output_path == "-":
+        output_path = None
+    tty = sys.stdout.isatty() and output_path is None
     if color is None:
         color = tty and "NO_COLOR" not in os.environ
     if show_source is None:  # an editor at a terminal wants the line; a pipe or CI wants one line each
@@ -187,16 +194,27 @@ def check(paths, fmt, select, ignore, fail_on, config_path, extra_rules, names, 
         show_source=show_source,
         quiet=quiet,
         color=bool(color) and fmt == "text",
-        source_line=_source_line_reader(stdin_texts),
+        source_line=reader.line,
+        paths=[stdin_filename if f == "-" else display_path(f) for f in files],
+        source_text=reader.text,
+        explain=_explainer(linter),
+        document=reader.document,
         fixable=sum(1 for f in findings if f.fix is not None and f.fix.safe),
         unsafe_fixable=sum(1 for f in findings if f.fix is not None and not f.fix.safe),
     )
     output = "" if fix_only else get_formatter(fmt)(report)
+    if output_path is not None and not fix_only:
+        from .atomic import write_atomic
+
+        try:
+            write_atomic(output_path, (output + "\n" if output else "").encode("utf-8"))
+        except OSError as exc:
+            fail(f"cannot write {output_path}: {exc.strerror or exc}")
     to_stderr = stdin_out is not None  # standard output carries the fixed text
     try:
         if stdin_out is not None:
             sys.stdout.buffer.write(stdin_out)
-        if output:
+        if output and output_path is None:
             click.echo(output, err=to_stderr)
         if fmt in ("text", "github") or fix_only or to_stderr:
             for e in errors:
@@ -277,28 +295,48 @@ def _run_fixes(linter, files, jobs, stdin_name, unsafe, diff, quiet):
     return findings, errors, stdin_out, changed
 
 
-def _source_line_reader(stdin_texts: dict[str, str] | None = None):
-    """Lines for --show-source: of the text that was linted when it came from standard
-    input, else of the file, decoded as it was for linting."""
-    cache: dict[str, list[str]] = {}
+class _SourceReader:
+    """Each linted file's text, read once, as the linter read it (for --show-source and
+    the html report). ``stdin_name``: the name standard input was linted under, if it was."""
 
-    def read(path: str, line: int) -> str | None:
-        if path not in cache and path.lower().endswith(".docx"):
-            from .docx_input import paragraph_lines
+    def __init__(self, linter, stdin_name: str | None):
+        self.linter = linter
+        self.stdin_name = stdin_name
+        self.sources: dict[str, object] = {}
+        self.lines: dict[str, list[str]] = {}
 
-            cache[path] = paragraph_lines(path)  # a Word draft's lines are its paragraphs
-        if path not in cache:
-            if stdin_texts and path in stdin_texts:
-                text = stdin_texts[path]
-            else:
-                from .sources import read_file
+    def source(self, path: str):
+        from .runner import read_source
 
-                text = read_file(path).text or ""
-            cache[path] = text.split("\n")
-        lines = cache[path]
+        if path not in self.sources:
+            self.sources[path] = read_source("-" if path == self.stdin_name else path, path)
+        return self.sources[path]
+
+    def text(self, path: str) -> str | None:
+        return self.source(path).text
+
+    def document(self, path: str):
+        """The Document the rules read (prose, page debris blanked), or None."""
+        source = self.source(path)
+        return self.linter.source_document(source) if source.text is not None else None
+
+    def line(self, path: str, line: int) -> str | None:
+        if path not in self.lines:
+            self.lines[path] = (self.text(path) or "").split("\n")
+        lines = self.lines[path]
         return lines[line - 1].rstrip("\r") if 0 < line <= len(lines) else None
 
-    return read
+
+def _explainer(linter):
+    by_id = {r.id: r for r in linter.all_rules}
+
+    def explanation(rule_id: str):
+        from .app import explain_parts
+
+        rule = by_id.get(rule_id)
+        return explain_parts(rule, linter) if rule is not None else None
+
+    return explanation
 
 
 @main.command()
@@ -399,8 +437,7 @@ def explain(rule_id, config_path, extra_rules):
     if parts["link"]:
         click.echo(f"\nMore: {parts['link']}")
     if parts["fix"]:
-        how = "lintnews check --fix applies it" if parts["fix"] == "safe" else "applied only with --fix --unsafe-fixes"
-        click.echo(f"\nFix: {parts['fix']} ({how})")
+        click.echo(f"\nFix: {parts['fix']} ({parts['fix_how']})")
         for before, after in parts["fix_examples"]:
             if before != after:
                 click.echo(f"  {before}\n  → {after}")

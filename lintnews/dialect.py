@@ -62,6 +62,8 @@ _PLAIN = {
     "program": "programme",
     "programs": "programmes",
     "license": "licence",
+    "spelled": "spelt",
+    "misspelled": "misspelt",
 }
 
 

@@ -108,6 +108,11 @@ class Document:
     def source_offset(self, i: int) -> int:
         return self._prose.source_offset(i)
 
+    @property
+    def segments(self) -> list[tuple[int, int, bool]]:
+        """How ``text`` maps back to the source (see ``markup.Prose``); empty: the identity."""
+        return self._prose.segments
+
     def position(self, i: int) -> tuple[int, int]:
         """1-based (line, column) in the source of prose offset ``i``."""
         s = self.source_offset(i)

@@ -199,6 +199,14 @@ class Linter:
     def document(self, path: str, text: str, fmt: str | None = None) -> Document:
         return Document.from_source(path, text, fmt, self.skip_re)
 
+    def source_document(self, source: Source, fmt: str | None = None) -> Document:
+        """The Document of a source with text, as the rules read it (the HTML report shows
+        what it leaves out)."""
+        prose = getattr(source, "prose", None)  # a Word draft brings its prose (docx_input.py)
+        if prose is not None:
+            return Document(source.path, source.text, prose, self.skip_re)
+        return self.document(source.path, source.text, fmt)
+
     def lint_text(self, text: str, path: str = "<text>", fmt: str | None = None) -> list[Finding]:
         findings, errors = self.lint_source(Source(path, text, []), fmt)
         return findings
@@ -219,11 +227,7 @@ class Linter:
         if source.text is None:
             return [], errors
         shown = display or source.path
-        prose = getattr(source, "prose", None)  # a Word draft brings its prose (docx_input.py)
-        if prose is not None:
-            doc = Document(source.path, source.text, prose, self.skip_re)
-        else:
-            doc = self.document(source.path, source.text, fmt)
+        doc = self.source_document(source, fmt)
         sup = Suppressions.parse(source.text)
         units = self._units()
 

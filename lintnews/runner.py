@@ -8,7 +8,7 @@ from typing import Callable
 
 from .engine import Linter
 from .finding import Finding, InputError
-from .sources import display_path, read_file, read_stdin
+from .sources import Source, display_path, read_file, read_stdin
 
 PARALLEL_THRESHOLD = 8  # fewer files than this: workers cost more than they save
 
@@ -27,19 +27,26 @@ class Report:
     source_line: Callable[[str, int], str | None] | None = None
     fixable: int = 0  # findings with a safe fix (--fix applies them)
     unsafe_fixable: int = 0  # findings whose fix only --unsafe-fixes applies
+    # For reports that show whole articles (html): the files linted, by the name findings
+    # carry; each one's text as it was linted; a rule's explanation by id.
+    paths: list[str] = field(default_factory=list)
+    source_text: Callable[[str], str | None] | None = None
+    explain: Callable[[str], object] | None = None
+    document: Callable[[str], object] | None = None  # path -> the Document the rules read, or None
 
 
-_stdin_texts: dict[str, str] | None = None  # filled with what stdin held, for --show-source
+def read_source(path: str, stdin_name: str = "-") -> Source:
+    """The text of one input as the rules read it ('-': standard input, read once). The
+    HTML report reads each file's text through here too, so it shows what was linted."""
+    return read_stdin(stdin_name) if path == "-" else read_file(path)
 
 
 def _lint_one(args: tuple[str, str], workers: int = 1) -> tuple[list[Finding], list[InputError]]:
     path, stdin_name = args
     linter = _worker_linter
     assert linter is not None
-    source = read_stdin(stdin_name) if path == "-" else read_file(path)
+    source = read_source(path, stdin_name)
     shown = stdin_name if path == "-" else display_path(path)
-    if path == "-" and _stdin_texts is not None and source.text is not None:
-        _stdin_texts[shown] = source.text
     source.errors = [InputError(shown, e.message) for e in source.errors]
     return _lint_one_source(linter, source, shown, workers)
 
@@ -81,14 +88,10 @@ def usable_cores() -> int:
         return os.cpu_count() or 1
 
 
-def lint_files(linter: Linter, files: list[str], jobs: int = 0, stdin_name: str = "-",
-               stdin_texts: dict[str, str] | None = None) -> tuple[list[Finding], list[InputError]]:
+def lint_files(linter: Linter, files: list[str], jobs: int = 0, stdin_name: str = "-") -> tuple[list[Finding], list[InputError]]:
     """Findings and errors of every file, in the order of ``files``. ``jobs`` 0 = automatic:
     a pool of one process per core for many files; for a few, each file's rules are shared
-    between two processes (see parallel.py) when the file is big enough to pay for it.
-    ``stdin_texts`` (if given) receives what standard input held, for --show-source."""
-    global _stdin_texts
-    _stdin_texts = stdin_texts  # standard input is always read in this process
+    between two processes (see parallel.py) when the file is big enough to pay for it."""
     findings: list[Finding] = []
     errors: list[InputError] = []
     for fs, es in map_files(linter, _lint_one, [(f, stdin_name) for f in files], jobs):

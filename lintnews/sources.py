@@ -78,7 +78,21 @@ def read_file(path: str) -> Source:
     return decode(raw, path)
 
 
+_stdin: list = []  # [(stream, name, Source)] of the last read
+
+
 def read_stdin(name: str) -> Source:
+    """Standard input, read once: a second call on the same stream (a report showing the
+    text) gets what the first read."""
+    import sys
+
+    if not (_stdin and _stdin[0][0] is sys.stdin and _stdin[0][1] == name):
+        _stdin[:] = [(sys.stdin, name, _read_stdin(name))]
+    s = _stdin[0][2]
+    return Source(s.path, s.text, list(s.errors))
+
+
+def _read_stdin(name: str) -> Source:
     import sys
 
     stream = sys.stdin

@@ -13,6 +13,7 @@ FORMATTERS = {
     "json": "lintnews.formatters.json:format_json",
     "github": "lintnews.formatters.github:format_github",
     "sarif": "lintnews.formatters.sarif:format_sarif",
+    "html": "lintnews.formatters.html:format_html",
 }
 
 
