@@ -203,6 +203,10 @@ def check(paths, fmt, output_path, select, ignore, fail_on, config_path, extra_r
         unsafe_fixable=sum(1 for f in findings if f.fix is not None and not f.fix.safe),
     )
     output = "" if fix_only else get_formatter(fmt)(report)
+    if output:
+        from .finding import encodable
+
+        output = encodable(output)  # a file name that is not UTF-8 must not stop the report
     if output_path is not None and not fix_only:
         from .atomic import write_atomic
 

@@ -15,6 +15,15 @@ _PRINTABLE.update({c: 0xFFFD for c in (*range(0x80, 0xA0), 0x2028, 0x2029, *rang
 _PRINTABLE.update({c: f"\\x{c - 0xDC00:02x}" for c in range(0xDC80, 0xDD00)})
 
 
+_SURROGATES = {c: f"\\x{c - 0xDC00:02x}" for c in range(0xDC80, 0xDD00)}
+
+
+def encodable(text: str) -> str:
+    """``text`` with the undecodable bytes of file names (lone surrogates) written as \\xNN,
+    so that any output can be encoded: the last guard before printing or writing a report."""
+    return text if text.isascii() else text.translate(_SURROGATES)
+
+
 def printable(text: str) -> str:
     """``text`` safe to print on one line of a terminal or a CI log: no control character,
     escape sequence or line break of its own (GitHub reads any line starting with ``::``

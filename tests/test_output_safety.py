@@ -55,7 +55,7 @@ def _hostile_names(proj: Path) -> None:
     (proj / "::error file=README.md::TOP.txt").write_text(STORY, encoding="utf-8")
 
 
-@pytest.mark.parametrize("fmt", ["text", "json", "github", "sarif"])
+@pytest.mark.parametrize("fmt", ["text", "json", "github", "sarif", "html"])
 def test_file_names_cannot_inject_workflow_commands(proj, fmt):
     _hostile_names(proj)
     result = real(["check", ".", "--format", fmt], proj)
@@ -84,7 +84,7 @@ def test_a_file_name_that_is_not_utf8_works_in_every_format(proj):
     raw = os.fsencode(str(proj / "articles")) + b"/caf\xe9 \xff.txt"
     with open(raw, "wb") as fh:
         fh.write(STORY.encode())
-    for fmt in ("text", "json", "github", "sarif"):
+    for fmt in ("text", "json", "github", "sarif", "html"):
         result = real(["check", "articles", "--format", fmt], proj)
         assert result.returncode == 1, (fmt, result.stderr)
         assert b"Traceback" not in result.stderr
@@ -94,6 +94,9 @@ def test_a_file_name_that_is_not_utf8_works_in_every_format(proj):
     found = json.loads(real(["check", "articles", "--format", "json"], proj).stdout)["findings"]
     assert [os.fsencode(f["path"]) for f in found] == [b"articles/caf\xe9 \xff.txt"]  # the real name, back
     assert b"articles/caf\\xe9 \\xff.txt:1:5: warning" in real(["check", "articles"], proj).stdout
+    report = proj / "report.html"  # -o writes the same text
+    assert real(["check", "articles", "--format", "html", "-o", report], proj).returncode == 1
+    assert "caf\\xe9 \\xff.txt" in report.read_text(encoding="utf-8")
 
 
 def test_show_source_shows_control_characters_visibly_with_the_caret_in_place(proj):
