@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import stat
 import sys
 from pathlib import Path
 from typing import Callable, TypeVar
@@ -138,6 +139,7 @@ def _modules(package: str) -> list[str]:
 _stat_memo: dict[str, tuple[tuple[int, int, int, int], bytes]] | None = None
 _stat_dirty = False
 STAT_MEMO = "digests"
+MAX_SOURCE_BYTES = 64 << 20  # more than any rule file, list or module; yamlio refuses far less
 RACY_NS = 2_000_000_000
 
 
@@ -145,9 +147,13 @@ def file_digest(path) -> bytes:
     """Digest of a file's content (see above). Raises OSError."""
     global _stat_dirty
     key = os.path.abspath(path)
+    st = os.stat(key)
+    if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_SOURCE_BYTES:
+        # A FIFO would block, /dev/zero never end, a huge file cost its size: not hashed
+        # here; the build that follows refuses it with a clear error.
+        raise OSError(f"{path}: not a regular file of a reasonable size")
     memo = _stat_memo_loaded()
     if memo is not None:
-        st = os.stat(key)
         sig = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
         hit = memo.get(key)
         if hit is not None and hit[0] == sig:
@@ -231,6 +237,12 @@ def recording() -> dict[str, bytes] | None:
     """The files read so far by the build in progress (path -> digest), or None when no
     entry is being built."""
     return _recording[-1] if _recording else None
+
+
+def note(path, data: bytes) -> None:
+    """Record that the entry being built (if any) was built from ``data``, read from ``path``."""
+    if _recording:
+        _recording[-1][os.path.abspath(path)] = digest(data)
 
 
 def read_bytes(path) -> bytes:

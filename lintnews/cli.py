@@ -104,7 +104,7 @@ def main():
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("paths", nargs=-1, type=click.Path(readable=False))  # unreadable: an input error, not a usage error
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATTERS)), default="text", show_default=True,
               help="Output: text for people, html for a report to read in a browser, json for programs, "
                    "github for Actions annotations, sarif for code scanning.")

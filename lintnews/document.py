@@ -20,36 +20,102 @@ Span = tuple[int, int]
 
 # Lines that are not the article: scraped "See also" links, share buttons, category
 # labels, all-capitals promo headlines. Configurable: `skip:` in config adds patterns.
+# Each is matched against one whole line, leading and trailing blanks aside; none may
+# reach past its line.
 DEFAULT_SKIP_PATTERNS = (
     r"See also\b.*",
-    r"(?:Related|Read more|READ MORE|More from|Most read|Recommended|Watch|WATCH)\b\s*:.*",
+    r"(?:Related|Read more|READ MORE|More from|Most read|Recommended|Watch|WATCH)\b[ \t]*:.*",
     r"Share this (?:article|story|page)\b.*",
     r"(?:Share|Post|Send) (?:on|to|via|by) (?:Facebook|Twitter|X|LinkedIn|WhatsApp|Reddit|Email|Telegram|Pinterest)\b.*",
     r"Tweet (?:about )?this\b.*",
-    r"(?:Facebook|Twitter|X|LinkedIn|WhatsApp|Reddit|Email|E-mail|Print|Pinterest|Telegram|Copy link|Share)\s*",
+    r"(?:Facebook|Twitter|X|LinkedIn|WhatsApp|Reddit|Email|E-mail|Print|Pinterest|Telegram|Copy link|Share)[ \t]*",
     r"(?:Uncategori[sz]ed|Advertisement|ADVERTISEMENT|Sponsored|Skip to (?:main )?content|Sign up\b.*|Subscribe\b.*)",
     r"(?:Image|Photo|Picture) (?:copyright|caption|source)\b.*",
     # A lone category label of one or two capitalised words on the first line of the page.
     r"(?<![\s\S])[A-Z][\w&'-]*(?: [A-Z][\w&'-]*)?",
-    # An all-capitals line of four or more words mid-page is a promo headline link.
-    r"(?=[^a-z]*$)(?:[^\sa-z]+\s+){3,}[^\sa-z]+\s*",
+    # An all-capitals line of four or more words mid-page is a promo headline link. The
+    # look-ahead reads to the end of this line only.
+    r"(?=[^a-z\n]*$)(?:[^\sa-z]+[ \t]+){3,}[^\sa-z]+[ \t]*",
 )
+# The time limit asked of the regex module for a config's skip patterns, per megabyte of
+# text and never less. Its clock overshoots about threefold (asked for 1 s, a catastrophic
+# pattern stops after 3.4 s), so this asks for 0.3 s to give up after about one.
+SKIP_SECONDS_PER_MB = 0.3
+
+
+def _skip_body(patterns) -> str:
+    # `(?![ \t])`: the leading blanks are matched one way only. Without it, a line of
+    # 80,000 spaces (markup blanked) was tried from each of its spaces in turn.
+    body = "|".join(f"(?:{p})" for p in patterns)
+    return rf"^[ \t]*(?![ \t])(?:{body})[ \t]*\r?$"
 
 
 def compile_skip(patterns) -> re.Pattern:
-    body = "|".join(f"(?:{p})" for p in patterns)
-    return re.compile(rf"^[ \t]*(?:{body})[ \t]*\r?$", re.MULTILINE)
+    return re.compile(_skip_body(patterns), re.MULTILINE)
 
 
 DEFAULT_SKIP_RE = compile_skip(DEFAULT_SKIP_PATTERNS)
 
+
+class SkipPatterns:
+    """Page-debris patterns of a run: the shipped ones, written to run in linear time,
+    and the config's own, which run under the ``regex`` module's time limit (a
+    catastrophic one gives up on that file, says so, and the shipped ones still apply)."""
+
+    def __init__(self, patterns):
+        patterns = tuple(patterns)
+        shipped = tuple(p for p in patterns if p in DEFAULT_SKIP_PATTERNS)
+        self.extra = tuple(p for p in patterns if p not in DEFAULT_SKIP_PATTERNS)
+        self.safe = DEFAULT_SKIP_RE if shipped == DEFAULT_SKIP_PATTERNS else (compile_skip(shipped) if shipped else None)
+        self.extra_re = None
+        if self.extra:
+            import regex
+
+            try:
+                self.extra_re = regex.compile(_skip_body(self.extra), regex.MULTILINE | regex.VERSION0)
+                self.timed = True
+            except regex.error:  # valid for `re` (config checks that) but not for `regex`
+                self.extra_re = compile_skip(self.extra)
+                self.timed = False
+
+    def spans(self, text: str) -> tuple[list[Span], str | None]:
+        """Debris spans in ``text``, sorted, and an error message if the config's patterns
+        ran out of time."""
+        spans: list[Span] = []
+        if self.safe is not None:
+            spans.extend(m.span() for m in self.safe.finditer(text) if m.end() > m.start())
+        error = None
+        if self.extra_re is not None:
+            limit = SKIP_SECONDS_PER_MB * max(1.0, len(text) / 1_000_000)
+            found: list[Span] = []
+            try:
+                found_iter = self.extra_re.finditer(text, timeout=limit) if self.timed else self.extra_re.finditer(text)
+                for m in found_iter:
+                    if m.end() > m.start():
+                        found.append(m.span())
+            except TimeoutError:
+                error = (
+                    f"the config's skip patterns gave up after {limit:g} s on this file (one of them "
+                    f"backtracks catastrophically: {', '.join(repr(p) for p in self.extra)}); "
+                    "only the shipped page-debris patterns were applied to it"
+                )
+            else:
+                spans = sorted(set(spans) | set(found))
+        return spans, error
+
+
+DEFAULT_SKIP = SkipPatterns(DEFAULT_SKIP_PATTERNS)
+
 # --- tokens, sentences, quotes ---------------------------------------------------
 
-TOKEN_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+# A word: letters and digits, joined by apostrophes or by markup removed from inside the
+# word (markup.JOINERS: "**un**fair" is one word, as the reader sees it).
+TOKEN_RE = re.compile(r"[^\W_]+(?:(?:\u2060*['’]\u2060*|\u2060+)[^\W_]+)*")
 # A "sentence" longer than this is no sentence (a table, a data dump, a file with no full
 # stops): rules that read a sentence per claim or per quotation skip it rather than spend
 # seconds on it.
 MAX_SENTENCE_CHARS = 5000
+NON_SPACE_RE = re.compile(r"\S")
 PARA_BREAK_RE = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 
 ABBREVIATIONS = frozenset(
@@ -67,29 +133,40 @@ TERMINAL = ".!?…:\"”’)"
 class Document:
     """A file's prose and structure. Build with ``Document.from_source``."""
 
-    def __init__(self, path: str, source: str, prose: markup.Prose, skip_re: re.Pattern | None = None):
+    def __init__(self, path: str, source: str, prose: markup.Prose, skip_re=None):
+        """``skip_re``: a ``SkipPatterns`` (or one compiled pattern) for page debris;
+        None: the shipped patterns."""
         self.path = path
         self.source = source
         self._prose = prose
         text = prose.text
-        skip_re = DEFAULT_SKIP_RE if skip_re is None else skip_re
+        self.errors: list[str] = []  # problems reading this file that cost no finding
         self.skipped: list[Span] = []
-        if skip_re is not None:
-            chars = None
-            for m in skip_re.finditer(text):
-                if m.end() > m.start() and text[m.start() : m.end()].strip():
-                    if chars is None:
-                        chars = list(text)
-                    for i in range(m.start(), m.end()):
-                        if chars[i] not in "\r\n":
-                            chars[i] = " "
-                    self.skipped.append((m.start(), m.end()))
-            if chars is not None:
-                text = "".join(chars)
+        if skip_re is None:
+            skip_re = DEFAULT_SKIP
+        if skip_re is not False:
+            if isinstance(skip_re, SkipPatterns):
+                spans, error = skip_re.spans(text)
+                if error:
+                    self.errors.append(error)
+            else:
+                spans = [m.span() for m in skip_re.finditer(text) if m.end() > m.start()]
+            pieces = []
+            pos = 0
+            for s, e in spans:
+                if s < pos or not text[s:e].strip():
+                    continue
+                pieces.append(text[pos:s])
+                pieces.append(markup.blank(text[s:e]))
+                pos = e
+                self.skipped.append((s, e))
+            if pieces:
+                pieces.append(text[pos:])
+                text = "".join(pieces)
         self.text = text
 
     @classmethod
-    def from_source(cls, path: str, source: str, fmt: str | None = None, skip_re: re.Pattern | None = None) -> "Document":
+    def from_source(cls, path: str, source: str, fmt: str | None = None, skip_re=None) -> "Document":
         fmt = fmt or markup.format_for(path)
         return cls(path, source, markup.extract(source, fmt), skip_re)
 
@@ -97,40 +174,43 @@ class Document:
 
     @cached_property
     def _line_starts(self) -> list[int]:
-        starts = [0]
-        find = self.source.find
-        i = find("\n")
-        while i != -1:
-            starts.append(i + 1)
-            i = find("\n", i + 1)
-        return starts
+        return markup.line_starts(self.source)
 
     def source_offset(self, i: int) -> int:
         return self._prose.source_offset(i)
 
     @property
     def segments(self) -> list[tuple[int, int, bool]]:
-        """How ``text`` maps back to the source (see ``markup.Prose``); empty: the identity."""
-        return self._prose.segments
+        """How ``text`` maps back to the source (see ``markup.Prose``), as (prose start,
+        source start, linear); empty: the identity."""
+        return [(seg[0], seg[1], seg[2]) for seg in self._prose.segments]
+
+    def source_span(self, start: int, end: int) -> tuple[int, int]:
+        """Source offsets [s, e) of the prose span [start, end)."""
+        return self._prose.source_span(start, end)
+
+    def source_position(self, s: int) -> tuple[int, int]:
+        """1-based (line, column) of source offset ``s``."""
+        line = bisect_right(self._line_starts, s)
+        return line, s - self._line_starts[line - 1] + 1
 
     def position(self, i: int) -> tuple[int, int]:
         """1-based (line, column) in the source of prose offset ``i``."""
-        s = self.source_offset(i)
-        line = bisect_right(self._line_starts, s)
-        return line, s - self._line_starts[line - 1] + 1
+        return self.source_position(self.source_offset(i))
 
     def end_position(self, end: int) -> tuple[int, int]:
         """1-based (line, exclusive column) of a span ending at prose offset ``end``."""
         if end <= 0:
             return self.position(0)
-        line, col = self.position(end - 1)
+        s, e = self.source_span(end - 1, end)
+        line, col = self.source_position(max(s, e - 1))
         return line, col + 1
 
     def source_line(self, line: int) -> str:
         starts = self._line_starts
         start = starts[line - 1]
-        end = starts[line] - 1 if line < len(starts) else len(self.source)
-        return self.source[start:end].rstrip("\r")
+        end = starts[line] if line < len(starts) else len(self.source)
+        return self.source[start:end].rstrip("\r\n")
 
     # --- structure -------------------------------------------------------------
 
@@ -166,10 +246,13 @@ class Document:
 
     def _add_trimmed(self, start: int, end: int, spans: list[Span]) -> None:
         text = self.text
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
+        if start < end and (text[start].isspace() or text[end - 1].isspace()):
+            # In C, not a character at a time: markup blanked to spaces makes long runs.
+            m = NON_SPACE_RE.search(text, start, end)
+            if m is None:
+                return
+            start = m.start()
+            end = start + len(text[start:end].rstrip())
         if end > start:
             spans.append((start, end))
 
@@ -312,7 +395,10 @@ class Document:
     @cached_property
     def tokens(self) -> list[tuple[int, int, str]]:
         """Word tokens (start, end, lower-cased text with straight apostrophes)."""
-        return [(m.start(), m.end(), m.group().lower().replace("’", "'")) for m in TOKEN_RE.finditer(self.text)]
+        tokens = [(m.start(), m.end(), m.group().lower().replace("’", "'")) for m in TOKEN_RE.finditer(self.text)]
+        if markup.JOINER in self.text or markup.LETTER_JOINER in self.text:
+            tokens = [(s, e, markup.without_joiners(w)) for s, e, w in tokens]
+        return tokens
 
     @cached_property
     def token_starts(self) -> list[int]:

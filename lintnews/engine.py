@@ -8,12 +8,14 @@ message formatting. Kinds only find spans.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from . import parallel
-from .document import DEFAULT_SKIP_PATTERNS, Document, compile_skip
+from . import markup
+from .document import DEFAULT_SKIP_PATTERNS, Document, SkipPatterns
 from .finding import Finding, Fix, Hit, InputError
 from .kinds.base import Context, Rule
 from .kinds.pattern import PatternTimeout
@@ -23,7 +25,7 @@ if TYPE_CHECKING:
     from typing import Callable
 
 DIRECTIVE_RE = re.compile(
-    r"<!--\s*lintnews-(disable-next-line|disable-line|disable-file|disable|enable)\b[ \t]*([^>]*?)\s*-->",
+    r"<!--\s*lintnews-(disable-next-line|disable-line|disable-file|disable|enable)\b[ \t]*([^<>]*?)\s*-->",
     re.IGNORECASE,
 )
 PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")
@@ -64,14 +66,12 @@ class Suppressions:
         if "lintnews-" not in source:
             return sup
         open_blocks: dict[tuple[str, ...], int] = {}
-        line = 1
-        last = 0
+        starts = markup.line_starts(source)  # LF, CRLF or a lone CR, as positions count lines
         for m in DIRECTIVE_RE.finditer(source):
-            line += source.count("\n", last, m.start())
-            last = m.start()
+            line = bisect_right(starts, m.start())
             what = m.group(1).lower()
             rules = tuple(r for r in re.split(r"[\s,]+", m.group(2)) if r)
-            end_line = line + source.count("\n", m.start(), m.end())
+            end_line = bisect_right(starts, m.end() - 1)
             if what == "disable-file":
                 sup.file_wide.append(rules)
             elif what == "disable-line":
@@ -182,7 +182,7 @@ class Linter:
         self.severities = severities or {}
         self.allow = frozenset(normalise_term(a) for a in allow)
         patterns = DEFAULT_SKIP_PATTERNS if skip_patterns is None else tuple(skip_patterns)
-        self.skip_re = compile_skip(patterns) if patterns else None
+        self.skip_re = SkipPatterns(patterns) if patterns else False
         self.ctx = Context(names_files=names_files, starter_names=starter_names, allow=self.allow)
         # Group by kind so kinds that share a pass (phrases) get all their rules at once.
         self.by_kind: dict[type, list[Rule]] = defaultdict(list)
@@ -228,6 +228,7 @@ class Linter:
             return [], errors
         shown = display or source.path
         doc = self.source_document(source, fmt)
+        errors.extend(InputError(shown, message) for message in doc.errors)
         sup = Suppressions.parse(source.text)
         units = self._units()
 
@@ -298,19 +299,28 @@ class Linter:
             return None
         if scope == "headline" and not doc.in_headline(start, end):
             return None
-        match = doc.text[start:end]
+        # What the reader sees (for the message and the allow list), and what the file holds
+        # at the finding's position (the `match`, always the source's own text).
+        seen = markup.without_joiners(doc.text[start:end])
         if self.allow:
             term = dict(hit.fields).get("term", "")
-            if normalise_term(match) in self.allow or (term and normalise_term(term) in self.allow):
+            if normalise_term(seen) in self.allow or (term and normalise_term(term) in self.allow):
                 return None
-        line, col = doc.position(start)
+        s, e = doc.source_span(start, end)
+        line, col = doc.source_position(s)
         if sup.file_wide or sup.ranges:
             if sup.suppressed(rule.id, line):
                 return None
-        end_line, end_col = doc.end_position(end)
-        message = format_message(hit.message or rule.message, match, hit)
+        if e > s:
+            end_line, end_col = doc.source_position(e - 1)
+            end_col += 1
+        else:
+            end_line, end_col = line, col
+        if any(c.isspace() for c in seen):  # markup blanked inside the span, or a line break
+            seen = " ".join(seen.split())
+        message = format_message(hit.message or rule.message, seen, hit)
         suggestions = hit.suggestions
-        fix = source_fix(rule, hit, doc, match) if hit.fix is not None and rule.fix else None
+        fix = source_fix(rule, hit, doc, doc.text[start:end]) if hit.fix is not None and rule.fix else None
         if self.dialect != "en-US":
             from .dialect import spell
 
@@ -318,7 +328,7 @@ class Linter:
             suggestions = tuple(spell(s, self.dialect) for s in suggestions)
             if fix is not None and rule.FIX_IN_DIALECT:  # a word the rule suggests, not a spelling it prescribes
                 fix = replace(fix, replacement=spell(fix.replacement, self.dialect))
-        return Finding(path, line, col, end_line, end_col, rule.id, self.severity_of(rule), message, match, suggestions, fix)
+        return Finding(path, line, col, end_line, end_col, rule.id, self.severity_of(rule), message, doc.source[s:e], suggestions, fix)
 
 
 def source_fix(rule: Rule, hit: Hit, doc: Document, match: str) -> Fix | None:
@@ -328,10 +338,9 @@ def source_fix(rule: Rule, hit: Hit, doc: Document, match: str) -> Fix | None:
     of page debris inside it): markup is never touched."""
     if hit.fix == match or doc.in_quote(hit.start, hit.end):
         return None
-    start = doc.source_offset(hit.start)
-    end = doc.source_offset(hit.end - 1) + 1
+    # The source the span was read from: an entity at either end ("&" from "&amp;") or
+    # markup inside makes it differ from the prose, and the fix is not offered.
+    start, end = doc.source_span(hit.start, hit.end)
     if doc.source[start:end] != match:
         return None
-    if hit.end < len(doc.text) and doc.source_offset(hit.end) != end:
-        return None  # the last character was decoded from more than itself ("&" from "&amp;")
     return Fix(start, end, hit.fix, rule.fix == "safe")

@@ -98,6 +98,8 @@ def load_rules(paths: list[Path], use_cache: bool = True) -> list[Rule]:
         if not root.exists():
             raise RuleError("rule path not found", str(root))
         files.extend(pack_files(root))
+    for path in files:  # refused before anything is read, hashed or compiled
+        yamlio.check_size(path, "rule file", RuleError)
     if not use_cache:
         return _compile_files(files)
     from . import cache

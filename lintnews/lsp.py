@@ -202,13 +202,11 @@ class TextDoc:
 
 
 def source_offsets(text: str, findings: list[Finding]) -> list[tuple[int, int]]:
-    """Code-point offsets of findings' (line, column) spans; lintnews counts lines at \\n."""
-    starts = [0]
-    find = text.find
-    i = find("\n")
-    while i != -1:
-        starts.append(i + 1)
-        i = find("\n", i + 1)
+    """Code-point offsets of findings' (line, column) spans; lintnews counts lines at \\n,
+    \\r\\n or a lone \\r, as LSP does."""
+    from .markup import line_starts
+
+    starts = line_starts(text)
 
     def at(line: int, col: int) -> int:
         base = starts[line - 1] if 0 < line <= len(starts) else len(text)

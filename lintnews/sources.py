@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +16,12 @@ from .finding import InputError
 from .markup import LINTABLE_SUFFIXES
 
 BINARY_SNIFF = 8192
+# An article is kilobytes; a file this big is an archive or a dump, and reading it would
+# cost gigabytes of memory before any finding.
+MAX_INPUT_BYTES = 256 * 1024 * 1024
+UTF32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+TOO_LARGE = f"larger than {MAX_INPUT_BYTES >> 20} MiB, not read (an article is far smaller)"
 WORD_SUFFIXES = (".docx", ".doc")  # read by docx_input.py (a .doc gets a clear error)
 
 
@@ -28,7 +35,12 @@ class Source:
 def decode(raw: bytes, path: str) -> Source:
     if not raw.strip():
         return Source(path, None, [InputError(path, "empty file, nothing to lint")])
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if raw.startswith(UTF32_BOMS):  # before UTF-16: FF FE 00 00 also starts like UTF-16 LE
+        try:
+            return Source(path, raw.decode("utf-32"), [])
+        except UnicodeDecodeError:
+            pass
+    if raw.startswith(UTF16_BOMS):
         try:
             return Source(path, raw.decode("utf-16"), [])
         except UnicodeDecodeError:
@@ -59,14 +71,23 @@ def decode(raw: bytes, path: str) -> Source:
         )
 
 
-def read_file(path: str) -> Source:
-    if path.lower().endswith(WORD_SUFFIXES):
-        from .docx_input import read_docx
+def _kind_of(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
 
-        return read_docx(path)
+
+def read_file(path: str) -> Source:
+    """A regular file's text. Anything else (a FIFO, /dev/zero, a socket) is refused at
+    once: opened without blocking, never read."""
     try:
-        with open(path, "rb") as fh:
-            raw = fh.read()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except FileNotFoundError:
         return Source(path, None, [InputError(path, "no such file (was it moved or deleted?)")])
     except IsADirectoryError:
@@ -75,7 +96,43 @@ def read_file(path: str) -> Source:
         return Source(path, None, [InputError(path, "permission denied")])
     except OSError as exc:
         return Source(path, None, [InputError(path, f"cannot read: {exc.strerror or exc}")])
+    try:
+        with os.fdopen(fd, "rb") as fh:
+            info = os.fstat(fh.fileno())
+            if stat.S_ISDIR(info.st_mode):
+                return Source(path, None, [InputError(path, "is a directory")])
+            if not stat.S_ISREG(info.st_mode):
+                return Source(path, None, [InputError(path, f"{_kind_of(info.st_mode)}, not a regular file: not read")])
+            if info.st_size > MAX_INPUT_BYTES:
+                return Source(path, None, [InputError(path, TOO_LARGE)])
+            raw = fh.read(MAX_INPUT_BYTES + 1)
+    except OSError as exc:
+        return Source(path, None, [InputError(path, f"cannot read: {exc.strerror or exc}")])
+    if len(raw) > MAX_INPUT_BYTES:  # it grew while we read it
+        return Source(path, None, [InputError(path, TOO_LARGE)])
+    if path.lower().endswith(WORD_SUFFIXES):
+        from .docx_input import read_docx_bytes
+
+        return read_docx_bytes(raw, path)
     return decode(raw, path)
+
+
+def _read_stream(stream, binary_ok: bool = False) -> bytes | None:
+    """All of a stream, unless it is plainly binary (NUL bytes at its start: read no
+    further, /dev/zero is endless) or too large (None). ``binary_ok``: a Word draft."""
+    head = stream.read(BINARY_SNIFF)
+    if b"\x00" in head and not binary_ok and not head.startswith(UTF16_BOMS + UTF32_BOMS):
+        return head
+    chunks = [head]
+    total = len(head)
+    while True:
+        chunk = stream.read(1 << 20)
+        if not chunk:
+            return b"".join(chunks)
+        total += len(chunk)
+        if total > MAX_INPUT_BYTES:
+            return None
+        chunks.append(chunk)
 
 
 _stdin: list = []  # [(stream, name, Source)] of the last read
@@ -99,9 +156,12 @@ def _read_stdin(name: str) -> Source:
     try:
         if stream is None or stream.closed:
             return Source(name, None, [InputError(name, "standard input is closed, nothing to lint")])
-        raw = stream.buffer.read() if hasattr(stream, "buffer") else stream.read().encode("utf-8")
+        word = name.lower().endswith(WORD_SUFFIXES)
+        raw = _read_stream(stream.buffer, word) if hasattr(stream, "buffer") else stream.read().encode("utf-8")
     except (OSError, ValueError) as exc:
         return Source(name, None, [InputError(name, f"cannot read standard input: {exc}")])
+    if raw is None:
+        return Source(name, None, [InputError(name, TOO_LARGE)])
     if name.lower().endswith(WORD_SUFFIXES):
         from .docx_input import read_docx_bytes
 
@@ -128,8 +188,28 @@ def expand(paths: list[str], exclude: list[str]) -> tuple[list[str], list[InputE
         if p == "-":
             files.append(p)
             continue
-        if os.path.isdir(p):
-            for root, dirs, names in os.walk(p):
+        try:
+            info = os.stat(p)
+        except FileNotFoundError:
+            if os.path.islink(p):
+                files.append(p)  # a dangling link: reading it says what is wrong
+            else:
+                errors.append(InputError(p, "no such file or directory"))
+            continue
+        except PermissionError:
+            errors.append(InputError(p, "permission denied"))
+            continue
+        except OSError as exc:
+            errors.append(InputError(p, f"cannot read: {exc.strerror or exc}"))
+            continue
+        if stat.S_ISDIR(info.st_mode):
+
+            def unreadable(exc: OSError) -> None:
+                where = display_path(exc.filename) if isinstance(exc.filename, str) else p
+                reason = "permission denied" if isinstance(exc, PermissionError) else (exc.strerror or str(exc))
+                errors.append(InputError(where, f"cannot read folder: {reason}; the articles in it were not linted"))
+
+            for root, dirs, names in os.walk(p, onerror=unreadable):
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not excluded(os.path.join(root, d), exclude))
                 for name in sorted(names):
                     full = os.path.normpath(os.path.join(root, name))  # "articles/a.md", not "./articles/a.md"
@@ -138,11 +218,8 @@ def expand(paths: list[str], exclude: list[str]) -> tuple[list[str], list[InputE
                         continue  # the lock file Word keeps beside an open document
                     if lower.endswith(LINTABLE_SUFFIXES + WORD_SUFFIXES) and not excluded(full, exclude):
                         files.append(full)
-        elif os.path.exists(p) or os.path.islink(p):
-            if not excluded(p, exclude):
-                files.append(p)
-        else:
-            errors.append(InputError(p, "no such file or directory"))
+        elif not excluded(p, exclude):
+            files.append(p)  # a file, or a FIFO or device that reading will refuse
     # A file named twice (a path and its folder) is linted once, where it first appears.
     return list(dict.fromkeys(files)), errors
 

@@ -36,15 +36,41 @@ class YamlError(LocatedError):
     """A YAML file that cannot be read safely."""
 
 
+# The shipped packs together are 0.3 MB; a rule or names file over this is a mistake.
+MAX_FILE_BYTES = 10_000_000
+
+
+def check_size(path, what: str, error: type[LocatedError] = LocatedError) -> None:
+    """Refuse a file over MAX_FILE_BYTES at once (a 50 MB pack took 50 s and 2 GB to turn
+    down as YAML)."""
+    import os
+
+    try:
+        size = os.stat(path).st_size
+    except OSError:
+        return  # reading it will say what is wrong
+    if size > MAX_FILE_BYTES:
+        raise error(f"{what} is {size / 1e6:.0f} MB; lintnews reads {what}s of up to {MAX_FILE_BYTES // 1_000_000} MB", str(path))
+
+
 def read_text(path, what: str, error: type[LocatedError] = LocatedError) -> str:
     """A file the user wrote (``what``: "rule file", "names file"), decoded as UTF-8.
 
     Every problem is an ``error`` naming the file, and the line where there is one."""
+    import os
+    import stat
+
     from . import cache
 
     shown = str(path)
     try:
-        raw = cache.read_bytes(path)  # recorded in a cache entry built from it
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):
+            raise error(f"not a regular file, so not a {what}", shown)
+        check_size(path, what, error)
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)
+        cache.note(path, raw)  # recorded in a cache entry built from it
     except FileNotFoundError:
         raise error(f"{what} not found", shown) from None
     except IsADirectoryError:

@@ -95,7 +95,9 @@ def test_markdown_front_matter_code_links_and_comments_are_not_prose():
     doc = Document.from_source("a.md", md)
     assert doc.text.count("regime") == 1
     i = doc.text.index("regime")
-    assert md[i : i + 6] == "regime"  # same offsets as the source
+    s = doc.source_offset(i)  # the front matter is cut, the rest keeps its offsets
+    assert md[s : s + 6] == "regime" and doc.position(i) == (13, 7)
+    assert len(doc.text) == len(md) - len("---\ntitle: The regime story\n---")
     assert "link text" in doc.text and "example.com" not in doc.text
     assert texts(doc, doc.headlines) == ["Heading about talks"]
 

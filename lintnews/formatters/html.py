@@ -158,7 +158,7 @@ def _markup_runs(text: str, path: str, document=None) -> list[tuple[int, int]]:
     if not segments:
         if len(prose_text) != len(text):
             return []
-        for ws in re.finditer(r"\s+", prose_text):
+        for ws in re.finditer(r"[\s\u2060\u3164]+", prose_text):  # blanks and markup.JOINERS
             a, b = ws.span()
             if text[a:b] != prose_text[a:b]:
                 runs.extend((a + m.start(), a + m.end()) for m in re.finditer(r"\S+", text[a:b]))
