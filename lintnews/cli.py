@@ -1,6 +1,7 @@
 """The ``lintnews`` command. Thin: parse options, call the library, print, exit.
 
-Exit codes: 0 no finding at or above --fail-on; 1 findings; 2 usage, config, rule or input error.
+Exit codes: 0 no finding at or above --fail-on; 1 findings; 2 usage, config, rule or input error;
+130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from .finding import SEVERITIES, SEVERITY_RANK
 from .formatters import FORMATTERS
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells and other linters report Ctrl-C
 
 
 class DefaultCheckGroup(click.Group):
@@ -27,9 +29,19 @@ class DefaultCheckGroup(click.Group):
             args = ["check", *args]
         return super().parse_args(ctx, args)
 
+    def invoke(self, ctx):
+        # click turns Ctrl-C into "Aborted!" and exit 1, which here means "findings".
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("lintnews: interrupted", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+
 
 def fail(message: str) -> NoReturn:
-    click.echo(f"lintnews: error: {message}", err=True)
+    from .finding import printable
+
+    click.echo(f"lintnews: error: {printable(message)}", err=True)
     sys.exit(EXIT_ERROR)
 
 
@@ -134,7 +146,7 @@ def check(paths, fmt, output_path, select, ignore, fail_on, config_path, extra_r
 
     With no PATHS, lints the current directory.
     """
-    from .finding import InputError
+    from .finding import InputError, printable
     from .formatters import get_formatter
     from .runner import Report, lint_files, sort_findings
     from .sources import display_path, expand
@@ -156,7 +168,7 @@ def check(paths, fmt, output_path, select, ignore, fail_on, config_path, extra_r
             if not files and not errors:
                 errors.append(InputError(" ".join(paths) or ".", "no article files found (.md, .markdown, .txt, .html, .htm, .docx)"))
             for e in errors:
-                click.echo(f"lintnews: {e.path}: {e.message}", err=True)
+                click.echo(f"lintnews: {printable(e.path)}: {printable(e.message)}", err=True)
             sys.exit(EXIT_ERROR if errors else EXIT_FINDINGS if changed else EXIT_OK)
     else:
         findings, file_errors = lint_files(linter, files, jobs=jobs, stdin_name=stdin_filename)
@@ -191,6 +203,10 @@ def check(paths, fmt, output_path, select, ignore, fail_on, config_path, extra_r
         unsafe_fixable=sum(1 for f in findings if f.fix is not None and not f.fix.safe),
     )
     output = "" if fix_only else get_formatter(fmt)(report)
+    if output:
+        from .finding import encodable
+
+        output = encodable(output)  # a file name that is not UTF-8 must not stop the report
     if output_path is not None and not fix_only:
         from .atomic import write_atomic
 
@@ -206,7 +222,9 @@ def check(paths, fmt, output_path, select, ignore, fail_on, config_path, extra_r
             click.echo(output, err=to_stderr)
         if fmt in ("text", "github") or fix_only or to_stderr:
             for e in errors:
-                click.echo(f"lintnews: {e.path}: {e.message}", err=True)
+                click.echo(f"lintnews: {printable(e.path)}: {printable(e.message)}", err=True)
+        if fmt == "github":
+            _github_extras(report)
         sys.stdout.flush()
     except BrokenPipeError:  # `lintnews ... | head` is fine
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -223,10 +241,30 @@ def check(paths, fmt, output_path, select, ignore, fail_on, config_path, extra_r
     sys.exit(EXIT_OK)
 
 
+def _github_extras(report) -> None:
+    """GitHub shows at most ten annotations of each level per step and drops the rest
+    without a word: say how many, and write every finding to the job summary."""
+    from .formatters.github import hidden_annotations, step_summary
+
+    hidden = hidden_annotations(report)
+    if hidden:
+        where = "the job summary lists them all" if os.environ.get("GITHUB_STEP_SUMMARY") else (
+            "run with --format text or json to see them all")
+        click.echo(f"lintnews: GitHub shows at most 10 annotations of each level per step; {hidden} will not be shown "
+                   f"as annotations ({where})", err=True)
+    path = os.environ.get("GITHUB_STEP_SUMMARY")
+    if path:
+        try:
+            with open(path, "a", encoding="utf-8", errors="replace") as fh:
+                fh.write(step_summary(report))
+        except OSError as exc:
+            click.echo(f"lintnews: cannot write the job summary to $GITHUB_STEP_SUMMARY: {exc.strerror or exc}", err=True)
+
+
 def _run_fixes(linter, files, jobs, stdin_name, unsafe, diff, quiet):
     """Fix every file (or show the diff): (findings remaining, errors, the fixed text of
     standard input or None, how many files changed)."""
-    from .finding import InputError
+    from .finding import InputError, printable
     from .fix import WriteRefused, fix_files, unified_diff, write
 
     results = fix_files(linter, files, unsafe=unsafe, jobs=jobs, stdin_name=stdin_name)
@@ -347,7 +385,7 @@ def annotate(draft, output, force, select, ignore, config_path, extra_rules, nam
         fail(f"{shown}: {messages}")
     findings, errors = linter.lint_source(source, display=shown)
     for e in errors:
-        click.echo(f"lintnews: {e.path}: {e.message}", err=True)
+        click.echo(f"lintnews: {printable(e.path)}: {printable(e.message)}", err=True)
     findings.sort(key=lambda f: (f.line, f.column, f.rule))
     added = annotate_source(source, findings)
     try:
@@ -526,6 +564,9 @@ def run() -> NoReturn:
     try:
         main()
         code = 0
+    except KeyboardInterrupt:  # before or after click's own handling
+        print("lintnews: interrupted", file=sys.stderr)
+        code = EXIT_INTERRUPTED
     except SystemExit as exc:
         if exc.code is None or isinstance(exc.code, int):
             code = exc.code or 0

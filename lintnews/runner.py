@@ -76,6 +76,18 @@ def _init_worker(linter: Linter) -> None:
     _worker_linter = linter
 
 
+def _init_pool_worker(alive_r: int, alive_w: int, parent: int) -> None:
+    """A pool worker dies with the main process (see ``parallel.watch_parent``) and leaves
+    Ctrl-C to it: the main process stops the pool and exits 130."""
+    import signal
+
+    from .parallel import watch_parent
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    os.close(alive_w)
+    watch_parent(alive_r, parent)
+
+
 def usable_cores() -> int:
     """The cores this process may run on (a container or `taskset` can allow fewer than
     the machine has)."""
@@ -108,8 +120,10 @@ def map_files(linter: Linter, task: Callable, work: list[tuple], jobs: int = 0) 
         jobs = cores if len(files) >= PARALLEL_THRESHOLD else 1
         per_file = min(2, cores) if len(files) < PARALLEL_THRESHOLD else 1
     elif len(files) == 1:
-        per_file = min(2, jobs)
-    jobs = min(jobs, max(1, len(files)))
+        per_file = min(2, jobs, cores)
+    # More processes than cores only compete for them (--jobs 1000 on two cores started
+    # 1,001 processes and took nine times as long), and more than files sit idle.
+    jobs = max(1, min(jobs, cores, len(files)))
     if jobs == 1 or "-" in files:
         _init_worker(linter)
         return [task(w, per_file) for w in work]
@@ -122,5 +136,18 @@ def map_files(linter: Linter, task: Callable, work: list[tuple], jobs: int = 0) 
         context = multiprocessing.get_context()
     chunk = max(1, len(work) // (jobs * 8))
     _init_worker(linter)  # forked workers inherit the compiled rules; nothing is pickled
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+    alive_r, alive_w = os.pipe()
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_pool_worker,
+                               initargs=(alive_r, alive_w, os.getpid()))
+    try:
         return list(pool.map(task, work, chunksize=chunk))
+    except BaseException:  # Ctrl-C: stop every worker now, not after its current file
+        os.close(alive_w)
+        alive_w = -1
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    finally:
+        if alive_w >= 0:
+            pool.shutdown(wait=True)
+            os.close(alive_w)
+        os.close(alive_r)

@@ -81,16 +81,11 @@ def _warm_pyphen(lang: str = "en_US") -> None:
         path = pyphen.LANGUAGES[pyphen.language_fallback(lang)]
         if path in pyphen.hdcache:
             return
-        from .. import rule_cache
+        from .. import cache
 
-        if not rule_cache.enabled():
-            return
-        st = path.stat()
-        key = f"{getattr(pyphen, 'VERSION', '')}-{st.st_size}-{st.st_mtime_ns}-{lang}"
-        hd = rule_cache.get(key, prefix="pyphen")
-        if hd is None:
-            hd = pyphen.HyphDict(path)
-            rule_cache.put(key, hd, prefix="pyphen")
+        extra = f"{getattr(pyphen, 'VERSION', getattr(pyphen, '__version__', ''))}|{lang}".encode()
+        hd = cache.get_or_build("pyphen", [path], lambda: pyphen.HyphDict(path),
+                                lambda v: isinstance(v, pyphen.HyphDict), extra)
         pyphen.hdcache[path] = hd
     except Exception:  # only a speed-up: textstat loads the patterns itself otherwise
         pass
