@@ -85,12 +85,7 @@ def lint_job(linter, text: str, fmt: str, filename: str) -> tuple[str, str, bool
     # Through the same decoding as standard input: an empty draft, or one with NUL bytes,
     # gets the CLI's message. A lone surrogate (legal in JSON) is reported as undecodable.
     source = decode(text.encode("utf-8", "surrogatepass"), filename)
-    try:
-        findings, errors = lint_source_safely(linter, source, filename, fmt=fmt)
-    finally:
-        # A pattern that ran out of time is switched off "for the rest of the run"; here a
-        # run is one request, and the next draft gets every rule again.
-        linter.ctx.disabled.clear()
+    findings, errors = lint_source_safely(linter, source, filename, fmt=fmt)
     report = Report(findings=sort_findings(findings), errors=errors, rules=linter.rules, files_checked=1)
     return "ok", format_json(report) + "\n", not errors
 
