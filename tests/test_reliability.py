@@ -304,7 +304,7 @@ def test_ctrl_c_exits_130_and_stops_every_worker(tmp_path):
     try:
         assert _wait_for(lambda: _children(proc.pid) or proc.poll() is not None, 60)
         workers = _children(proc.pid)
-        assert workers, "the run ended before any worker started"
+        assert workers, f"the run ended before any worker started: exit {proc.poll()}, {err_file.read_bytes()[-2000:]!r}"
         os.killpg(proc.pid, 2)  # a terminal sends SIGINT to the whole foreground group
         proc.wait(30)
         err = err_file.read_bytes()
