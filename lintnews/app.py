@@ -29,7 +29,7 @@ def load_settings(config_path: str | Path | None = None, start: Path | None = No
 def build_linter(cfg, *, extra_rules=(), select=(), ignore=(), names=(), dialect=None):
     """The Linter a config (plus command-line additions) describes. Raises SetupError."""
     from .document import DEFAULT_SKIP_PATTERNS
-    from .engine import Linter, selector_matches
+    from .engine import Linter
     from .kinds.base import RuleError
     from .loader import default_packs_dir, load_rules
 
@@ -40,9 +40,7 @@ def build_linter(cfg, *, extra_rules=(), select=(), ignore=(), names=(), dialect
         raise SetupError(str(exc)) from None
     if not rules:
         raise SetupError("no rules to run (default_rules is false and no 'rules' are configured)")
-    for selector in list(select) or cfg.select:
-        if not any(selector_matches(r.id, selector) for r in rules):
-            raise SetupError(f"--select '{selector}' matches no rule ('lintnews rules' lists them)")
+    _check_selectors(rules, cfg, select, ignore)
     return Linter(
         rules,
         select=list(select) or cfg.select,
@@ -54,6 +52,26 @@ def build_linter(cfg, *, extra_rules=(), select=(), ignore=(), names=(), dialect
         starter_names=cfg.starter_names,
         dialect=dialect or cfg.dialect,
     )
+
+
+def _check_selectors(rules, cfg, select, ignore) -> None:
+    """A rule id or prefix that matches no rule is a typo: an error naming where it was
+    written (the flag, or the config file and key), never silently nothing."""
+    from .engine import selector_matches
+
+    def matches(selector: str) -> bool:
+        return any(selector_matches(r.id, selector) for r in rules)
+
+    hint = "('lintnews rules' lists them)"
+    for flag, values in (("--select", select), ("--ignore", ignore)):
+        for selector in values:
+            if not matches(selector):
+                raise SetupError(f"{flag} '{selector}' matches no rule {hint}")
+    checks = [("select", s) for s in ([] if select else cfg.select)] + [("ignore", s) for s in cfg.ignore]
+    checks += [("severity", s) for s in cfg.severity]
+    for key, selector in checks:
+        if not matches(selector):
+            raise SetupError(f"{cfg.where(key)}: {key} '{selector}' matches no rule {hint}")
 
 
 def check_house_names(linter) -> None:

@@ -1,6 +1,7 @@
 """The ``lintnews`` command. Thin: parse options, call the library, print, exit.
 
-Exit codes: 0 no finding at or above --fail-on; 1 findings; 2 usage, config, rule or input error.
+Exit codes: 0 no finding at or above --fail-on; 1 findings; 2 usage, config, rule or input error;
+130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from .finding import SEVERITIES, SEVERITY_RANK
 from .formatters import FORMATTERS
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells and other linters report Ctrl-C
 
 
 class DefaultCheckGroup(click.Group):
@@ -27,9 +29,19 @@ class DefaultCheckGroup(click.Group):
             args = ["check", *args]
         return super().parse_args(ctx, args)
 
+    def invoke(self, ctx):
+        # click turns Ctrl-C into "Aborted!" and exit 1, which here means "findings".
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("lintnews: interrupted", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+
 
 def fail(message: str) -> NoReturn:
-    click.echo(f"lintnews: error: {message}", err=True)
+    from .finding import printable
+
+    click.echo(f"lintnews: error: {printable(message)}", err=True)
     sys.exit(EXIT_ERROR)
 
 
@@ -134,9 +146,9 @@ def check(paths, fmt, output_path, select, ignore, fail_on, config_path, extra_r
 
     With no PATHS, lints the current directory.
     """
-    from .finding import InputError
+    from .finding import InputError, printable
     from .formatters import get_formatter
-    from .runner import Report, lint_files
+    from .runner import Report, lint_files, sort_findings
     from .sources import display_path, expand
 
     cfg = load_settings(config_path)
@@ -156,7 +168,7 @@ def check(paths, fmt, output_path, select, ignore, fail_on, config_path, extra_r
             if not files and not errors:
                 errors.append(InputError(" ".join(paths) or ".", "no article files found (.md, .markdown, .txt, .html, .htm, .docx)"))
             for e in errors:
-                click.echo(f"lintnews: {e.path}: {e.message}", err=True)
+                click.echo(f"lintnews: {printable(e.path)}: {printable(e.message)}", err=True)
             sys.exit(EXIT_ERROR if errors else EXIT_FINDINGS if changed else EXIT_OK)
     else:
         findings, file_errors = lint_files(linter, files, jobs=jobs, stdin_name=stdin_filename)
@@ -166,7 +178,7 @@ def check(paths, fmt, output_path, select, ignore, fail_on, config_path, extra_r
     if not files and not errors:
         errors.append(InputError(" ".join(paths) or ".", "no article files found (.md, .markdown, .txt, .html, .htm, .docx)"))
 
-    findings.sort(key=lambda f: (f.path, f.line, f.column, f.rule))
+    findings = sort_findings(findings)
     if output_path == "-":
         output_path = None
     tty = sys.stdout.isatty() and output_path is None
@@ -191,6 +203,10 @@ def check(paths, fmt, output_path, select, ignore, fail_on, config_path, extra_r
         unsafe_fixable=sum(1 for f in findings if f.fix is not None and not f.fix.safe),
     )
     output = "" if fix_only else get_formatter(fmt)(report)
+    if output:
+        from .finding import encodable
+
+        output = encodable(output)  # a file name that is not UTF-8 must not stop the report
     if output_path is not None and not fix_only:
         from .atomic import write_atomic
 
@@ -206,7 +222,9 @@ def check(paths, fmt, output_path, select, ignore, fail_on, config_path, extra_r
             click.echo(output, err=to_stderr)
         if fmt in ("text", "github") or fix_only or to_stderr:
             for e in errors:
-                click.echo(f"lintnews: {e.path}: {e.message}", err=True)
+                click.echo(f"lintnews: {printable(e.path)}: {printable(e.message)}", err=True)
+        if fmt == "github":
+            _github_extras(report)
         sys.stdout.flush()
     except BrokenPipeError:  # `lintnews ... | head` is fine
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -223,10 +241,30 @@ def check(paths, fmt, output_path, select, ignore, fail_on, config_path, extra_r
     sys.exit(EXIT_OK)
 
 
+def _github_extras(report) -> None:
+    """GitHub shows at most ten annotations of each level per step and drops the rest
+    without a word: say how many, and write every finding to the job summary."""
+    from .formatters.github import hidden_annotations, step_summary
+
+    hidden = hidden_annotations(report)
+    if hidden:
+        where = "the job summary lists them all" if os.environ.get("GITHUB_STEP_SUMMARY") else (
+            "run with --format text or json to see them all")
+        click.echo(f"lintnews: GitHub shows at most 10 annotations of each level per step; {hidden} will not be shown "
+                   f"as annotations ({where})", err=True)
+    path = os.environ.get("GITHUB_STEP_SUMMARY")
+    if path:
+        try:
+            with open(path, "a", encoding="utf-8", errors="replace") as fh:
+                fh.write(step_summary(report))
+        except OSError as exc:
+            click.echo(f"lintnews: cannot write the job summary to $GITHUB_STEP_SUMMARY: {exc.strerror or exc}", err=True)
+
+
 def _run_fixes(linter, files, jobs, stdin_name, unsafe, diff, quiet):
     """Fix every file (or show the diff): (findings remaining, errors, the fixed text of
     standard input or None, how many files changed)."""
-    from .finding import InputError
+    from .finding import InputError, printable
     from .fix import WriteRefused, fix_files, unified_diff, write
 
     results = fix_files(linter, files, unsafe=unsafe, jobs=jobs, stdin_name=stdin_name)
@@ -347,7 +385,7 @@ def annotate(draft, output, force, select, ignore, config_path, extra_rules, nam
         fail(f"{shown}: {messages}")
     findings, errors = linter.lint_source(source, display=shown)
     for e in errors:
-        click.echo(f"lintnews: {e.path}: {e.message}", err=True)
+        click.echo(f"lintnews: {printable(e.path)}: {printable(e.message)}", err=True)
     findings.sort(key=lambda f: (f.line, f.column, f.rule))
     added = annotate_source(source, findings)
     try:
@@ -368,11 +406,19 @@ def list_rules(config_path, extra_rules, select):
     """List every rule: id, kind, severity and what it flags."""
     cfg = load_settings(config_path)
     linter = build_linter(cfg, extra_rules=extra_rules, select=split_list(select))
-    rules = sorted(linter.rules, key=lambda r: r.id)
-    width = max((len(r.id) for r in rules), default=10)
-    for r in rules:
-        click.echo(f"{r.id:<{width}}  {r.kind:<11}  {linter.severity_of(r):<10}  {r.summary}")
-    click.echo(f"{len(rules)} rules.")
+    rows = rule_rows(linter)
+    width = max((len(r["id"]) for r in rows), default=10)
+    for r in rows:
+        click.echo(f"{r['id']:<{width}}  {r['kind']:<11}  {r['severity']:<10}  {r['summary']}")
+    click.echo(f"{len(rows)} rules.")
+
+
+def rule_rows(linter) -> list[dict]:
+    """What 'lintnews rules' lists (and 'lintnews serve' returns at /v1/rules), by id."""
+    return [
+        {"id": r.id, "kind": r.kind, "severity": linter.severity_of(r), "summary": r.summary}
+        for r in sorted(linter.rules, key=lambda r: r.id)
+    ]
 
 
 @main.command()
@@ -414,6 +460,57 @@ def explain(rule_id, config_path, extra_rules):
     for x in parts["pass"]:
         click.echo(f"  ✓ {x}")
     click.echo(f"\nDefined in {parts['location']}")
+
+
+def _size_option(ctx, param, value):
+    from .serve import parse_size
+
+    try:
+        return parse_size(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def _size_option_or_zero(ctx, param, value):
+    return 0 if str(value).strip() == "0" else _size_option(ctx, param, value)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. The default answers this machine only; 0.0.0.0 opens it to the network.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port (0: any free port).")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Worker processes, each with the rules compiled.  [default: one per core]")
+@click.option("--allow-origin", "allow_origins", multiple=True, metavar="ORIGIN",
+              help="A web origin allowed to call the API from a browser (repeatable), e.g. https://cms.example.org. Default: none.")
+@click.option("--max-body", default="5MB", show_default=True, callback=_size_option, help="Largest request body (413 above it).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True,
+              help="Seconds a check may take (503 after it; its worker is replaced).")
+@click.option("--cache", "cache_bytes", default="32MB", show_default=True, callback=_size_option_or_zero,
+              help="Memory for recent answers, reused when the same draft is sent again; 0 turns it off.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None, help="Config file to use.")
+@click.option("--rules", "extra_rules", multiple=True, type=click.Path(), metavar="PATH", help="Extra rule file or directory.")
+@click.option("--select", multiple=True, metavar="RULES", help="Only these rule ids or prefixes.")
+@click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rule ids or prefixes.")
+@click.option("--names", multiple=True, type=click.Path(), metavar="FILE", help="House list of names (repeatable).")
+@click.option("--dialect", type=click.Choice(("en-US", "en-GB")), default=None,
+              help="Spelling of messages and suggestions (default: the config's 'dialect', else en-US).")
+def serve(host, port, workers, allow_origins, max_body, timeout, cache_bytes, config_path, extra_rules, select, ignore, names, dialect):
+    """Serve the linter over HTTP: POST /v1/check, GET /v1/rules, GET /healthz, and a page at /.
+
+    Uses the configuration 'lintnews check' would use in this directory. Needs the 'serve'
+    extra: pip install 'lintnews[serve]'.
+    """
+    try:
+        from .serve.app import serve as run_server
+        from .serve.pool import LinterOptions
+    except ImportError as exc:
+        fail(f"'lintnews serve' needs Starlette and uvicorn ({exc.name} is missing): pip install 'lintnews[serve]'")
+    from .runner import usable_cores
+
+    options = LinterOptions(config_path, tuple(extra_rules), tuple(split_list(select)), tuple(split_list(ignore)), tuple(names), dialect)
+    run_server(options, host=host, port=port, workers=workers or usable_cores(), max_body=max_body,
+               timeout=timeout, allow_origins=tuple(allow_origins), cache_bytes=cache_bytes)
 
 
 @main.command("test-rules")
@@ -467,6 +564,9 @@ def run() -> NoReturn:
     try:
         main()
         code = 0
+    except KeyboardInterrupt:  # before or after click's own handling
+        print("lintnews: interrupted", file=sys.stderr)
+        code = EXIT_INTERRUPTED
     except SystemExit as exc:
         if exc.code is None or isinstance(exc.code, int):
             code = exc.code or 0

@@ -9,6 +9,7 @@ Command-line flags win over the file. Unknown keys are errors that name the file
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +34,8 @@ KEYS = {
 }
 LIST_KEYS = ("rules", "select", "ignore", "names", "skip", "exclude", "allow")
 BOOL_KEYS = ("default_rules", "starter_names")
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off")
 
 
 class ConfigError(Exception):
@@ -54,6 +57,12 @@ class Config:
     exclude: list[str] = field(default_factory=list)
     allow: list[str] = field(default_factory=list)
     dialect: str = "en-US"
+    # Where each key was set ("file:line:column", or the file), for errors found later
+    # (a selector that matches no rule is only known once the rules are loaded).
+    origin: dict[str, str] = field(default_factory=dict)
+
+    def where(self, key: str) -> str:
+        return self.origin.get(key) or (str(self.path) if self.path else "config")
 
 
 def find_config(start: Path | None = None) -> Path | None:
@@ -66,6 +75,12 @@ def find_config(start: Path | None = None) -> Path | None:
     return None
 
 
+# A section header that names lintnews, even a malformed one ("[lintnews", "[tool.lintnews"):
+# such a file is the config, and its mistake is reported rather than the file skipped.
+_INI_HEADER_RE = re.compile(r"^[ \t]*\[[^\n]*\blintnews\b", re.MULTILINE)
+_TOML_HEADER_RE = re.compile(r"^[ \t]*\[[ \t]*tool[ \t]*\.[ \t]*[\"']?lintnews\b", re.MULTILINE)
+
+
 def _has_section(path: Path) -> bool:
     if path.name.startswith(".lintnews"):
         return True
@@ -74,8 +89,8 @@ def _has_section(path: Path) -> bool:
     except OSError:
         return False
     if path.name == "pyproject.toml":
-        return "[tool.lintnews]" in text
-    return "[lintnews]" in text
+        return _TOML_HEADER_RE.search(text) is not None
+    return _INI_HEADER_RE.search(text) is not None
 
 
 def load_config(path: Path) -> Config:
@@ -97,11 +112,11 @@ def load_config(path: Path) -> Config:
             data = yamlio.load(text, shown)
         except yamlio.YamlError as exc:
             raise ConfigError(str(exc)) from None
-        if data is None:
+        if data is None:  # empty, or only comments: no settings
             data = {}
         if not isinstance(data, dict):
             raise ConfigError(f"{shown}: the config must be a mapping of settings")
-        marks = data.key_marks
+        marks = getattr(data, "key_marks", {})
     return _build(data, path, marks)
 
 
@@ -109,7 +124,10 @@ def _toml_section(text: str, shown: str) -> dict:
     try:
         import tomllib  # Python 3.11+
     except ImportError:  # pragma: no cover - Python 3.10
-        import tomli as tomllib  # type: ignore[no-redef]
+        try:
+            import tomli as tomllib  # type: ignore[no-redef]
+        except ImportError:
+            raise ConfigError(f"{shown}: reading pyproject.toml on Python 3.10 needs tomli (pip install tomli)") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -126,8 +144,23 @@ def _ini_section(text: str, shown: str) -> dict:
     parser = configparser.ConfigParser(interpolation=None)
     try:
         parser.read_string(text, source=shown)
+    except configparser.MissingSectionHeaderError as exc:
+        raise ConfigError(f"{shown}:{exc.lineno}: not a section header or a setting: {exc.line.strip()!r}") from None
+    except configparser.ParsingError as exc:
+        lineno, line = exc.errors[0]
+        if line[:1] in "'\"":  # Python 3.11+ stores the line's repr
+            import ast
+
+            try:
+                line = ast.literal_eval(line)
+            except (ValueError, SyntaxError):
+                pass
+        raise ConfigError(f"{shown}:{lineno}: not a section header or a setting: {line.strip()!r}") from None
     except configparser.Error as exc:
-        raise ConfigError(f"{shown}: invalid config: {exc}") from None
+        raise ConfigError(f"{shown}: invalid config: {' '.join(str(exc).split())}") from None
+    for section in parser.sections():
+        if section != "lintnews" and section.strip(" []").lower() == "lintnews":
+            raise ConfigError(f"{shown}: malformed section header [{section}]: write [lintnews]")
     if not parser.has_section("lintnews"):
         return {}
     data: dict = {}
@@ -135,7 +168,10 @@ def _ini_section(text: str, shown: str) -> dict:
         if key in LIST_KEYS:
             data[key] = [v.strip() for v in value.replace("\n", ",").split(",") if v.strip()]
         elif key in BOOL_KEYS:
-            data[key] = value.strip().lower() in ("1", "true", "yes", "on")
+            word = value.strip().lower()
+            if word not in TRUE_WORDS + FALSE_WORDS:
+                raise ConfigError(f"{shown}: [lintnews] '{key}' must be true or false, not '{value.strip()}'")
+            data[key] = word in TRUE_WORDS
         elif key == "severity":
             pairs = [p for p in value.replace("\n", ",").split(",") if p.strip()]
             data[key] = {}
@@ -160,6 +196,7 @@ def _build(data: dict, path: Path, marks: dict) -> Config:
     cfg = Config(path=path)
     base = path.parent
     for key, value in data.items():
+        cfg.origin[key] = where(key)
         if key not in KEYS:
             known = ", ".join(KEYS)
             raise ConfigError(f"{where(key)}: unknown config key '{key}' (known keys: {known})")

@@ -254,11 +254,9 @@ class Linter:
             results = {i: run(i) for i in order}
         findings: list[Finding] = []
         for i in range(len(units)):  # in rule order, as a serial run reports them
-            unit_findings, unit_errors, timed_out = results[i]
+            unit_findings, unit_errors = results[i]
             findings.extend(unit_findings)
             errors.extend(unit_errors)
-            if timed_out:
-                self.ctx.disabled.add(timed_out)
         findings.sort()
         return one_problem_one_finding(findings), errors
 
@@ -268,16 +266,16 @@ class Linter:
         time) does not silence the rest."""
         units = []
         for cls, rules in self.by_kind.items():
-            active = [r for r in rules if r.id not in self.ctx.disabled]
             if cls.BATCHED:
-                if active:
-                    units.append((cls, active))
+                units.append((cls, rules))
             else:
-                units.extend((cls, [r]) for r in active)
+                units.extend((cls, [r]) for r in rules)
         return units
 
     def _run_unit(self, unit, doc: Document, sup: Suppressions, shown: str):
-        """(findings, errors, id of a rule that ran out of time or None) of one unit."""
+        """(findings, errors) of one unit. A rule that runs out of time on this document
+        loses its findings here, all of them (how far it got would depend on the machine's
+        load), and says so; it runs again on the next document."""
         cls, group = unit
         findings: list[Finding] = []
         seen: set[tuple] = set()
@@ -290,8 +288,8 @@ class Linter:
                         seen.add(key)
                         findings.append(f)
         except PatternTimeout as exc:
-            return findings, [InputError(shown, str(exc))], exc.rule_id
-        return findings, [], None
+            return [f for f in findings if f.rule != exc.rule_id], [InputError(shown, str(exc))]
+        return findings, []
 
     def _finding(self, rule: Rule, hit: Hit, doc: Document, sup: Suppressions, path: str) -> Finding | None:
         start, end = hit.start, hit.end

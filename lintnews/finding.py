@@ -4,6 +4,32 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# What must never reach a terminal or a CI log raw from a file name or an article: C0
+# controls (newline, carriage return, escape) and DEL as their one-character Unicode
+# pictures (so columns under them do not move), C1 controls, line and paragraph separators
+# and bidirectional overrides as U+FFFD, and undecodable bytes of a file name (lone
+# surrogates) as \xNN.
+_PRINTABLE = {c: 0x2400 + c for c in range(0x20) if c != 0x09}
+_PRINTABLE[0x7F] = 0x2421
+_PRINTABLE.update({c: 0xFFFD for c in (*range(0x80, 0xA0), 0x2028, 0x2029, *range(0x202A, 0x202F), *range(0x2066, 0x206A))})
+_PRINTABLE.update({c: f"\\x{c - 0xDC00:02x}" for c in range(0xDC80, 0xDD00)})
+
+
+_SURROGATES = {c: f"\\x{c - 0xDC00:02x}" for c in range(0xDC80, 0xDD00)}
+
+
+def encodable(text: str) -> str:
+    """``text`` with the undecodable bytes of file names (lone surrogates) written as \\xNN,
+    so that any output can be encoded: the last guard before printing or writing a report."""
+    return text if text.isascii() else text.translate(_SURROGATES)
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print on one line of a terminal or a CI log: no control character,
+    escape sequence or line break of its own (GitHub reads any line starting with ``::``
+    as a workflow command). Same length as ``text`` except for undecodable bytes."""
+    return text.translate(_PRINTABLE) if not text.isprintable() else text
+
 SEVERITIES = ("suggestion", "warning", "error")
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
 

@@ -166,7 +166,7 @@ def fix_file(path: str, stdin_name: str, unsafe: bool, workers: int = 1) -> File
         fixable = False
         source.errors.append(InputError(shown, "not fixed: a UTF-16 file is only linted (fixes are written to UTF-8 files)"))
     if not fixable:
-        result.findings, result.errors = runner._lint_one_source(linter, source, shown, workers)
+        result.findings, result.errors = runner.lint_source_safely(linter, source, shown, workers)
         result.first_findings = result.findings
         return result
     result.bom = raw.startswith(UTF8_BOM)

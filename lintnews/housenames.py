@@ -25,14 +25,13 @@ and the starter list disagree ("Zelensky" or "Zelenskyy") the newsroom's list wi
 
 Speed: look-ups go through dictionaries keyed by normalised keys (the whole name, and the
 name with one word left out for one-letter slips), never a scan of the list, so a list of
-10,000 names costs one dictionary build per run. Loading is cached per process by file
-path, size and modification time, so a CLI that validates the lists at start-up and a
-rule that uses them later read each file once.
+10,000 names costs one dictionary build, cached with the lists' content as its key (see
+``cache``), so a CLI that validates the lists at start-up and a rule that uses them later
+build it once, and later runs not at all.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -438,44 +437,22 @@ def parse_file(path: str) -> list[tuple[str, tuple[str, ...], str]]:
     return parse_text_list(text, str(path))
 
 
-_LOADED: dict[tuple, HouseNames] = {}
-
-
-def _stamp(path: str):
-    try:
-        st = os.stat(path)
-        return (st.st_size, st.st_mtime_ns)
-    except OSError:
-        return None
-
-
 def load_house_names(files, starter: bool = True) -> HouseNames:
     """Read the newsroom's lists (in order of precedence) and, if ``starter``, the shipped
-    starter list after them. Raises HouseNamesError naming the file and line of a bad list."""
+    starter list after them. Raises HouseNamesError naming the file and line of a bad list.
+
+    Built once and cached (``cache``, keyed on the lists' content): later runs, and later
+    calls in this run, unpickle the index instead of parsing."""
+    from . import cache
+
     paths = [str(f) for f in files]
     if starter:
         paths.append(str(starter_names_path()))
-    cache_key = tuple((p, _stamp(p)) for p in paths)
-    hit = _LOADED.get(cache_key)
-    if hit is not None:
-        return hit
-    from . import rule_cache
 
-    disk_key = None
-    if rule_cache.enabled() and all(stamp is not None for _, stamp in cache_key):
-        here = os.stat(__file__)
-        disk_key = rule_cache.digest(repr((cache_key, here.st_size, here.st_mtime_ns)))
-        names = rule_cache.get(disk_key, prefix="names")
-        if isinstance(names, HouseNames):
-            _LOADED[cache_key] = names
-            return names
-    raw: list[tuple[str, tuple[str, ...], str]] = []
-    for p in paths:
-        raw.extend(parse_file(p))
-    names = HouseNames(tuple(paths), raw)
-    if disk_key:  # built and pickled once; later runs unpickle the index instead of parsing
-        rule_cache.put(disk_key, names.ensure(), prefix="names")
-    if len(_LOADED) > 16:
-        _LOADED.clear()
-    _LOADED[cache_key] = names
-    return names
+    def build() -> HouseNames:
+        raw: list[tuple[str, tuple[str, ...], str]] = []
+        for p in paths:
+            raw.extend(parse_file(p))
+        return HouseNames(tuple(paths), raw).ensure()
+
+    return cache.get_or_build("names", paths, build, lambda v: isinstance(v, HouseNames) and v._built)

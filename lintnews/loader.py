@@ -89,8 +89,9 @@ def build_rule(spec: RuleSpec) -> Rule:
 def load_rules(paths: list[Path], use_cache: bool = True) -> list[Rule]:
     """Load every rule under ``paths`` (files or directories). Raises RuleError.
 
-    Compiled rules are cached (see ``rule_cache``): a pre-commit hook should not parse
-    thousands of phrases of YAML on every commit.
+    Compiled rules are cached (see ``cache``), keyed on the content of every rule file,
+    of every file they read (``lists:``) and of lintnews's code: a pre-commit hook should
+    not parse thousands of phrases of YAML on every commit, and must never run stale rules.
     """
     files: list[Path] = []
     for root in paths:
@@ -99,17 +100,14 @@ def load_rules(paths: list[Path], use_cache: bool = True) -> list[Rule]:
         files.extend(pack_files(root))
     for path in files:  # refused before anything is read, hashed or compiled
         yamlio.check_size(path, "rule file", RuleError)
-    from . import rule_cache
+    if not use_cache:
+        return _compile_files(files)
+    from . import cache
 
-    key = rule_cache.key_for(files) if use_cache and rule_cache.enabled() else None
-    if key:
-        cached = rule_cache.get(key)
-        if cached is not None:
-            return cached
-    rules = _compile_files(files)
-    if key:
-        rule_cache.put(key, rules)
-    return rules
+    def is_rules(value) -> bool:
+        return isinstance(value, list) and all(isinstance(r, Rule) for r in value)
+
+    return cache.get_or_build("rules", files, lambda: _compile_files(files), is_rules)
 
 
 def _compile_files(files: list[Path]) -> list[Rule]:

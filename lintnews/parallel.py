@@ -25,6 +25,27 @@ ITEM = struct.Struct("<I")  # one work item's index in the pipe: 4 bytes, well u
 MAX_ITEMS = 4096  # all items are queued before the fork, so they must fit in a pipe (64 KB)
 
 
+def watch_parent(alive_r: int, parent: int) -> None:
+    """In a forked process: end as soon as the parent does, however it ends (SIGKILL from a
+    CI time-out included), so no worker outlives the run holding its caller's pipes open.
+
+    The parent holds the write end of the ``alive`` pipe and never writes to it; when it
+    dies the kernel closes it, the read below returns, and this process exits. A thread,
+    not ``prctl(PR_SET_PDEATHSIG)``: ctypes would cost the helper milliseconds to import."""
+    import threading
+
+    def wait() -> None:
+        try:
+            os.read(alive_r, 1)
+        except OSError:
+            pass
+        os._exit(1)
+
+    threading.Thread(target=wait, name="lintnews-parent-watch", daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the watch began
+        os._exit(1)
+
+
 def can_share(items: int) -> bool:
     return hasattr(os, "fork") and 1 < items <= MAX_ITEMS
 
@@ -44,6 +65,8 @@ def share(order: list[int], run: Callable[[int], R], here_first=()) -> dict[int,
     finally:
         os.close(todo_w)
     done_r, done_w = os.pipe()
+    alive_r, alive_w = os.pipe()
+    parent = os.getpid()
     try:
         pid = os.fork()
     except OSError:
@@ -54,12 +77,15 @@ def share(order: list[int], run: Callable[[int], R], here_first=()) -> dict[int,
         status = 1
         try:
             os.close(done_r)
+            os.close(alive_w)
+            watch_parent(alive_r, parent)
             results = {i: run(i) for i in _take(todo_r)}
             with os.fdopen(done_w, "wb") as out:
                 pickle.dump(results, out, protocol=pickle.HIGHEST_PROTOCOL)
             status = 0
         finally:
             os._exit(status)
+    os.close(alive_r)
     mine: dict[int, R] = {}
     try:
         if pid > 0:
@@ -72,6 +98,7 @@ def share(order: list[int], run: Callable[[int], R], here_first=()) -> dict[int,
         if pid > 0:
             _stop(pid)
             os.close(done_r)
+        os.close(alive_w)
         raise
     finally:
         os.close(todo_r)
@@ -80,6 +107,8 @@ def share(order: list[int], run: Callable[[int], R], here_first=()) -> dict[int,
         with os.fdopen(done_r, "rb") as inp:
             data = inp.read()
         os.waitpid(pid, 0)
+    os.close(alive_w)  # only now: the helper's watch ends it when this closes
+    if pid > 0:
         try:
             theirs = pickle.loads(data)
         except Exception:  # the helper died or failed: its items are run again below

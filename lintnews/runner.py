@@ -48,12 +48,16 @@ def _lint_one(args: tuple[str, str], workers: int = 1) -> tuple[list[Finding], l
     source = read_source(path, stdin_name)
     shown = stdin_name if path == "-" else display_path(path)
     source.errors = [InputError(shown, e.message) for e in source.errors]
-    return _lint_one_source(linter, source, shown, workers)
+    return lint_source_safely(linter, source, shown, workers=workers)
 
 
-def _lint_one_source(linter: Linter, source, shown: str, workers: int = 1) -> tuple[list[Finding], list[InputError]]:
+def lint_source_safely(
+    linter: Linter, source, shown: str, workers: int = 1, fmt: str | None = None
+) -> tuple[list[Finding], list[InputError]]:
+    """``linter.lint_source``, with a failure of this one text reported as an InputError
+    (used for each file of a run, and for each request of ``lintnews serve``)."""
     try:
-        return linter.lint_source(source, display=shown, workers=workers)
+        return linter.lint_source(source, fmt, display=shown, workers=workers)
     except RecursionError:
         return [], [InputError(shown, "text is nested too deeply to lint")]
     except MemoryError:
@@ -62,9 +66,26 @@ def _lint_one_source(linter: Linter, source, shown: str, workers: int = 1) -> tu
         return [], [InputError(shown, f"internal error while linting ({type(exc).__name__}: {exc}); please report it")]
 
 
+def sort_findings(findings: list[Finding]) -> list[Finding]:
+    """The order every output format reports findings in."""
+    return sorted(findings, key=lambda f: (f.path, f.line, f.column, f.rule))
+
+
 def _init_worker(linter: Linter) -> None:
     global _worker_linter
     _worker_linter = linter
+
+
+def _init_pool_worker(alive_r: int, alive_w: int, parent: int) -> None:
+    """A pool worker dies with the main process (see ``parallel.watch_parent``) and leaves
+    Ctrl-C to it: the main process stops the pool and exits 130."""
+    import signal
+
+    from .parallel import watch_parent
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    os.close(alive_w)
+    watch_parent(alive_r, parent)
 
 
 def usable_cores() -> int:
@@ -99,8 +120,10 @@ def map_files(linter: Linter, task: Callable, work: list[tuple], jobs: int = 0) 
         jobs = cores if len(files) >= PARALLEL_THRESHOLD else 1
         per_file = min(2, cores) if len(files) < PARALLEL_THRESHOLD else 1
     elif len(files) == 1:
-        per_file = min(2, jobs)
-    jobs = min(jobs, max(1, len(files)))
+        per_file = min(2, jobs, cores)
+    # More processes than cores only compete for them (--jobs 1000 on two cores started
+    # 1,001 processes and took nine times as long), and more than files sit idle.
+    jobs = max(1, min(jobs, cores, len(files)))
     if jobs == 1 or "-" in files:
         _init_worker(linter)
         return [task(w, per_file) for w in work]
@@ -113,5 +136,18 @@ def map_files(linter: Linter, task: Callable, work: list[tuple], jobs: int = 0) 
         context = multiprocessing.get_context()
     chunk = max(1, len(work) // (jobs * 8))
     _init_worker(linter)  # forked workers inherit the compiled rules; nothing is pickled
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+    alive_r, alive_w = os.pipe()
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_pool_worker,
+                               initargs=(alive_r, alive_w, os.getpid()))
+    try:
         return list(pool.map(task, work, chunksize=chunk))
+    except BaseException:  # Ctrl-C: stop every worker now, not after its current file
+        os.close(alive_w)
+        alive_w = -1
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    finally:
+        if alive_w >= 0:
+            pool.shutdown(wait=True)
+            os.close(alive_w)
+        os.close(alive_r)

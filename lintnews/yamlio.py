@@ -60,6 +60,8 @@ def read_text(path, what: str, error: type[LocatedError] = LocatedError) -> str:
     import os
     import stat
 
+    from . import cache
+
     shown = str(path)
     try:
         info = os.stat(path)
@@ -68,6 +70,7 @@ def read_text(path, what: str, error: type[LocatedError] = LocatedError) -> str:
         check_size(path, what, error)
         with open(path, "rb") as fh:
             raw = fh.read(MAX_FILE_BYTES + 1)
+        cache.note(path, raw)  # recorded in a cache entry built from it
     except FileNotFoundError:
         raise error(f"{what} not found", shown) from None
     except IsADirectoryError:

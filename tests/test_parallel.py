@@ -149,7 +149,7 @@ def test_small_texts_are_not_worth_a_fork(linter, monkeypatch):
     assert [f.rule for f in findings] == ["loaded.regime"] and errors == []
 
 
-def test_a_rule_out_of_time_in_the_helper_is_reported_and_switched_off(tmp_path, monkeypatch):
+def test_a_rule_out_of_time_in_the_helper_is_reported_for_that_file_only(tmp_path, monkeypatch):
     rules = tmp_path / "rules.yaml"
     rules.write_text(
         """\
@@ -178,7 +178,10 @@ rules:
     findings, errors = lin.lint_source(Source("t.txt", text, []), workers=2)
     assert [f.rule for f in findings] == ["style.fine"]
     assert len(errors) == 1 and "style.hostile" in errors[0].message
-    assert "style.hostile" in lin.ctx.disabled  # as in a serial run: not tried on later files
+    # As in a serial run: the rule runs again on the next file (and gives up again here).
+    findings, errors = lin.lint_source(Source("u.txt", "aaa\n\n" + text, []), workers=2)
+    assert [(f.rule, f.line) for f in findings] == [("style.fine", 3)]
+    assert [e.path for e in errors] == ["u.txt"]
 
 
 def test_cli_on_one_file_gives_the_same_report_with_one_or_two_jobs(tmp_path):

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import __version__
+from ..finding import printable
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -239,6 +240,15 @@ def _families(ids) -> dict[str, dict]:
     return out
 
 
+def look_css(family_ids) -> str:
+    """The report's CSS and the colours of these families, for another page in the report's
+    look (the live page of ``lintnews serve``)."""
+    families = _families(set(family_ids))
+    return (TEMPLATES / "report.css").read_text(encoding="utf-8") + "".join(
+        f".fam-{f['cls']} {{ --tint: {f['tint']}; --ink: {f['ink']}; --line: {f['style']}; }}\n" for f in families.values()
+    )
+
+
 def _short(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= LABEL_MAX else text[: LABEL_MAX - 1] + "…"
@@ -266,7 +276,7 @@ def _context(report) -> dict:
         articles.append(
             {
                 "anchor": f"a{n}",
-                "path": p,
+                "path": printable(p),  # a name holding a line break must not start a line of its own
                 # A Word draft's positions are paragraph numbers (line = paragraph): say so.
                 "gutter": "¶" if p.lower().endswith(".docx") else "",
                 "count": len(fs),
@@ -293,7 +303,7 @@ def _context(report) -> dict:
     rules = sorted(rule_count.items(), key=lambda kv: (-kv[1], kv[0]))
     data = {
         "findings": [
-            {"r": f.rule, "s": f.severity, "m": f.message, "g": list(f.suggestions), "p": f.path,
+            {"r": f.rule, "s": f.severity, "m": f.message, "g": list(f.suggestions), "p": printable(f.path),
              "l": f.line, "c": f.column}
             for f in findings
         ],
@@ -310,7 +320,7 @@ def _context(report) -> dict:
         "sev_count": sev_count,
         "severities": SEVERITIES,
         "rules": [(rid, c, _family(rid), explanations[rid], first_of_rule[rid]) for rid, c in rules],
-        "errors": report.errors,
+        "errors": [{"path": printable(e.path), "message": printable(e.message)} for e in report.errors],
         "files_checked": report.files_checked,
         "data": data,
         "family": _family,

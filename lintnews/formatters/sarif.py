@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import PurePath
+import os
 from urllib.parse import quote
 
 from .. import __version__
@@ -13,8 +12,11 @@ SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
 def _uri(path: str) -> str:
-    """A relative URI reference, as SARIF requires: spaces and non-ASCII percent-encoded."""
-    return quote(PurePath(path).as_posix()) if path != "-" else "stdin"
+    """A relative URI reference, as SARIF requires: spaces, non-ASCII and control characters
+    percent-encoded, from the name's bytes (a name that is not UTF-8 keeps its bytes)."""
+    if path == "-":
+        return "stdin"
+    return quote(os.fsencode(path.replace(os.sep, "/")))
 
 
 def format_sarif(report) -> str:
@@ -111,4 +113,6 @@ def format_sarif(report) -> str:
             }
         ],
     }
-    return json.dumps(log, ensure_ascii=False, indent=2)
+    from .json import dumps
+
+    return dumps(log)

@@ -6,13 +6,24 @@ from __future__ import annotations
 
 import click
 
+from ..finding import printable
+
 COLOURS = {"error": "red", "warning": "yellow", "suggestion": "cyan"}
 WINDOW = 100  # characters of a long source line shown around the span
 
 
+def shown_path(path: str) -> str:
+    """A path as a text line may start with it: printable, and never starting with ``::``
+    (a GitHub workflow command)."""
+    path = printable(path)
+    return "./" + path if path.startswith("::") else path
+
+
 def _excerpt(line: str, col: int, end_col: int) -> tuple[str, int, int]:
-    """A window of a long line around the span, with columns shifted to match."""
-    line = line.replace("\t", " ")
+    """A window of a long line around the span, with columns shifted to match. Control
+    characters are shown as their one-character pictures (an article's escape sequences
+    never reach the terminal), so the caret stays under the span."""
+    line = printable(line.replace("\t", " "))
     if len(line) <= WINDOW:
         return line, col, end_col
     start = max(0, col - 1 - WINDOW // 3)
@@ -33,7 +44,7 @@ def format_text(report) -> str:
     for f in report.findings:
         sev = click.style(f.severity, fg=COLOURS[f.severity], bold=True) if colour else f.severity
         rule = click.style(f.rule, dim=True) if colour else f.rule
-        out.append(f"{f.path}:{line_label(f.path, f.line)}:{f.column}: {sev} {rule} {f.message}")
+        out.append(f"{shown_path(f.path)}:{line_label(f.path, f.line)}:{f.column}: {sev} {rule} {printable(f.message)}")
         if report.show_source and report.source_line:
             text = report.source_line(f.path, f.line)
             if text is not None:
@@ -44,9 +55,9 @@ def format_text(report) -> str:
                 carets = "^" * width
                 out.append(" " * (len(gutter) - 2) + "| " + " " * (col - 1) + (click.style(carets, fg=COLOURS[f.severity]) if colour else carets))
                 if f.suggestions:
-                    out.append(" " * (len(gutter) - 2) + "= suggestion: " + ", ".join(f.suggestions))
+                    out.append(" " * (len(gutter) - 2) + "= suggestion: " + printable(", ".join(f.suggestions)))
                 if f.fix is not None:
-                    what = f"replace with '{f.fix.replacement}'" if f.fix.replacement else "delete"
+                    what = f"replace with '{printable(f.fix.replacement)}'" if f.fix.replacement else "delete"
                     how = "--fix" if f.fix.safe else "--fix --unsafe-fixes"
                     out.append(" " * (len(gutter) - 2) + f"= fix ({how}): {what}")
     if not report.quiet:

@@ -87,10 +87,10 @@ FLAGS = regex.IGNORECASE | regex.VERSION0
 CAP_WORD = r"(?>(?-i:(?:[A-Z][a-z]{0,3}\.){2,}|[A-Z](?:[a-z]+['’]?[A-Za-z]*|[A-Z]+|[a-z]*[A-Z][a-z]+)(?:-[A-Z]?[a-z]+)*))"
 BUILTINS = {
     "NAME": "(?:<CAP>)",
-    "NAMES": r"(?:<CAP>(?:(?:\s+(?-i:of|de|da|del|der|van|von|al|bin|ibn|la|le|du|and|&)\s+|\s+|-)<CAP>)*)",
+    "NAMES": r"(?:<CAP>(?:(?:\s+(?-i:of|de|da|del|der|van|von|al|bin|ibn|la|le|du|and|&)\s+|\s+|-)<CAP>){0,7})",
     "NUM": r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)",
 }
-_LISTS_CACHE: dict = {}  # shared lists files, read once per run: path -> (mtime, data)
+_LISTS_CACHE: dict = {}  # shared lists files, parsed once per process: path -> (text, data)
 LINE_BREAK_RE = regex.compile(r"[ \t]*\r?\n[ \t]*")
 # Two or more capitalised words after the first word of a sentence: someone named.
 NAMED_RE = regex.compile(r"(?<=\S[ \t]+)[A-Z][a-z]+[A-Za-z'’-]*(?:[ \t]+(?:[A-Z]\.[ \t]+)?[A-Z][a-z]+[A-Za-z'’-]*)+")
@@ -267,18 +267,21 @@ class AttributionRule(Rule):
         base = Path(spec.path).resolve().parent
         path = (base / value).resolve()
         try:
-            stamp = path.stat().st_mtime_ns
+            # Read (and recorded in the rule cache's entry) every time; parsed again only
+            # when its text changed.
+            text = yamlio.read_text(path, "lists file")
             cached = _LISTS_CACHE.get(path)
-            if cached is not None and cached[0] == stamp:
+            if cached is not None and cached[0] == text:
                 data = cached[1]
             else:
-                text = path.read_text(encoding="utf-8-sig")
                 data = yamlio.load(text, str(path))
-                _LISTS_CACHE[path] = (stamp, data)
-        except OSError:
-            raise spec.error(f"'lists' file not found: {value}", "lists", value) from None
+                _LISTS_CACHE[path] = (text, data)
         except yamlio.YamlError as exc:
             raise spec.error(f"'lists' file {exc}", "lists", value) from None
+        except yamlio.LocatedError as exc:  # cannot be read
+            if "not found" in exc.message:
+                raise spec.error(f"'lists' file not found: {value}", "lists", value) from None
+            raise spec.error(f"'lists' file {value}: {exc.message}", "lists", value) from None
         if not isinstance(data, dict) or not set(data) <= {"words", "patterns", "description"}:
             raise spec.error(f"'lists' file {value} must be a mapping with 'words' and 'patterns'", "lists", value)
         return self._words(spec, data.get("words"), "lists"), self._patterns(spec, data.get("patterns"), "lists")
@@ -374,8 +377,8 @@ class AttributionRule(Rule):
         except TimeoutError:
             raise PatternTimeout(
                 self.id,
-                f"rule {self.id} gave up: one of its patterns ran past its time limit (a second, and a "
-                f"second more per megabyte) on this text; the rule is off for the rest of the run ({self.location})",
+                f"rule {self.id} gave up on this file: one of its patterns ran past its time limit (a second, and a "
+                f"second more per megabyte) on this file; none of its findings here are reported ({self.location})",
             ) from None
 
     def _check_sentences(self, doc, ctx):
@@ -636,7 +639,9 @@ class PatternSet:
         patterns = self.patterns
         indexes = range(len(patterns)) if only is None else only
         if len(indexes) == 1:
-            yield from patterns[indexes[0]].finditer(text, timeout=timeout)
+            # Found in full before any is used, so the time limit is the engine's alone
+            # (the caller checks answers between claims).
+            yield from list(patterns[indexes[0]].finditer(text, timeout=timeout))
             return
         found = [(m.start(), i, m) for i in indexes for m in patterns[i].finditer(text, timeout=timeout)]
         found.sort(key=lambda x: (x[0], x[1]))

@@ -177,7 +177,6 @@ class Context:
         self.starter_names = starter_names
         self.allow = allow
         self.cache: dict = {}  # compiled per-run structures kinds share across documents
-        self.disabled: set[str] = set()  # rules switched off mid-run (a pattern that timed out)
 
 
 def match_case(written: str, replacement: str) -> str:

@@ -99,14 +99,12 @@ class Syllables:
         try:
             import pyphen
 
-            from .. import rule_cache
+            from .. import cache
 
-            if rule_cache.enabled():
-                path = pyphen.LANGUAGES[pyphen.language_fallback(lang)]
-                st = path.stat()
-                self.key = f"{getattr(pyphen, 'VERSION', '')}-{st.st_size}-{st.st_mtime_ns}-{lang}"
-                loaded = rule_cache.get(self.key, prefix="syllables")
-                if isinstance(loaded, dict):
+            if cache.enabled():
+                self.key = f"{getattr(pyphen, 'VERSION', getattr(pyphen, '__version__', ''))}|{lang}".encode()
+                loaded = cache.load_table("syllables", lambda v: isinstance(v, dict), self.key)
+                if loaded is not None:
                     self.counts = loaded
         except Exception:  # no cache: every word is counted
             pass
@@ -131,9 +129,9 @@ class Syllables:
         if self.key is None or grown < max(self.SAVE_MIN, self.SAVE_GROWTH * self.saved if self.writes else 0):
             return
         self.writes += 1
-        from .. import rule_cache
+        from .. import cache
 
-        rule_cache.put(self.key, self.counts, prefix="syllables")
+        cache.store_table("syllables", self.counts, self.key)
         self.saved = len(self.counts)
 
 
@@ -211,16 +209,11 @@ def _warm_pyphen(lang: str = "en_US") -> None:
         path = pyphen.LANGUAGES[pyphen.language_fallback(lang)]
         if path in pyphen.hdcache:
             return
-        from .. import rule_cache
+        from .. import cache
 
-        if not rule_cache.enabled():
-            return
-        st = path.stat()
-        key = f"{getattr(pyphen, 'VERSION', '')}-{st.st_size}-{st.st_mtime_ns}-{lang}"
-        hd = rule_cache.get(key, prefix="pyphen")
-        if hd is None:
-            hd = pyphen.HyphDict(path)
-            rule_cache.put(key, hd, prefix="pyphen")
+        extra = f"{getattr(pyphen, 'VERSION', getattr(pyphen, '__version__', ''))}|{lang}".encode()
+        hd = cache.get_or_build("pyphen", [path], lambda: pyphen.HyphDict(path),
+                                lambda v: isinstance(v, pyphen.HyphDict), extra)
         pyphen.hdcache[path] = hd
     except Exception:  # only a speed-up: textstat loads the patterns itself otherwise
         pass

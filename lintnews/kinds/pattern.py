@@ -2,8 +2,13 @@ r"""``kind: pattern`` — a regular expression.
 
 Patterns are run with the ``regex`` module and a time limit, so a pattern that backtracks
 catastrophically (``(a+)+$``) cannot hang a pre-commit hook: it gives up on that file after
-about a second, the user is told which rule and file, and the rule is switched off for the
-rest of the run.
+about a second (and a second more per megabyte), the user is told which rule and file, and
+the rule's findings on that file are dropped, all of them, so that the output never depends
+on how far the rule got. Other files, and other rules, are not affected.
+
+The limit counts the regular-expression engine's own time only (see ``spans``): a rule
+with a hundred thousand honest matches is not cut off because lintnews took time to turn
+each one into a finding.
 
 YAML fields:
   pattern:        the expression (Python/regex syntax)
@@ -21,6 +26,7 @@ YAML fields:
 from __future__ import annotations
 
 import re
+from array import array
 
 from ..finding import Hit
 from .base import Rule, RuleSpec, string_list
@@ -35,6 +41,25 @@ def time_limit(length: int) -> float:
     A pattern that backtracks catastrophically blows far past any linear budget on a short
     line; an honest pattern on a 20 MB file needs more than one second and gets it."""
     return TIMEOUT_SECONDS * max(1.0, length / 1_000_000)
+
+
+def spans(pattern, text: str, group=0, limit: float | None = None) -> "array[int]":
+    """Start and end offsets of ``group`` in every match of ``pattern`` in ``text``, as one
+    flat array (start, end, start, end, ...), under ``limit`` seconds (default:
+    ``time_limit`` of the text). Raises TimeoutError.
+
+    Every match is found before any is used: ``regex``'s time limit on ``finditer`` runs
+    from the first match to the last, so whatever a caller did between two matches
+    (building a finding) counted against the pattern, and an honest pattern with a hundred
+    thousand matches was taken for a catastrophic one. Collecting two integers a match
+    keeps the clock on the engine alone, and costs 16 bytes a match."""
+    out = array("q")
+    push = out.append
+    for m in pattern.finditer(text, timeout=time_limit(len(text)) if limit is None else limit):
+        s, e = m.span(group)
+        push(s)
+        push(e)
+    return out
 
 
 class PatternTimeout(Exception):
@@ -106,16 +131,47 @@ class PatternRule(Rule):
 
     def check(self, doc, ctx):
         try:
-            for m in self.regex.finditer(doc.text, timeout=time_limit(len(doc.text))):
-                start, end = m.span(self.group)
-                if end > start:
-                    fix = None
-                    if self.fix and (self.fix_when is None or self.fix_when.match(doc.text, start, end)):
-                        fix = m.expand(self.replace) if self.replace is not None else self.suggestions[0]
-                    yield Hit(start, end, self.suggestions, fix=fix)
+            found = self._with_fixes(doc.text) if self.fix else spans(self.regex, doc.text, self.group)
         except TimeoutError:
             raise PatternTimeout(
                 self.id,
-                f"rule {self.id} gave up: its pattern took more than {time_limit(len(doc.text)):g} s on this "
-                f"text (it backtracks catastrophically); the rule is off for the rest of the run ({self.location})"
+                f"rule {self.id} gave up on this file: its pattern took more than {time_limit(len(doc.text)):g} s "
+                f"(it backtracks catastrophically); none of its findings here are reported ({self.location})"
             ) from None
+        if self.fix:
+            for start, end, fix in found:
+                yield Hit(start, end, self.suggestions, fix=fix)
+            return
+        for i in range(0, len(found), 2):
+            start, end = found[i], found[i + 1]
+            if end > start:
+                yield Hit(start, end, self.suggestions)
+
+    def _with_fixes(self, text: str) -> list[tuple[int, int, str | None]]:
+        """(start, end, fix) of every match. The matches are found first, under the time
+        limit and as ``spans`` finds them (three integers a match: where the match starts,
+        and the flagged span); then each fix is made: ``fix_when`` is matched on the
+        flagged span, and a ``replace`` template is expanded on the match found again at
+        the same start (the engine's preferred match there is the one the search found),
+        each under a limit of its own."""
+        found = array("q")
+        push = found.append
+        for m in self.regex.finditer(text, timeout=time_limit(len(text))):
+            push(m.start())
+            start, end = m.span(self.group)
+            push(start)
+            push(end)
+        out = []
+        for i in range(0, len(found), 3):
+            start, end = found[i + 1], found[i + 2]
+            if end <= start:
+                continue
+            fix = None
+            if self.fix_when is None or self.fix_when.match(text, start, end, timeout=time_limit(end - start)):
+                if self.replace is None:
+                    fix = self.suggestions[0]
+                else:
+                    m = self.regex.match(text, found[i], timeout=time_limit(len(text)))
+                    fix = m.expand(self.replace) if m is not None else None
+            out.append((start, end, fix))
+        return out

@@ -27,6 +27,8 @@ YAML fields:
 
 from __future__ import annotations
 
+import os
+
 from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Iterable
@@ -108,18 +110,25 @@ def _category(form: str, lemma: str) -> str:
 def inflection_table() -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
     """(form -> lemma, lemma -> forms) from ``_data/inflections.yaml`` beside the shipped
     packs (written by tools/make_inflections.py). Read when a rule is compiled; compiled
-    rules are cached, so a run does not read it."""
+    rules are cached (with the table's content in their key), so a run does not read it."""
     global _TABLE
-    if _TABLE is None:
-        from ..loader import default_packs_dir
+    from .. import cache
+    from ..loader import default_packs_dir
 
+    path = default_packs_dir() / "_data" / "inflections.yaml"
+    building = cache.recording()
+    if _TABLE is not None and (building is None or os.path.abspath(path) in building):
+        return _TABLE[1]
+    try:
+        # Read once in each build of the rule cache, so that its entry records (and
+        # checks) the table it was built with; parsed again only when its text changed.
+        raw = cache.read_bytes(path)
+    except OSError:
+        raw = b""
+    if _TABLE is None or _TABLE[0] != raw:
         lemma_of: dict[str, str] = {}
         forms_of: dict[str, tuple[str, ...]] = {}
-        path = default_packs_dir() / "_data" / "inflections.yaml"
-        try:
-            lines = path.read_text(encoding="utf-8").splitlines()
-        except OSError:
-            lines = []
+        lines = raw.decode("utf-8", "replace").splitlines()
         for line in lines:
             lemma, sep, rest = line.partition(": [")
             if not sep or line.startswith("#"):
@@ -128,8 +137,8 @@ def inflection_table() -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
             forms_of[lemma] = forms
             for f in forms:
                 lemma_of.setdefault(f, lemma)
-        _TABLE = (lemma_of, forms_of)
-    return _TABLE
+        _TABLE = (raw, (lemma_of, forms_of))
+    return _TABLE[1]
 
 
 _TABLE = None
