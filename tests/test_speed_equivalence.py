@@ -55,3 +55,34 @@ def test_one_article_is_linted_without_importing_textstat(tmp_path):
     out = subprocess.run([sys.executable, "-c", code, str(story)], capture_output=True, text=True, cwd=ROOT)
     # pyphen is loaded (the grade-level rule ran), textstat is not.
     assert out.stdout.strip().splitlines()[-1] == "False True", out.stderr
+
+
+def test_the_syllable_table_is_kept_between_runs(tmp_path):
+    """A second run finds the first run's words counted: pyphen's patterns are not loaded."""
+    story = tmp_path / "story.txt"
+    story.write_text(
+        "Regional transport authorities confirmed on Wednesday that the eastern depot will close "
+        "in September, after councillors approved a consolidation plan that transfers maintenance, "
+        "scheduling and administrative operations to the western garage. Representatives of the "
+        "drivers' union described the consultation as inadequate, and several neighbourhood "
+        "associations announced they would petition the regional ombudsman before the summer.\n\n"
+        "Officials estimated the consolidation would save eleven million pounds over five years, "
+        "although independent analysts questioned whether the projected savings accounted for "
+        "redundancy payments, relocation expenses and the renovation of the western facility.\n",
+        encoding="utf-8",
+    )
+    import os
+
+    env = dict(os.environ, LINTNEWS_CACHE_DIR=str(tmp_path / "cache"), XDG_STATE_HOME=str(tmp_path / "state"))
+    env.pop("LINTNEWS_NO_CACHE", None)
+    first = subprocess.run([sys.executable, "-m", "lintnews", "check", "--jobs", "1", "-q", str(story)],
+                           capture_output=True, text=True, cwd=ROOT, env=env)
+    assert first.returncode in (0, 1), first.stderr
+    code = (
+        "from lintnews.kinds import metric\n"
+        "table = metric.syllables('en_US')\n"
+        "n = table.count('consolidation')\n"
+        "print(len(table.counts) >= 32, n, table.hyphenator is None)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env)
+    assert out.stdout.split() == ["True", "5", "True"], out.stderr
