@@ -30,9 +30,7 @@ draft gives the same bytes.
 from __future__ import annotations
 
 import io
-import os
 import re
-import tempfile
 import zipfile
 from copy import deepcopy
 from dataclasses import dataclass, field
@@ -454,24 +452,6 @@ def save_document(document, out_path: str) -> None:
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o644 << 16
             zout.writestr(fixed, zin.read(info.filename))
-    folder = os.path.dirname(os.path.abspath(out_path))
-    if os.path.exists(out_path):
-        mode = os.stat(out_path).st_mode & 0o7777
-    else:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    fd, tmp = tempfile.mkstemp(prefix=".lintnews-", suffix=".docx.tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(out.getvalue())
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, out_path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    from .atomic import write_atomic
+
+    write_atomic(out_path, out.getvalue())

@@ -8,7 +8,6 @@ would strike, or says why the words are someone else's.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
