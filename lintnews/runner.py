@@ -84,6 +84,7 @@ def _init_pool_worker(alive_r: int, alive_w: int, parent: int) -> None:
     from .parallel import watch_parent
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked by the parent while forking
     os.close(alive_w)
     watch_parent(alive_r, parent)
 
@@ -139,8 +140,18 @@ def map_files(linter: Linter, task: Callable, work: list[tuple], jobs: int = 0) 
     alive_r, alive_w = os.pipe()
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_pool_worker,
                                initargs=(alive_r, alive_w, os.getpid()))
+    import signal
+
     try:
-        return list(pool.map(task, work, chunksize=chunk))
+        # Workers are forked while the tasks are handed out. Ctrl-C is held back meanwhile so
+        # that no worker is born able to receive it before its initializer ignores it (it
+        # would print a traceback of its own); the main process gets it right after.
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            results = pool.map(task, work, chunksize=chunk)
+        finally:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        return list(results)
     except BaseException:  # Ctrl-C: stop every worker now, not after its current file
         os.close(alive_w)
         alive_w = -1
