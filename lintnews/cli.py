@@ -264,7 +264,7 @@ def _github_extras(report) -> None:
 def _run_fixes(linter, files, jobs, stdin_name, unsafe, diff, quiet):
     """Fix every file (or show the diff): (findings remaining, errors, the fixed text of
     standard input or None, how many files changed)."""
-    from .finding import InputError, printable
+    from .finding import InputError
     from .fix import WriteRefused, fix_files, unified_diff, write
 
     results = fix_files(linter, files, unsafe=unsafe, jobs=jobs, stdin_name=stdin_name)
@@ -363,6 +363,7 @@ def annotate(draft, output, force, select, ignore, config_path, extra_rules, nam
     Exit status: 0 the copy was written (whatever it found), 2 it could not be.
     """
     from .docx_input import annotate_source, read_docx, save_document
+    from .finding import printable
     from .sources import display_path
 
     if not draft.lower().endswith(".docx"):

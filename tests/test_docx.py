@@ -508,3 +508,23 @@ def test_libreoffice_opens_reviewed_copies(tmp_path, monkeypatch):
         assert pdf.startswith(b"%PDF") and b"%%EOF" in pdf[-1024:]
         # LibreOffice exports each comment as a PDF text annotation.
         assert pdf.count(b"/Subtype/Text") + pdf.count(b"/Subtype /Text") >= 5, name
+
+
+def test_annotate_reports_a_rule_error_as_one_line_and_still_writes_the_copy(tmp_path, monkeypatch):
+    """A rule that gives up on the draft (a pattern out of time) is reported, not a traceback."""
+    import lintnews.engine
+    from lintnews.finding import InputError
+
+    real = lintnews.engine.Linter.lint_source
+
+    def with_an_error(self, source, *args, **kwargs):
+        findings, errors = real(self, source, *args, **kwargs)
+        return findings, errors + [InputError(kwargs.get("display") or source.path, "rule style.x gave up: out of time")]
+
+    monkeypatch.setattr(lintnews.engine.Linter, "lint_source", with_an_error)
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(EXAMPLE, tmp_path / "draft.docx")
+    res = CliRunner().invoke(main, ["annotate", "draft.docx", "-o", "reviewed.docx"])
+    assert res.exception is None or isinstance(res.exception, SystemExit), res.exception
+    assert "draft.docx: rule style.x gave up: out of time" in res.stderr
+    assert (tmp_path / "reviewed.docx").is_file()
