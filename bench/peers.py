@@ -30,7 +30,6 @@ import argparse
 import datetime
 import os
 import platform
-import resource
 import shutil
 import subprocess
 import sys
@@ -142,7 +141,6 @@ def measure(args, work: Path) -> int:
     print("wall time (median; CPU time of the process and its children in brackets); ratio = lintnews ÷ peer, "
           "below 1 means lintnews is faster")
     print()
-    rows: list[tuple[str, str, str, str, str]] = []  # workload, lintnews, peer, ratio, target
 
     def row(what, mine, peer_name, theirs, target: float | None, use_cpu=False):
         r = None
@@ -214,13 +212,4 @@ def measure(args, work: Path) -> int:
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except KeyboardInterrupt:
-        pass
-    except Exception:  # a benchmark reports; it does not fail a build
-        import traceback
-
-        traceback.print_exc()
-        print("bench: stopped early by the error above; the figures printed so far stand", file=sys.stderr)
-    sys.exit(0)
+    bench_run.run_bench(main)

@@ -467,14 +467,20 @@ def run(args, work: Path, runs_small: int, runs_big: int) -> int:
     return 0
 
 
-if __name__ == "__main__":
+def run_bench(main) -> None:
+    """Run a benchmark's ``main`` and exit 0 whatever happens: a benchmark reports, it does
+    not fail a build (an error is shown, and the figures printed so far stand)."""
     try:
         main()
     except KeyboardInterrupt:
         pass
-    except Exception:  # a benchmark reports; it does not fail a build
+    except Exception:
         import traceback
 
         traceback.print_exc()
         print("bench: stopped early by the error above; the figures printed so far stand", file=sys.stderr)
     sys.exit(0)
+
+
+if __name__ == "__main__":
+    run_bench(main)
