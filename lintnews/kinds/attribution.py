@@ -64,12 +64,13 @@ YAML fields:
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
+from operator import itemgetter
 from pathlib import Path
 
 import regex
 
-from .. import yamlio
+from .. import literals, markup, yamlio
 from ..document import MAX_SENTENCE_CHARS, TOKEN_RE
 from ..finding import Hit
 from .base import Rule, RuleSpec, string_list
@@ -357,14 +358,17 @@ class AttributionRule(Rule):
             bodies.append(body)
         compiled, compiled_gates, compiled_messages = [], [], []
         for body, gate, message in zip(bodies, gates, messages):
+            branches = top_level_branches(body)
             try:
-                branches = [regex.compile(b, FLAGS) for b in top_level_branches(body)]
+                for b in branches:
+                    regex.compile(b, FLAGS)
             except (regex.error, OverflowError, RecursionError, ValueError):  # a branch needs the rest
-                branches = [regex.compile(body, FLAGS)]
+                branches = [body]
             compiled.extend(branches)
             compiled_gates.extend([gate] * len(branches))
             compiled_messages.extend([message] * len(branches))
-        return PatternSet(compiled, compiled_gates, compiled_messages)
+        needs = [literals.required(b, FLAGS) for b in compiled]
+        return PatternSet(compiled, compiled_gates, compiled_messages, needs)
 
     # --- check -------------------------------------------------------------------
 
@@ -382,34 +386,38 @@ class AttributionRule(Rule):
             ) from None
 
     def _check_sentences(self, doc, ctx):
-        narration = _narration(doc, ctx)
+        state = _state(doc, ctx)
+        narration = state.narration
         sentences = doc.sentences
         claims = self.claims
-        # Sentences each gated claim may match: those holding one of its trigger words.
-        allowed = [None if g is None else set(doc.sentences_with(g)) for g in claims.gates]
-        if self.triggers is not None:
-            candidates = doc.sentences_with(self.triggers)
-        elif all(a is not None for a in allowed):
-            candidates = sorted(set().union(*allowed))
-        else:
-            candidates = range(len(sentences))
-        everyone = [i for i, a in enumerate(allowed) if a is None]
-        gated = [i for i, a in enumerate(allowed) if a is not None]
-        for k in candidates:
+        # The sentences a claim can match: those holding the words it needs
+        # (``literals.required``), then, of those, the ones holding one of the rule's
+        # triggers and of the claim's own.
+        by_sentence, anywhere = claims.allowed(state)
+        gates = claims.gates
+        triggers = self.triggers
+        gated = any(g is not None for g in gates)
+        for k in range(len(sentences)) if anywhere else sorted(by_sentence):
+            active = by_sentence.get(k, anywhere)
+            if triggers is not None or gated:
+                words = state.tokens_of(k)
+                if triggers is not None and words.isdisjoint(triggers):
+                    continue
+                if gated:
+                    active = [i for i in active if gates[i] is None or not words.isdisjoint(gates[i])]
+            if not active:
+                continue
             s, e = sentences[k]
             if e - s > MAX_SENTENCE_CHARS:
                 continue  # not prose: a table, a data dump, text with no full stops
             chunk = narration[s:e]
             if not chunk.strip() or doc.in_headline(s, e):
                 continue
-            active = sorted(everyone + [i for i in gated if k in allowed[i]]) if gated else None
-            if active == []:
-                continue
             for m in claims.finditer(chunk, timeout=time_limit(len(chunk)), only=active):
                 if m.end() <= m.start():
                     continue
                 cs, ce = m.span("cue") if "cue" in m.re.groupindex and m.start("cue") >= 0 else m.span()
-                if self._answered(doc, narration, k, s + cs, s + ce):
+                if self._answered(state, k, s + cs, s + ce):
                     if self.answer_window is None:
                         break  # one answer answers every claim of the sentence
                     continue
@@ -424,52 +432,71 @@ class AttributionRule(Rule):
         window = self.answer_window
         return window is None or (claim_start - end if end <= claim_start else start - claim_end) <= window
 
-    def _first_earlier_answer(self, doc, narration: str) -> int:
+    def _first_earlier_answer(self, state) -> int:
         """Offset of the first ``earlier_answers`` match in the document (one search per
         document, so a claim late in a long feed costs nothing more)."""
         if self.earlier_answers is None:
             return 1 << 62
+        doc = state.doc
         cached = getattr(self, "_earlier_cache", None)
         if cached is not None and cached[0] is doc:
             return cached[1]
         found = 1 << 62
-        for s, e in doc.sentences:
+        narration = state.narration
+        earlier = self.earlier_answers
+        by_sentence, anywhere = earlier.allowed(state)
+        sentences = doc.sentences
+        for k in range(len(sentences)) if anywhere else sorted(by_sentence):
+            s, e = sentences[k]
             if e - s > MAX_SENTENCE_CHARS:
                 continue
             chunk = narration[s:e]
-            m = self.earlier_answers.search(chunk, timeout=time_limit(len(chunk)))
+            m = earlier.search(chunk, timeout=time_limit(len(chunk)), only=by_sentence.get(k, anywhere))
             if m is not None:
                 found = s + m.start()
                 break
         self._earlier_cache = (doc, found)
         return found
 
-    def _answered(self, doc, narration: str, k: int, claim_start: int, claim_end: int) -> bool:
-        if self._first_earlier_answer(doc, narration) < doc.sentences[k][0]:
+    def _answered(self, state, k: int, claim_start: int, claim_end: int) -> bool:
+        doc, narration = state.doc, state.narration
+        sentences = doc.sentences
+        if self._first_earlier_answer(state) < sentences[k][0]:
             return True  # the story already said why (anonymity) for its sources
         if self.context_answers is not None:
             for j in (k - 1, k, k + 1):
-                if 0 <= j < len(doc.sentences):
-                    ns, ne = doc.sentences[j]
-                    if self.context_answers.search(narration[ns:ne], timeout=time_limit(ne - ns)):
-                        return True
-        for rs, re_ in _answer_region(doc, k):
-            chunk = narration[rs:re_]
-            if self.answers is not None:
-                for a in self.answers.finditer(chunk, timeout=time_limit(len(chunk))):
-                    if a.end() > a.start() and self._near(rs + a.start(), rs + a.end(), claim_start, claim_end):
-                        return True
-            if self.pronoun_answers is not None and k > 0:
-                for a in self.pronoun_answers.finditer(chunk, timeout=time_limit(len(chunk))):
-                    if self._near(rs + a.start(), rs + a.end(), claim_start, claim_end):
-                        ps, pe = doc.sentences[k - 1]
-                        if self._names_someone(narration[ps:pe]):
+                if 0 <= j < len(sentences):
+                    only = self.context_answers.active(state, j)
+                    if only:
+                        ns, ne = sentences[j]
+                        if self.context_answers.search(narration[ns:ne], timeout=time_limit(ne - ns), only=only):
                             return True
-                        break
+        for r in _answer_region(doc, k):
+            rs, re_ = sentences[r]
+            chunk = None
+            if self.answers is not None:
+                only = self.answers.active(state, r)
+                if only:
+                    chunk = narration[rs:re_]
+                    for a in self.answers.finditer(chunk, timeout=time_limit(len(chunk)), only=only):
+                        if a.end() > a.start() and self._near(rs + a.start(), rs + a.end(), claim_start, claim_end):
+                            return True
+            if self.pronoun_answers is not None and k > 0:
+                only = self.pronoun_answers.active(state, r)
+                if only:
+                    if chunk is None:
+                        chunk = narration[rs:re_]
+                    for a in self.pronoun_answers.finditer(chunk, timeout=time_limit(len(chunk)), only=only):
+                        if self._near(rs + a.start(), rs + a.end(), claim_start, claim_end):
+                            ps, pe = sentences[k - 1]
+                            if self._names_someone(narration[ps:pe], state, k - 1):
+                                return True
+                            break
         return False
 
     def _check_quotes(self, doc, ctx):
-        narration = _narration(doc, ctx)
+        state = _state(doc, ctx)
+        narration = state.narration
         paragraphs = doc.paragraphs
         para_starts = [p[0] for p in paragraphs]
         speaker_in: dict[int, bool] = {}  # paragraph -> names a speaker; once per paragraph
@@ -498,14 +525,14 @@ class AttributionRule(Rule):
                 continue
             si = doc.sentence_index(qs)
             ss = doc.sentences[si][0]
-            if _blank(doc.text, ss, qs) and si > 0 and self._names_someone(narration[slice(*doc.sentences[si - 1])]):
+            if _blank(doc.text, ss, qs) and si > 0 and self._names_someone(narration[slice(*doc.sentences[si - 1])], state, si - 1):
                 continue  # the quotation opens its sentence right after a sentence naming its speaker
             if self._carried_over(doc, narration, paragraphs, pi, qs, paragraph_has_speaker):
                 continue
             last = doc.sentence_index(max(qe - 1, qs))
             if last + 1 < len(doc.sentences):
                 ns, ne = doc.sentences[last + 1]
-                if ne - ns <= MAX_SENTENCE_CHARS and self._names_someone(narration[ns:ne]):
+                if ne - ns <= MAX_SENTENCE_CHARS and self._names_someone(narration[ns:ne], state, last + 1):
                     continue  # “…” The words were Ana Ruiz's, at a rally in Madrid.
             yield Hit(qs, qe, self.suggestions)
 
@@ -524,11 +551,14 @@ class AttributionRule(Rule):
                 return False
         return False
 
-    def _names_someone(self, chunk: str) -> bool:
+    def _names_someone(self, chunk: str, state=None, k: int = -1) -> bool:
         """Whether narration names a person: a speaker answer, or a name of two or more
-        capitalised words after the sentence's first word ("Jim Levine")."""
-        if self.answers is not None and self.answers.search(chunk, timeout=time_limit(len(chunk))):
-            return True
+        capitalised words after the sentence's first word ("Jim Levine"). ``chunk`` is
+        sentence ``k`` of the document of ``state``, when they are given."""
+        if self.answers is not None:
+            only = None if state is None else self.answers.active(state, k)
+            if (only is None or only) and self.answers.search(chunk, timeout=time_limit(len(chunk)), only=only):
+                return True
         return NAMED_RE.search(chunk) is not None
 
     @staticmethod
@@ -612,55 +642,238 @@ class PatternSet:
 
     One alternation of long patterns defeats the regex engine's search for a literal
     start and cost four times the sum of its parts on a 1 MB feed.
+
+    Kept as source text and compiled on first use: a rule's cache entry is then a few
+    strings (unpickling a compiled ``regex`` pattern compiles it again), and a run compiles
+    only the patterns some sentence needs. For each pattern, the words it cannot match
+    without (``literals.required``) say which sentences it can match at all
+    (``allowed``): the rest are not searched.
     """
 
-    def __init__(self, patterns, gates=None, messages=None):
-        self.patterns = patterns
+    def __init__(self, sources, gates=None, messages=None, needs=None):
+        self.sources = list(sources)
         # Per pattern: the trigger words a sentence needs for it to be run, or None.
-        self.gates = gates if gates is not None else [None] * len(patterns)
+        self.gates = gates if gates is not None else [None] * len(self.sources)
         # Per pattern: a message of its own for what it finds ("reportedly" is hearsay, not a
-        # passive), or None for the rule's.
-        # Keyed by the pattern's text: compiled rules are cached, and object ids do not
-        # survive the round trip.
-        self.messages = {p.pattern: m for p, m in zip(patterns, messages or ()) if m}
+        # passive), or None for the rule's. Keyed by the pattern's text.
+        self.messages = {p: m for p, m in zip(self.sources, messages or ()) if m}
+        # Per pattern: alternatives of words one of each of which a match needs (folded).
+        self.needs = needs if needs is not None else [()] * len(self.sources)
+        self._compiled: list = [None] * len(self.sources)
+        self._allowed: tuple | None = None
+        self._need_sets: list | None = None
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state["_compiled"] = [None] * len(self.sources)
+        state["_allowed"] = None
+        state["_need_sets"] = None
+        return state
+
+
+    def __len__(self) -> int:
+        return len(self.sources)
+
+    def pattern(self, i: int):
+        p = self._compiled[i]
+        if p is None:
+            p = self._compiled[i] = regex.compile(self.sources[i], FLAGS)
+        return p
+
+    @property
+    def patterns(self) -> list:
+        """Every pattern, compiled."""
+        return [self.pattern(i) for i in range(len(self.sources))]
 
     def message_for(self, match) -> str | None:
         return self.messages.get(match.re.pattern) if self.messages else None
 
-    def search(self, text: str, timeout: float):
-        for p in self.patterns:
-            m = p.search(text, timeout=timeout)
+    def allowed(self, state) -> tuple[dict[int, list[int]], list[int]]:
+        """For the document of ``state``: sentence -> the patterns that may match it (by
+        their words, not their gates), and the patterns that may match any sentence."""
+        cached = self._allowed
+        if cached is not None and cached[0] is state:
+            return cached[1], cached[2]
+        by_sentence: dict[int, list[int]] = {}
+        anywhere: list[int] = []
+        needs = self._need_sets
+        if needs is None:
+            needs = self._need_sets = [
+                [(frozenset(alts), not literals.COMMON.isdisjoint(alts) or min(map(len, alts)) < 3) for alts in need]
+                for need in self.needs
+            ]
+        present = state.words()
+        for i, need in enumerate(needs):
+            if not need or present is None:
+                anywhere.append(i)
+                continue
+            if any(alts.isdisjoint(present) for alts, _common in need):
+                continue  # a word it needs is nowhere in the document
+            # Sentence by sentence, by the words of its needs that are not everywhere.
+            found: set[int] | None = None
+            for alts, common in need:
+                if common:
+                    continue
+                sentences: set[int] = set()
+                for w in alts & present:
+                    sentences.update(state.sentences_of(w))
+                found = sentences if found is None else found & sentences
+                if not found:
+                    break
+            if found is None:
+                anywhere.append(i)
+                continue
+            for k in found:
+                at = by_sentence.get(k)
+                if at is None:
+                    by_sentence[k] = [i]
+                else:
+                    at.append(i)
+        if anywhere:
+            for k, at in by_sentence.items():
+                at.extend(anywhere)
+                at.sort()
+        else:
+            for at in by_sentence.values():
+                at.sort()
+        self._allowed = (state, by_sentence, anywhere)
+        return by_sentence, anywhere
+
+    def active(self, state, k: int) -> list[int]:
+        """The patterns that may match sentence ``k`` of the document of ``state``."""
+        by_sentence, anywhere = self.allowed(state)
+        return by_sentence.get(k, anywhere)
+
+    def search(self, text: str, timeout: float, only: list[int] | None = None):
+        for i in range(len(self.sources)) if only is None else only:
+            m = self.pattern(i).search(text, timeout=timeout)
             if m is not None:
                 return m
         return None
 
     def finditer(self, text: str, timeout: float, only: list[int] | None = None):
         """Matches of every pattern, or of the patterns numbered in ``only``."""
-        patterns = self.patterns
-        indexes = range(len(patterns)) if only is None else only
+        indexes = range(len(self.sources)) if only is None else only
         if len(indexes) == 1:
             # Found in full before any is used, so the time limit is the engine's alone
             # (the caller checks answers between claims).
-            yield from list(patterns[indexes[0]].finditer(text, timeout=timeout))
-            return
-        found = [(m.start(), i, m) for i in indexes for m in patterns[i].finditer(text, timeout=timeout)]
+            return list(self.pattern(indexes[0]).finditer(text, timeout=timeout))
+        if not indexes:
+            return []
+        found = [(m.start(), i, m) for i in indexes for m in self.pattern(i).finditer(text, timeout=timeout)]
+        if len(found) < 2:
+            return [m for _s, _i, m in found]
         found.sort(key=lambda x: (x[0], x[1]))
+        out = []
         last_end = -1
         for start, _i, m in found:
             if start < last_end:
                 continue
             last_end = max(last_end, m.end())
-            yield m
+            out.append(m)
+        return out
+
+
+class _DocState:
+    """What the attribution rules share about one document: its narration, the sentences
+    holding each trigger word (as ``Document.sentences_with`` counts them), and the
+    sentences holding each word the rules' patterns need (``literals.required``)."""
+
+    def __init__(self, doc):
+        self.doc = doc
+        self.narration = _blank_quotes(doc)
+        self._tokens: dict[int, frozenset[str]] = {}
+        self._joiners = markup.JOINER in doc.text or markup.LETTER_JOINER in doc.text
+        self._words: frozenset[str] | None = None
+        self._words_done = False
+        self._sentences_of: dict[str, list[int]] = {}
+        self._folded: str | None = None
+        self._starts: list[int] | None = None
+
+    def tokens_of(self, k: int) -> frozenset[str]:
+        """The words of sentence ``k`` as ``Document.sentences_with`` counts them: the
+        tokens starting in the sentence."""
+        found = self._tokens.get(k)
+        if found is None:
+            doc = self.doc
+            s, e = doc.sentences[k]
+            starts = doc.token_starts
+            found = self._tokens[k] = frozenset([t[2] for t in doc.tokens[bisect_left(starts, s) : bisect_left(starts, e)]])
+        return found
+
+    def words(self) -> frozenset[str] | None:
+        """Every word of the document in ``literals.required``'s sense (a whole run of
+        ASCII letters and digits, folded): from the tokens' distinct words, which hold
+        every such run of the narration. None when they might not (word joiners, or the
+        few letters whose lower case is not their fold)."""
+        if self._words_done:
+            return self._words
+        self._words_done = True
+        doc = self.doc
+        text = doc.text
+        if self._joiners or any(c in text for c in literals.UNSAFE_LOWER):
+            self._words = None
+            return None
+        pieces: set[str] = set()
+        findall = literals.PIECE_RE.findall
+        for w in set(map(_WORD, doc.tokens)):
+            if w.isascii() and w.isalnum():
+                pieces.add(w)
+            else:
+                pieces.update(findall(w))
+        self._words = frozenset(pieces)
+        return self._words
+
+    def sentences_of(self, word: str) -> list[int]:
+        """The sentences of the narration holding ``word`` whole (no ASCII letter or digit
+        on either side, once folded), ascending."""
+        found = self._sentences_of.get(word)
+        if found is not None:
+            return found
+        folded = self._folded
+        if folded is None:
+            folded = self._folded = literals.fold(self.narration)
+        starts = self._starts
+        if starts is None:
+            starts = self._starts = [s for s, _ in self.doc.sentences]
+        sentences = self.doc.sentences
+        size = len(word)
+        n = len(folded)
+        found = []
+        i = folded.find(word)
+        while i != -1:
+            end = i + size
+            if (i == 0 or folded[i - 1] not in literals.WORD_CHARS) and (end == n or folded[end] not in literals.WORD_CHARS):
+                k = bisect_right(starts, i) - 1
+                if k >= 0 and end <= sentences[k][1] and (not found or found[-1] != k):
+                    found.append(k)
+            i = folded.find(word, end)
+        self._sentences_of[word] = found
+        return found
+
+
+_WORD = itemgetter(2)
+
+
+def _state(doc, ctx) -> _DocState:
+    cache = ctx.cache.setdefault("attribution.doc", {})
+    key = id(doc)
+    hit = cache.get(key)
+    if hit is not None and hit.doc is doc:
+        return hit
+    state = _DocState(doc)
+    cache.clear()  # one document at a time
+    cache[key] = state
+    return state
 
 
 def _narration(doc, ctx) -> str:
     """``doc.text`` with the inside of every direct quotation blanked (marks kept), so that
     neither claims nor answers are read in a speaker's words. Cached per document."""
-    cache = ctx.cache.setdefault("attribution.narration", {})
-    key = id(doc)
-    hit = cache.get(key)
-    if hit is not None and hit[0] is doc:
-        return hit[1]
+    return _state(doc, ctx).narration
+
+
+def _blank_quotes(doc) -> str:
     text = doc.text
     if doc.quotes:
         # The inside of a quotation becomes one run of "_": a single word to the patterns.
@@ -677,8 +890,6 @@ def _narration(doc, ctx) -> str:
             last = max(qs + 1, qe - 1)
         parts.append(text[last:])
         text = "".join(parts)
-    cache.clear()  # one document at a time
-    cache[key] = (doc, text)
     return text
 
 
@@ -688,15 +899,15 @@ def _blank(text: str, start: int, end: int) -> bool:
     return NONSPACE_RE.search(text, start, end) is None
 
 
-def _answer_region(doc, k: int) -> list[tuple[int, int]]:
-    """The sentence, widened to the sentences of any quotation it shares: the speaker of
-    '“…. …,” Vedeneyev said.' answers narration in either sentence."""
+def _answer_region(doc, k: int) -> range:
+    """Sentence ``k``, widened to the sentences of any quotation it shares: the speaker of
+    '“…. …,” Vedeneyev said.' answers narration in either sentence. Sentence indexes."""
     s, e = doc.sentences[k]
     lo, hi = s, e
     for qs, qe in doc.quotes_overlapping(s, e):
         lo, hi = min(lo, qs), max(hi, qe)
     if (lo, hi) == (s, e) or hi - lo > MAX_SENTENCE_CHARS:
-        return [(s, e)]  # a "quotation" of pages is a stray quote mark, not one speaker's words
+        return range(k, k + 1)  # a "quotation" of pages is a stray quote mark, not one speaker's words
     first = doc.sentence_index(lo)
     last = doc.sentence_index(max(hi - 1, lo))
-    return [doc.sentences[i] for i in range(first, last + 1)]
+    return range(first, last + 1)
