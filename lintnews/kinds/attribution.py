@@ -63,6 +63,7 @@ YAML fields:
 
 from __future__ import annotations
 
+import pickle
 import re
 from bisect import bisect_left, bisect_right
 from operator import itemgetter
@@ -358,17 +359,19 @@ class AttributionRule(Rule):
             bodies.append(body)
         compiled, compiled_gates, compiled_messages = [], [], []
         for body, gate, message in zip(bodies, gates, messages):
-            branches = top_level_branches(body)
             try:
-                for b in branches:
-                    regex.compile(b, FLAGS)
+                branches = [regex.compile(b, FLAGS) for b in top_level_branches(body)]
             except (regex.error, OverflowError, RecursionError, ValueError):  # a branch needs the rest
-                branches = [body]
+                branches = [regex.compile(body, FLAGS)]
             compiled.extend(branches)
             compiled_gates.extend([gate] * len(branches))
             compiled_messages.extend([message] * len(branches))
-        needs = [literals.required(b, FLAGS) for b in compiled]
-        return PatternSet(compiled, compiled_gates, compiled_messages, needs)
+        key = (tuple(p.pattern for p in compiled), tuple(compiled_gates), tuple(compiled_messages))
+        shared = _PATTERN_SETS.get(key)
+        if shared is None:
+            needs = [_required(p.pattern) for p in compiled]
+            shared = _PATTERN_SETS[key] = PatternSet(compiled, compiled_gates, compiled_messages, needs)
+        return shared
 
     # --- check -------------------------------------------------------------------
 
@@ -636,6 +639,40 @@ def _structure(pattern: str):
         i += 1
 
 
+class _LazyPatterns(list):
+    """Compiled patterns unpickled on first use (see ``PatternSet.__getstate__``)."""
+
+    def __init__(self, pickled: list[bytes]):
+        super().__init__([None] * len(pickled))
+        self._pickled = pickled
+
+    def __getitem__(self, i):
+        p = list.__getitem__(self, i)
+        if p is None:
+            p = pickle.loads(self._pickled[i])
+            list.__setitem__(self, i, p)
+        return p
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+    def __reduce__(self):
+        return list, (list(self),)
+
+
+# Pattern sets and requirements already built in this process, by their text: the rules
+# of a pack share them (every rule's answers read the same `{attributed}` list).
+_PATTERN_SETS: dict = {}
+_REQUIRED: dict = {}
+
+
+def _required(source: str) -> tuple:
+    found = _REQUIRED.get(source)
+    if found is None:
+        found = _REQUIRED[source] = literals.required(source, FLAGS)
+    return found
+
+
 class PatternSet:
     """The patterns of one field, each run on its own and their matches merged as one
     alternation's would be (leftmost first, earlier pattern first, no overlaps).
@@ -643,47 +680,50 @@ class PatternSet:
     One alternation of long patterns defeats the regex engine's search for a literal
     start and cost four times the sum of its parts on a 1 MB feed.
 
-    Kept as source text and compiled on first use: a rule's cache entry is then a few
-    strings (unpickling a compiled ``regex`` pattern compiles it again), and a run compiles
-    only the patterns some sentence needs. For each pattern, the words it cannot match
-    without (``literals.required``) say which sentences it can match at all
-    (``allowed``): the rest are not searched.
+    For each pattern, the words it cannot match without (``literals.required``) say which
+    sentences it can match at all (``allowed``): the rest are not searched. Identical sets
+    (the shared answers of several rules) are one object, so the rule cache holds each
+    compiled pattern once (a compiled ``regex`` pattern unpickles from its code, quickly;
+    compiling one from source costs milliseconds).
     """
 
-    def __init__(self, sources, gates=None, messages=None, needs=None):
-        self.sources = list(sources)
+    def __init__(self, patterns, gates=None, messages=None, needs=None):
+        self.patterns = list(patterns)
         # Per pattern: the trigger words a sentence needs for it to be run, or None.
-        self.gates = gates if gates is not None else [None] * len(self.sources)
+        self.gates = gates if gates is not None else [None] * len(self.patterns)
         # Per pattern: a message of its own for what it finds ("reportedly" is hearsay, not a
-        # passive), or None for the rule's. Keyed by the pattern's text.
-        self.messages = {p: m for p, m in zip(self.sources, messages or ()) if m}
+        # passive), or None for the rule's. Keyed by the pattern's text: compiled rules are
+        # cached, and object ids do not survive the round trip.
+        self.messages = {p.pattern: m for p, m in zip(self.patterns, messages or ()) if m}
         # Per pattern: alternatives of words one of each of which a match needs (folded).
-        self.needs = needs if needs is not None else [()] * len(self.sources)
-        self._compiled: list = [None] * len(self.sources)
+        self.needs = needs if needs is not None else [()] * len(self.patterns)
         self._allowed: tuple | None = None
-        self._need_sets: list | None = None
+        self._key: tuple | None = None
+        self._want()
 
     def __getstate__(self):
+        # Each pattern as its own pickle (regex's: the compiled code), unpickled when first
+        # used: loading a rule then costs a few bytes objects, and a run builds only the
+        # matchers some sentence needs (building all of them took 9 ms of every start).
         state = dict(self.__dict__)
-        state["_compiled"] = [None] * len(self.sources)
+        state["patterns"] = None
+        state["_pickled"] = [pickle.dumps(p, protocol=pickle.HIGHEST_PROTOCOL) for p in self.patterns]
         state["_allowed"] = None
-        state["_need_sets"] = None
+        state["_key"] = None
         return state
 
+    def __setstate__(self, state):
+        pickled = state.pop("_pickled")
+        self.__dict__.update(state)
+        self.patterns = _LazyPatterns(pickled)
+        self._want()
+
+    def _want(self) -> None:
+        """Have documents keep the words these patterns need (``_DocState.words``)."""
+        _WANTED.update(w for need in self.needs for alts in need for w in alts)
 
     def __len__(self) -> int:
-        return len(self.sources)
-
-    def pattern(self, i: int):
-        p = self._compiled[i]
-        if p is None:
-            p = self._compiled[i] = regex.compile(self.sources[i], FLAGS)
-        return p
-
-    @property
-    def patterns(self) -> list:
-        """Every pattern, compiled."""
-        return [self.pattern(i) for i in range(len(self.sources))]
+        return len(self.patterns)
 
     def message_for(self, match) -> str | None:
         return self.messages.get(match.re.pattern) if self.messages else None
@@ -694,29 +734,29 @@ class PatternSet:
         cached = self._allowed
         if cached is not None and cached[0] is state:
             return cached[1], cached[2]
+        key = self._key
+        if key is None:
+            key = self._key = tuple(self.needs)
+        shared = state.allowed.get(key)  # the same patterns in another rule (answers)
+        if shared is None:
+            shared = state.allowed[key] = self._allowed_in(state)
+        by_sentence, anywhere = shared
+        self._allowed = (state, by_sentence, anywhere)
+        return by_sentence, anywhere
+
+    def _allowed_in(self, state) -> tuple[dict[int, list[int]], list[int]]:
         by_sentence: dict[int, list[int]] = {}
         anywhere: list[int] = []
-        needs = self._need_sets
-        if needs is None:
-            needs = self._need_sets = [
-                [(frozenset(alts), not literals.COMMON.isdisjoint(alts) or min(map(len, alts)) < 3) for alts in need]
-                for need in self.needs
-            ]
         present = state.words()
-        for i, need in enumerate(needs):
+        for i, need in enumerate(self.needs):
             if not need or present is None:
                 anywhere.append(i)
                 continue
-            if any(alts.isdisjoint(present) for alts, _common in need):
-                continue  # a word it needs is nowhere in the document
-            # Sentence by sentence, by the words of its needs that are not everywhere.
             found: set[int] | None = None
-            for alts, common in need:
-                if common:
-                    continue
-                sentences: set[int] = set()
-                for w in alts & present:
-                    sentences.update(state.sentences_of(w))
+            for alts in need:
+                sentences = state.sentences_with_one(alts)
+                if sentences is None:
+                    continue  # a common word among them: not worth the lookup
                 found = sentences if found is None else found & sentences
                 if not found:
                     break
@@ -736,7 +776,6 @@ class PatternSet:
         else:
             for at in by_sentence.values():
                 at.sort()
-        self._allowed = (state, by_sentence, anywhere)
         return by_sentence, anywhere
 
     def active(self, state, k: int) -> list[int]:
@@ -745,22 +784,24 @@ class PatternSet:
         return by_sentence.get(k, anywhere)
 
     def search(self, text: str, timeout: float, only: list[int] | None = None):
-        for i in range(len(self.sources)) if only is None else only:
-            m = self.pattern(i).search(text, timeout=timeout)
+        patterns = self.patterns
+        for i in range(len(patterns)) if only is None else only:
+            m = patterns[i].search(text, timeout=timeout)
             if m is not None:
                 return m
         return None
 
     def finditer(self, text: str, timeout: float, only: list[int] | None = None):
         """Matches of every pattern, or of the patterns numbered in ``only``."""
-        indexes = range(len(self.sources)) if only is None else only
+        patterns = self.patterns
+        indexes = range(len(patterns)) if only is None else only
         if len(indexes) == 1:
             # Found in full before any is used, so the time limit is the engine's alone
             # (the caller checks answers between claims).
-            return list(self.pattern(indexes[0]).finditer(text, timeout=timeout))
+            return list(patterns[indexes[0]].finditer(text, timeout=timeout))
         if not indexes:
             return []
-        found = [(m.start(), i, m) for i in indexes for m in self.pattern(i).finditer(text, timeout=timeout)]
+        found = [(m.start(), i, m) for i in indexes for m in patterns[i].finditer(text, timeout=timeout)]
         if len(found) < 2:
             return [m for _s, _i, m in found]
         found.sort(key=lambda x: (x[0], x[1]))
@@ -784,11 +825,12 @@ class _DocState:
         self.narration = _blank_quotes(doc)
         self._tokens: dict[int, frozenset[str]] = {}
         self._joiners = markup.JOINER in doc.text or markup.LETTER_JOINER in doc.text
-        self._words: frozenset[str] | None = None
+        self._words: frozenset[str] | None = None  # the wanted words the document holds
+        self._wanted: frozenset[str] = frozenset()
         self._words_done = False
-        self._sentences_of: dict[str, list[int]] = {}
-        self._folded: str | None = None
-        self._starts: list[int] | None = None
+        self._alts: dict = {}
+        self.allowed: dict = {}  # PatternSet needs -> its ``allowed`` here
+        self._index: dict[str, list[int]] = {}
 
     def tokens_of(self, k: int) -> frozenset[str]:
         """The words of sentence ``k`` as ``Document.sentences_with`` counts them: the
@@ -814,45 +856,83 @@ class _DocState:
         if self._joiners or any(c in text for c in literals.UNSAFE_LOWER):
             self._words = None
             return None
-        pieces: set[str] = set()
+        wanted = self._wanted = frozenset(_WANTED)
         findall = literals.PIECE_RE.findall
+        present: set[str] = set()
+        hot: dict[str, list[str]] = {}  # token -> the wanted words in it worth an index
+        skip = literals.COMMON
         for w in set(map(_WORD, doc.tokens)):
             if w.isascii() and w.isalnum():
-                pieces.add(w)
+                if w in wanted:
+                    present.add(w)
+                    if w not in skip and len(w) > 2:
+                        hot[w] = [w]
             else:
-                pieces.update(findall(w))
-        self._words = frozenset(pieces)
+                for p in findall(w):
+                    if p in wanted:
+                        present.add(p)
+                        if p not in skip and len(p) > 2:
+                            hot.setdefault(w, []).append(p)
+        self._words = frozenset(present)
+        # The sentences of each such word: one walk over the tokens, looking up each.
+        index = self._index = {}
+        sentences = doc.sentences
+        n = len(sentences)
+        if hot and n:
+            k = 0
+            s, e = sentences[0]
+            get = hot.get
+            for ts, _te, w in doc.tokens:
+                found = get(w)
+                if found is None:
+                    continue
+                if ts >= e:
+                    k += 1
+                    while k < n and ts >= sentences[k][1]:
+                        k += 1
+                    if k == n:
+                        break
+                    s, e = sentences[k]
+                if ts < s:
+                    continue
+                for p in found:
+                    at = index.get(p)
+                    if at is None:
+                        index[p] = [k]
+                    elif at[-1] != k:
+                        at.append(k)
         return self._words
 
-    def sentences_of(self, word: str) -> list[int]:
-        """The sentences of the narration holding ``word`` whole (no ASCII letter or digit
-        on either side, once folded), ascending."""
-        found = self._sentences_of.get(word)
-        if found is not None:
-            return found
-        folded = self._folded
-        if folded is None:
-            folded = self._folded = literals.fold(self.narration)
-        starts = self._starts
-        if starts is None:
-            starts = self._starts = [s for s, _ in self.doc.sentences]
-        sentences = self.doc.sentences
-        size = len(word)
-        n = len(folded)
-        found = []
-        i = folded.find(word)
-        while i != -1:
-            end = i + size
-            if (i == 0 or folded[i - 1] not in literals.WORD_CHARS) and (end == n or folded[end] not in literals.WORD_CHARS):
-                k = bisect_right(starts, i) - 1
-                if k >= 0 and end <= sentences[k][1] and (not found or found[-1] != k):
-                    found.append(k)
-            i = folded.find(word, end)
-        self._sentences_of[word] = found
-        return found
+    def sentences_with_one(self, alts: tuple[str, ...]) -> frozenset[int] | set[int] | None:
+        """The sentences holding one of the words ``alts`` (empty when the document holds
+        none); None when one of them is too common to be worth looking for. A sentence's
+        words here are those of its tokens, quotations included: a superset of what the
+        patterns read (the narration), as a pre-filter must be."""
+        memo = self._alts
+        if alts in memo:
+            return memo[alts]
+        present = self._words
+        if not self._wanted.issuperset(alts):  # a pattern set made after the document's index
+            self._words_done = False
+            present = self.words()
+        found = present.intersection(alts)
+        if not found:
+            out: frozenset[int] | set[int] | None = _NOWHERE
+        elif not literals.COMMON.isdisjoint(alts) or min(map(len, alts)) < 3:
+            out = None
+        else:
+            out = set()
+            index = self._index
+            for w in found:
+                out.update(index[w])
+        memo[alts] = out
+        return out
 
 
 _WORD = itemgetter(2)
+_NOWHERE: frozenset[int] = frozenset()
+# Every word the patterns of this process need: a document's words are kept only if wanted.
+_WANTED: set[str] = set()
 
 
 def _state(doc, ctx) -> _DocState:
@@ -886,7 +966,10 @@ def _blank_quotes(doc) -> str:
                 continue
             parts.append(text[last : qs + 1])
             inner = text[qs + 1 : max(qs + 1, qe - 1)]
-            parts.append(QUOTE_FILL_RE.sub("_", inner))
+            if "\n" in inner or "\r" in inner:
+                parts.append(QUOTE_FILL_RE.sub("_", inner))
+            else:
+                parts.append("_" * len(inner))
             last = max(qs + 1, qe - 1)
         parts.append(text[last:])
         text = "".join(parts)

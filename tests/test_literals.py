@@ -1,0 +1,143 @@
+"""The pre-filter of attribution patterns: the words a pattern cannot match without.
+
+A pattern is not run on a sentence that lacks a word it needs, so ``literals.required``
+must never name a word a match can do without. Checked on hand-written patterns that
+stress the analysis (optional parts, repetitions, look-arounds, apostrophes, hyphens),
+on every shipped attribution pattern against generated text, and end to end: findings
+with case variants that only regex's case-insensitive matching sees are still made.
+"""
+
+from __future__ import annotations
+
+import regex
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lintnews import literals
+from lintnews.engine import Linter
+from lintnews.kinds.attribution import FLAGS
+from lintnews.loader import default_packs_dir, load_rules
+
+RULES = [r for r in load_rules([default_packs_dir()]) if r.id.startswith("attribution.")]
+
+
+def words_of(text: str) -> set[str]:
+    return set(literals.PIECE_RE.findall(literals.fold(text)))
+
+
+def sound(pattern: str, text: str) -> bool:
+    """The pattern does not match, or the text holds a word of each of its needs."""
+    if regex.search(pattern, text, FLAGS) is None:
+        return True
+    words = words_of(text)
+    return all(not words.isdisjoint(alts) for alts in literals.required(pattern, FLAGS))
+
+
+CASES = [
+    # (pattern, texts it matches: the needs must hold in each)
+    (r"\bcritics?\s+(?:say|said)\b", ["Critics say the plan fails.", "The critic said so."]),
+    (r"\b(?:ab)+x\b", ["ababx", "abababx ok", "abx"]),
+    (r"\bthere\s+(?:is|was)\s+(?:a|an)?\s*(?:belief|sense)\b", ["there is a belief", "There was abelief", "there is sense"]),
+    (r"\bbelieve(?:\s+that|s)?\b", ["they believe that", "she believes", "we believe it"]),
+    (r"\s+diplomat(?:ic\s+source)?\b", [" a diplomatic source said", " the diplomat left"]),
+    (r"(?:^|(?<=[\s,;]))(?:sources|people\s+close)\b", ["sources said", "people  close to him", "x,sources"]),
+    (r"\bit['’]s\s+(?:no|an\s+open)\s+secret\b", ["It's no secret", "it’s an open secret"]),
+    (r"\bfoo(?:\s+bar)*\b", ["foo", "foo bar bar"]),
+    (r"(?<![\w.,])\d+\s*(?:%|per\s*cent\b)\s+of\s+voters\b", ["70% of voters", "7 per cent of voters"]),
+    (r"\b(?:co-?operate|e-?mail)\b", ["cooperate", "co-operate", "email", "e-mail"]),
+    (r"\bx\w*y\b", ["xay", "xy"]),
+]
+
+
+def test_needs_hold_wherever_a_hand_written_pattern_matches():
+    for pattern, texts in CASES:
+        for text in texts:
+            assert regex.search(pattern, text, FLAGS), (pattern, text)
+            assert sound(pattern, text), (pattern, text, literals.required(pattern, FLAGS))
+
+
+def test_needs_are_whole_words_when_the_pattern_bounds_them():
+    assert literals.required(r"\bcritics?\s+say\b", FLAGS) == (("critic", "critics"), ("say",))
+    assert literals.required(r"\s+(?:a\s+b|c)d\b", FLAGS) == (("bd", "cd"),)
+    # Not bounded: "said" may be the end of "unsaid"; an unknown run may follow "x".
+    assert literals.required(r"\w+said\b", FLAGS) == ()
+    assert literals.required(r"\bx\w*", FLAGS) == ()
+
+
+def test_syntax_re_reads_otherwise_gives_no_needs():
+    # regex's fuzzy matching: "{e<=1}" is not text to match.
+    assert literals.required(r"\b(?:critics){e<=1}\b", FLAGS) == ()
+    assert literals.required(r"\p{Lu}ritics\b", FLAGS) == ()  # re cannot read \p
+    assert literals.required(r"[[:alpha:]]+critics", FLAGS) == ()
+
+
+def test_fold_keeps_every_offset_and_folds_what_regex_matches_as_ascii():
+    text = "İstanbul ſources KELVIN \u212a ıdea Straße"
+    folded = literals.fold(text)
+    assert len(folded) == len(text)
+    assert folded.startswith("istanbul sources kelvin k idea")
+    for ch in "ſKıİ\u212a":
+        lower = literals.fold(ch)
+        # the ASCII letter (or its capital: dotless ı matches "I" only) matches it
+        assert lower.isascii() and (regex.fullmatch(lower, ch, FLAGS) or regex.fullmatch(lower.upper(), ch, FLAGS))
+
+
+def _shipped_patterns() -> list[str]:
+    seen: dict[str, None] = {}
+    for rule in RULES:
+        for field in ("claims", "answers", "pronoun_answers", "context_answers", "earlier_answers"):
+            patterns = getattr(rule, field)
+            if patterns is not None:
+                for p in patterns.patterns:
+                    seen.setdefault(p.pattern)
+    return list(seen)
+
+
+SHIPPED = _shipped_patterns()
+VOCABULARY = [
+    "critics", "say", "said", "sources", "close", "to", "the", "talks", "officials", "people",
+    "familiar", "with", "matter", "it", "is", "believed", "widely", "seen", "as", "expected",
+    "will", "likely", "70", "%", "of", "iranians", "oppose", "many", "believe", "reportedly",
+    "according", "analysts", "iran", "perceives", "that", "opinion", "divided", "a", "senior",
+    "official", "who", "declined", "be", "named", "because", "not", "authorised", "speak",
+    "ſources", "CRITICS", "İran", "\u212anown", "it’s", "no", "secret", "co-operate", "—",
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(VOCABULARY), min_size=1, max_size=14), st.sampled_from([" ", "  ", ", ", "\n", "-"]))
+def test_shipped_patterns_needs_hold_on_generated_sentences(words, joiner):
+    text = joiner.join(words) + "."
+    for pattern in SHIPPED:
+        assert sound(pattern, text), (pattern[:80], text)
+
+
+ODD_RULE = r"""id: attribution.testsources
+kind: attribution
+severity: warning
+message: "'{match}': who?"
+claims: ['(?P<cue>\bsources\s+(?:said|say))\b']
+answers: ['\baccording\s+to\b']
+examples:
+  flag: ["The talks failed, sources said."]
+  pass: ["The talks failed, according to the ministry."]
+"""
+
+
+def test_a_claim_spelled_with_letters_only_regex_folds_is_still_found(tmp_path):
+    """"ſources said" (long s), "SOURCES SAİD" (dotted capital I), "sources said" beside a
+    Kelvin sign: the pattern matches them case-insensitively, so the pre-filter must not
+    skip their sentences."""
+    (tmp_path / "sources.yaml").write_text(ODD_RULE, encoding="utf-8")
+    linter = Linter(load_rules([tmp_path], use_cache=False))
+    texts = [
+        "The minister will resign, sources said on Monday.",
+        "The minister will resign, ſources said on Monday.",
+        "The minister will resign, SOURCES SAİD on Monday.",
+        "The \u212aremlin will resign, sources said on Monday.",
+        "The minister will resign, sources\u00a0said on Monday.",
+    ]
+    for text in texts:
+        found = linter.lint_text(text + "\n", "story.txt")
+        assert [f.rule for f in found] == ["attribution.testsources"], text
+    assert linter.lint_text("The minister will resign, Sources added.\n", "story.txt") == []
