@@ -59,6 +59,11 @@ YAML fields:
                     these cannot hold a claim, so its claim patterns are not run. Purely a
                     speed-up (a claim pattern costs about a microsecond per character);
                     it must name a word that every claim of the rule contains.
+
+Speed, with the same findings: each pattern is read for the whole words it cannot match
+without (``literals.required``), and runs only on sentences holding one of each of them;
+the words and triggers of every sentence come from one walk over the document's tokens,
+shared by the rules (``_DocState``).
 """
 
 from __future__ import annotations
@@ -203,6 +208,8 @@ class AttributionRule(Rule):
         if self.target == "quotes" and self.answers is None:
             raise spec.error("a 'target: quotes' rule needs 'answers' (what names a speaker)", "answers")
         self.triggers = self._trigger_words(spec, data.get("triggers"))
+        if self.triggers:
+            _TRIGGERS.update(self.triggers)
         # The lists are compiled into the patterns now; keeping them would put every shared
         # list into every rule's cache entry, unpickled on every run.
         del self._words_table, self._patterns_table
@@ -373,6 +380,11 @@ class AttributionRule(Rule):
             shared = _PATTERN_SETS[key] = PatternSet(compiled, compiled_gates, compiled_messages, needs)
         return shared
 
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        if self.triggers:
+            _TRIGGERS.update(self.triggers)
+
     # --- check -------------------------------------------------------------------
 
     def check(self, doc, ctx):
@@ -400,10 +412,15 @@ class AttributionRule(Rule):
         gates = claims.gates
         triggers = self.triggers
         gated = any(g is not None for g in gates)
+        if triggers is not None:
+            state.check_triggers(triggers)
+        for g in gates:
+            if g is not None:
+                state.check_triggers(g)
         for k in range(len(sentences)) if anywhere else sorted(by_sentence):
             active = by_sentence.get(k, anywhere)
             if triggers is not None or gated:
-                words = state.tokens_of(k)
+                words = state.triggers_in(k)
                 if triggers is not None and words.isdisjoint(triggers):
                     continue
                 if gated:
@@ -706,6 +723,7 @@ class PatternSet:
         # used: loading a rule then costs a few bytes objects, and a run builds only the
         # matchers some sentence needs (building all of them took 9 ms of every start).
         state = dict(self.__dict__)
+        state.pop("_need_sets", None)
         state["patterns"] = None
         state["_pickled"] = [pickle.dumps(p, protocol=pickle.HIGHEST_PROTOCOL) for p in self.patterns]
         state["_allowed"] = None
@@ -719,8 +737,13 @@ class PatternSet:
         self._want()
 
     def _want(self) -> None:
-        """Have documents keep the words these patterns need (``_DocState.words``)."""
+        """Have documents keep the words these patterns need and the trigger words of
+        their gates (``_DocState.words``)."""
+        self._need_sets = [[(frozenset(alts), _common(alts)) for alts in need] for need in self.needs]
         _WANTED.update(w for need in self.needs for alts in need for w in alts)
+        for gate in self.gates:
+            if gate:
+                _TRIGGERS.update(gate)
 
     def __len__(self) -> int:
         return len(self.patterns)
@@ -748,13 +771,13 @@ class PatternSet:
         by_sentence: dict[int, list[int]] = {}
         anywhere: list[int] = []
         present = state.words()
-        for i, need in enumerate(self.needs):
+        for i, need in enumerate(self._need_sets):
             if not need or present is None:
                 anywhere.append(i)
                 continue
             found: set[int] | None = None
-            for alts in need:
-                sentences = state.sentences_with_one(alts)
+            for alts, common in need:
+                sentences = state.sentences_with_one(alts, common)
                 if sentences is None:
                     continue  # a common word among them: not worth the lookup
                 found = sentences if found is None else found & sentences
@@ -825,17 +848,24 @@ class _DocState:
         self.narration = _blank_quotes(doc)
         self._tokens: dict[int, frozenset[str]] = {}
         self._joiners = markup.JOINER in doc.text or markup.LETTER_JOINER in doc.text
+        self._walked = False
         self._words: frozenset[str] | None = None  # the wanted words the document holds
         self._wanted: frozenset[str] = frozenset()
-        self._words_done = False
+        self._triggers_wanted: frozenset[str] | None = None
+        self._index: dict[str, list[int]] = {}
+        self._triggers: dict[int, set[str]] = {}
         self._alts: dict = {}
         self.allowed: dict = {}  # PatternSet needs -> its ``allowed`` here
-        self._index: dict[str, list[int]] = {}
 
-    def tokens_of(self, k: int) -> frozenset[str]:
-        """The words of sentence ``k`` as ``Document.sentences_with`` counts them: the
-        tokens starting in the sentence."""
-        found = self._tokens.get(k)
+    def triggers_in(self, k: int) -> frozenset[str] | set[str]:
+        """The trigger words (of every rule and claim, ``_TRIGGERS``) among the tokens of
+        sentence ``k``, as ``Document.sentences_with`` counts them (the tokens starting in
+        the sentence): what a rule's ``triggers`` are checked against."""
+        if not self._walked:
+            self._walk()
+        if self._triggers_wanted is not None:
+            return self._triggers.get(k, _NO_WORDS)
+        found = self._tokens.get(k)  # triggers made after the walk: the sentence's tokens
         if found is None:
             doc = self.doc
             s, e = doc.sentences[k]
@@ -844,93 +874,119 @@ class _DocState:
         return found
 
     def words(self) -> frozenset[str] | None:
-        """Every word of the document in ``literals.required``'s sense (a whole run of
-        ASCII letters and digits, folded): from the tokens' distinct words, which hold
-        every such run of the narration. None when they might not (word joiners, or the
-        few letters whose lower case is not their fold)."""
-        if self._words_done:
-            return self._words
-        self._words_done = True
+        """The words of the document in ``literals.required``'s sense (a whole run of ASCII
+        letters and digits, folded) that some pattern needs: from the tokens' distinct
+        words, which hold every such run of the narration. None when they might not (word
+        joiners, or the few letters whose lower case is not their fold)."""
+        if not self._walked:
+            self._walk()
+        return self._words
+
+    def _walk(self) -> None:
+        """One pass over the document's tokens: which wanted words it holds, the sentences
+        holding each (``_index``), and the trigger words of each sentence (``_triggers``)."""
+        self._walked = True
         doc = self.doc
         text = doc.text
-        if self._joiners or any(c in text for c in literals.UNSAFE_LOWER):
-            self._words = None
-            return None
         wanted = self._wanted = frozenset(_WANTED)
+        self._triggers_wanted = triggers = frozenset(_TRIGGERS)
+        safe = not (self._joiners or any(c in text for c in literals.UNSAFE_LOWER))
         findall = literals.PIECE_RE.findall
         present: set[str] = set()
-        hot: dict[str, list[str]] = {}  # token -> the wanted words in it worth an index
+        # token -> (the wanted words in it worth an index, whether it is a trigger word)
+        hot: dict[str, tuple] = {}
         skip = literals.COMMON
         for w in set(map(_WORD, doc.tokens)):
-            if w.isascii() and w.isalnum():
-                if w in wanted:
-                    present.add(w)
-                    if w not in skip and len(w) > 2:
-                        hot[w] = [w]
-            else:
-                for p in findall(w):
+            pieces = []
+            if safe:
+                for p in ([w] if w.isascii() and w.isalnum() else findall(w)):
                     if p in wanted:
                         present.add(p)
                         if p not in skip and len(p) > 2:
-                            hot.setdefault(w, []).append(p)
-        self._words = frozenset(present)
-        # The sentences of each such word: one walk over the tokens, looking up each.
-        index = self._index = {}
+                            pieces.append(p)
+            if pieces or w in triggers:
+                hot[w] = (pieces, w in triggers)
+        self._words = frozenset(present) if safe else None
+        index: dict[str, list[int]] = {}
+        by_sentence: dict[int, set[str]] = {}
+        self._index, self._triggers = index, by_sentence
         sentences = doc.sentences
         n = len(sentences)
-        if hot and n:
-            k = 0
-            s, e = sentences[0]
-            get = hot.get
-            for ts, _te, w in doc.tokens:
-                found = get(w)
-                if found is None:
-                    continue
-                if ts >= e:
+        if not hot or not n:
+            return
+        k = 0
+        s, e = sentences[0]
+        get = hot.get
+        for ts, _te, w in doc.tokens:
+            found = get(w)
+            if found is None:
+                continue
+            if ts >= e:
+                k += 1
+                while k < n and ts >= sentences[k][1]:
                     k += 1
-                    while k < n and ts >= sentences[k][1]:
-                        k += 1
-                    if k == n:
-                        break
-                    s, e = sentences[k]
-                if ts < s:
-                    continue
-                for p in found:
-                    at = index.get(p)
-                    if at is None:
-                        index[p] = [k]
-                    elif at[-1] != k:
-                        at.append(k)
-        return self._words
+                if k == n:
+                    break
+                s, e = sentences[k]
+            if ts < s:
+                continue
+            pieces, trigger = found
+            for p in pieces:
+                at = index.get(p)
+                if at is None:
+                    index[p] = [k]
+                elif at[-1] != k:
+                    at.append(k)
+            if trigger:
+                at = by_sentence.get(k)
+                if at is None:
+                    by_sentence[k] = {w}
+                else:
+                    at.add(w)
 
-    def sentences_with_one(self, alts: tuple[str, ...]) -> frozenset[int] | set[int] | None:
+    def check_triggers(self, words) -> None:
+        """Trigger words the walk did not look for (a rule made after it): fall back to
+        each sentence's tokens."""
+        if self._walked and self._triggers_wanted is not None and not self._triggers_wanted.issuperset(words):
+            self._triggers_wanted = None
+
+    def sentences_with_one(self, alts: frozenset[str], common: bool) -> frozenset[int] | set[int] | None:
         """The sentences holding one of the words ``alts`` (empty when the document holds
-        none); None when one of them is too common to be worth looking for. A sentence's
-        words here are those of its tokens, quotations included: a superset of what the
-        patterns read (the narration), as a pre-filter must be."""
+        none); None when one of them is too ``common`` to be worth looking for. A
+        sentence's words here are those of its tokens, quotations included: a superset of
+        what the patterns read (the narration), as a pre-filter must be."""
+        key = id(alts)
         memo = self._alts
-        if alts in memo:
-            return memo[alts]
+        if key in memo:
+            return memo[key][1]
         present = self._words
-        if not self._wanted.issuperset(alts):  # a pattern set made after the document's index
-            self._words_done = False
+        if not self._wanted.issuperset(alts):  # a pattern set made after the document's walk
+            self._walked = False
             present = self.words()
         found = present.intersection(alts)
         if not found:
             out: frozenset[int] | set[int] | None = _NOWHERE
-        elif not literals.COMMON.isdisjoint(alts) or min(map(len, alts)) < 3:
+        elif common:
             out = None
         else:
             out = set()
             index = self._index
             for w in found:
                 out.update(index[w])
-        memo[alts] = out
+        memo[key] = (alts, out)  # the set kept alive: its id is the key
         return out
+
+
+def _common(alts) -> bool:
+    """Alternatives one of which nearly every sentence holds: not worth an index."""
+    return not literals.COMMON.isdisjoint(alts) or min(map(len, alts)) < 3
 
 
 _WORD = itemgetter(2)
 _NOWHERE: frozenset[int] = frozenset()
+_NO_WORDS: frozenset[str] = frozenset()
+# Every trigger word of the rules of this process (rule triggers, claim gates).
+_TRIGGERS: set[str] = set()
 # Every word the patterns of this process need: a document's words are kept only if wanted.
 _WANTED: set[str] = set()
 
