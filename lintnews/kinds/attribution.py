@@ -792,12 +792,9 @@ class PatternSet:
                     by_sentence[k] = [i]
                 else:
                     at.append(i)
-        if anywhere:
-            for k, at in by_sentence.items():
-                at.extend(anywhere)
-                at.sort()
-        else:
+        if anywhere:  # (each list is ascending already: patterns were taken in order)
             for at in by_sentence.values():
+                at.extend(anywhere)
                 at.sort()
         return by_sentence, anywhere
 
