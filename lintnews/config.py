@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import yamlio
@@ -42,24 +41,26 @@ class ConfigError(Exception):
     pass
 
 
-@dataclass
 class Config:
-    path: Path | None = None
-    rules: list[Path] = field(default_factory=list)
-    default_rules: bool = True
-    select: list[str] = field(default_factory=list)
-    ignore: list[str] = field(default_factory=list)
-    severity: dict[str, str] = field(default_factory=dict)
-    fail_on: str = "warning"
-    names: list[str] = field(default_factory=list)
-    starter_names: bool = True
-    skip: list[str] = field(default_factory=list)
-    exclude: list[str] = field(default_factory=list)
-    allow: list[str] = field(default_factory=list)
-    dialect: str = "en-US"
-    # Where each key was set ("file:line:column", or the file), for errors found later
-    # (a selector that matches no rule is only known once the rules are loaded).
-    origin: dict[str, str] = field(default_factory=dict)
+    """Settings from a config file (or the defaults). ``origin``: where each key was set
+    ("file:line:column", or the file), for errors found later (a selector that matches no
+    rule is only known once the rules are loaded)."""
+
+    def __init__(self, path: Path | None = None):
+        self.path = path
+        self.rules: list[Path] = []
+        self.default_rules = True
+        self.select: list[str] = []
+        self.ignore: list[str] = []
+        self.severity: dict[str, str] = {}
+        self.fail_on = "warning"
+        self.names: list[str] = []
+        self.starter_names = True
+        self.skip: list[str] = []
+        self.exclude: list[str] = []
+        self.allow: list[str] = []
+        self.dialect = "en-US"
+        self.origin: dict[str, str] = {}
 
     def where(self, key: str) -> str:
         return self.origin.get(key) or (str(self.path) if self.path else "config")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from . import parallel
@@ -56,12 +55,12 @@ def normalise_term(text: str) -> str:
     return " ".join(text.lower().replace("’", "'").replace("-", " ").split())
 
 
-@dataclass
 class Suppressions:
     """Inline directives of one file, by source line."""
 
-    file_wide: list[tuple[str, ...]] = field(default_factory=list)  # () = every rule
-    ranges: list[tuple[int, int, tuple[str, ...]]] = field(default_factory=list)  # lines [a, b]
+    def __init__(self):
+        self.file_wide: list[tuple[str, ...]] = []  # () = every rule
+        self.ranges: list[tuple[int, int, tuple[str, ...]]] = []  # lines [a, b]
 
     @classmethod
     def parse(cls, source: str) -> "Suppressions":
@@ -330,7 +329,7 @@ class Linter:
             message = spell(message, self.dialect)
             suggestions = tuple(spell(s, self.dialect) for s in suggestions)
             if fix is not None and rule.FIX_IN_DIALECT:  # a word the rule suggests, not a spelling it prescribes
-                fix = replace(fix, replacement=spell(fix.replacement, self.dialect))
+                fix = Fix(fix.start, fix.end, spell(fix.replacement, self.dialect), fix.safe)
         return Finding(path, line, col, end_line, end_col, rule.id, self.severity_of(rule), message, doc.source[s:e], suggestions, fix)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from typing import Callable
 
 from .engine import Linter
@@ -15,24 +14,35 @@ PARALLEL_THRESHOLD = 8  # fewer files than this: workers cost more than they sav
 _worker_linter: Linter | None = None
 
 
-@dataclass
 class Report:
-    findings: list[Finding] = field(default_factory=list)
-    errors: list[InputError] = field(default_factory=list)
-    rules: list = field(default_factory=list)
-    files_checked: int = 0
-    show_source: bool = False
-    quiet: bool = False
-    color: bool = False
-    source_line: Callable[[str, int], str | None] | None = None
-    fixable: int = 0  # findings with a safe fix (--fix applies them)
-    unsafe_fixable: int = 0  # findings whose fix only --unsafe-fixes applies
-    # For reports that show whole articles (html): the files linted, by the name findings
-    # carry; each one's text as it was linted; a rule's explanation by id.
-    paths: list[str] = field(default_factory=list)
-    source_text: Callable[[str], str | None] | None = None
-    explain: Callable[[str], object] | None = None
-    document: Callable[[str], object] | None = None  # path -> the Document the rules read, or None
+    """What a run found, and how to show it: what every formatter reads.
+
+    ``fixable``: findings with a safe fix (--fix applies them); ``unsafe_fixable``: findings
+    whose fix only --unsafe-fixes applies. For reports that show whole articles (html):
+    ``paths``, the files linted by the name findings carry; ``source_text``, each one's text
+    as it was linted; ``explain``, a rule's explanation by id; ``document``, path -> the
+    Document the rules read, or None."""
+
+    def __init__(self, findings: list[Finding] | None = None, errors: list[InputError] | None = None,
+                 rules: list | None = None, files_checked: int = 0, show_source: bool = False, quiet: bool = False,
+                 color: bool = False, source_line: Callable[[str, int], str | None] | None = None, fixable: int = 0,
+                 unsafe_fixable: int = 0, paths: list[str] | None = None,
+                 source_text: Callable[[str], str | None] | None = None, explain: Callable[[str], object] | None = None,
+                 document: Callable[[str], object] | None = None):
+        self.findings = findings if findings is not None else []
+        self.errors = errors if errors is not None else []
+        self.rules = rules if rules is not None else []
+        self.files_checked = files_checked
+        self.show_source = show_source
+        self.quiet = quiet
+        self.color = color
+        self.source_line = source_line
+        self.fixable = fixable
+        self.unsafe_fixable = unsafe_fixable
+        self.paths = paths if paths is not None else []
+        self.source_text = source_text
+        self.explain = explain
+        self.document = document
 
 
 def read_source(path: str, stdin_name: str = "-") -> Source:

@@ -30,11 +30,10 @@ from __future__ import annotations
 import os
 
 from bisect import bisect_left
-from dataclasses import dataclass
 from typing import Iterable
 
 from ..document import TOKEN_RE
-from ..finding import Hit
+from ..finding import Hit, Record
 from .base import Rule, RuleSpec, match_case, string_list
 
 
@@ -78,15 +77,21 @@ def base_forms(word: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-@dataclass(frozen=True)
-class Term:
-    key: str
-    suggestions: tuple[str, ...]
-    message: str | None
-    not_after: frozenset = frozenset()
-    # A form of a verb term made from the inflection table ("slams" for "slammed"): an
-    # -s form after a determiner is a plural noun ("the slams"), not the verb.
-    verb_form: bool = False
+class Term(Record):
+    """A term of a phrases rule: as written, its suggestions, its own message (or None),
+    the words that must not come just before it. ``verb_form``: a form of a verb term made
+    from the inflection table ("slams" for "slammed"): an -s form after a determiner is a
+    plural noun ("the slams"), not the verb."""
+
+    __slots__ = ("key", "suggestions", "message", "not_after", "verb_form")
+
+    def __init__(self, key: str, suggestions: tuple[str, ...], message: str | None,
+                 not_after: frozenset = frozenset(), verb_form: bool = False):
+        self.key = key
+        self.suggestions = suggestions
+        self.message = message
+        self.not_after = not_after
+        self.verb_form = verb_form
 
 
 # --- inflections: one entry covers a word's forms ----------------------------------------
