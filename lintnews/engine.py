@@ -34,6 +34,14 @@ PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")
 # document's rules only when the helper's half of the work (the estimate without the
 # largest unit) is worth clearly more: about 40 KB of copy and up.
 SHARE_MIN_MS = 50.0
+# A few sentences that reach every kind of rule, linted once by ``Linter.warm_up``.
+WARM_UP_TEXT = (
+    "The regime slammed critics, who say the 5th report was noticeably late. "
+    "It is believed that the the figures were wrong, Hossein Deghan said.\n\n"
+    "The council said on Monday that the new bridge would open in March. "
+    "Critics say the cost has doubled since the plan was first approved in 2019, "
+    "and residents told reporters they had not been consulted about the route.\n"
+)
 
 
 class Cancelled(Exception):
@@ -208,6 +216,17 @@ class Linter:
         if prose is not None:
             return Document(source.path, source.text, prose, self.skip_re)
         return self.document(source.path, source.text, fmt)
+
+    def warm_up(self, formats=("text",)) -> None:
+        """Lint a few sentences and drop the result, so that what rules build on first use
+        (pyphen's patterns, the phrase index, Markdown's parser) is built here, once: before
+        workers are forked (each inherits it rather than building its own) or before a
+        server says it is ready (its first request is not the slow one)."""
+        for fmt in formats:
+            try:
+                self.lint_source(Source("warm-up", WARM_UP_TEXT, []), fmt)
+            except Exception:  # a rule's problem shows on real text, with a proper error
+                pass
 
     def lint_text(self, text: str, path: str = "<text>", fmt: str | None = None) -> list[Finding]:
         findings, errors = self.lint_source(Source(path, text, []), fmt)

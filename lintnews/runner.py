@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from typing import Callable
 
@@ -145,8 +146,15 @@ def map_files(linter: Linter, task: Callable, work: list[tuple], jobs: int = 0) 
         context = multiprocessing.get_context("fork")
     except ValueError:  # pragma: no cover - platforms without fork
         context = multiprocessing.get_context()
-    chunk = max(1, len(work) // (jobs * 8))
+    # Small chunks: a worker left without work while the other finishes a long chunk is
+    # the cost of a large one (139 articles, about a second and a half, with 2,225 files).
+    chunk = max(1, min(len(work) // (jobs * 8), 16))
     _init_worker(linter)  # forked workers inherit the compiled rules; nothing is pickled
+    linter.warm_up()  # first-use work done once, here, not once in each worker
+    # The rules and caches in this process stay alive until the end: kept out of the
+    # collector's reach, a worker's collections neither walk them nor touch (and so copy)
+    # the pages they are on.
+    gc.freeze()
     alive_r, alive_w = os.pipe()
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_pool_worker,
                                initargs=(alive_r, alive_w, os.getpid()))
@@ -172,3 +180,4 @@ def map_files(linter: Linter, task: Callable, work: list[tuple], jobs: int = 0) 
             pool.shutdown(wait=True)
             os.close(alive_w)
         os.close(alive_r)
+        gc.unfreeze()

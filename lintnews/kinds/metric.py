@@ -25,6 +25,7 @@ YAML fields:
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from ..finding import Hit
 from .base import Rule, RuleSpec
@@ -188,7 +189,8 @@ def flesch_kincaid_grade(text: str) -> float:
     n_sentences = max(1, len(sentences) - ignore)
     sentence_length = len(words) / n_sentences
     count = syllables(_FK_LANG).count
-    n_syllables = sum(count(w) for w in cleaned.lower().split())
+    # Each distinct word's syllables once, times how often it occurs (the same integer sum).
+    n_syllables = sum(count(w) * n for w, n in Counter(cleaned.lower().split()).items())
     try:
         per_word = n_syllables / len(words)
     except ZeroDivisionError:
