@@ -7,6 +7,7 @@ message formatting. Kinds only find spans.
 
 from __future__ import annotations
 
+import gc
 import re
 from bisect import bisect_right
 from collections import defaultdict
@@ -243,7 +244,22 @@ class Linter:
         """Findings and errors of one source. ``workers=2`` shares the rules between this
         process and a forked helper when the document is big enough to pay for it; the
         result is the same as a serial run's. ``cancelled`` is asked between units of work;
-        when it answers True the run stops and raises Cancelled."""
+        when it answers True the run stops and raises Cancelled.
+
+        The cycle collector is paused meanwhile: a document's tokens, sentences and hits
+        are millions of small objects on a long feed, none of them garbage until the end,
+        and each full collection walked them all again (a fifth of the time on 4 MB; the
+        peak memory is the same without it). Garbage cycles, if any, go at the next
+        collection after the document."""
+        was_collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return self._lint_source(source, fmt, display, workers, cancelled)
+        finally:
+            if was_collecting:
+                gc.enable()
+
+    def _lint_source(self, source: Source, fmt, display, workers: int, cancelled):
         errors = list(source.errors)
         if source.text is None:
             return [], errors
