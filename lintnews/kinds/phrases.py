@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import os
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from typing import Iterable
 
 from ..document import TOKEN_RE
@@ -314,6 +314,24 @@ def scan(split: dict, doc) -> Iterable[tuple]:
                 yield entry, start, last_end
 
 
+class _Covering:
+    """Does one of these spans contain [start, end)? Answered with a search, not by trying
+    every span: a long feed has thousands of exception phrases and of hits."""
+
+    def __init__(self, spans):
+        spans = sorted(spans)
+        self.starts = [s for s, _ in spans]
+        self.reach: list[int] = []  # the furthest end of the spans up to each one
+        furthest = -1
+        for _, e in spans:
+            furthest = max(furthest, e)
+            self.reach.append(furthest)
+
+    def __call__(self, start: int, end: int) -> bool:
+        k = bisect_right(self.starts, start)
+        return k > 0 and self.reach[k - 1] >= end
+
+
 def _same_case(written: tuple[str, ...], text: str, start: int, end: int) -> bool:
     """The words as the document writes them are the term's words, case and all (inflected or not)."""
     found = [t.replace("’", "'") for t in TOKEN_RE.findall(text, start, end)]
@@ -475,14 +493,14 @@ class PhrasesRule(Rule):
             rule_hits = hits.get(id(rule))
             if not rule_hits:
                 continue
-            spans = excepted.get(id(rule), [])
+            covered = _Covering(excepted.get(id(rule), ()))
             # Longest match wins where terms of one rule overlap ("Assad regime" over "regime").
             rule_hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
             last_end = -1
             for start, end, term, tokens in rule_hits:
                 if start < last_end:
                     continue
-                if any(s <= start and end <= e for s, e in spans):
+                if covered(start, end):
                     continue
                 if rule.skip_titles and _is_title(doc, start, end):
                     continue
