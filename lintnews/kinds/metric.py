@@ -292,16 +292,16 @@ class MetricRule(Rule):
     def _sample(doc, start: int, end: int) -> str:
         """Every n-th sentence of a long unit, about FORMULA_SAMPLE_WORDS words in all."""
         sentences = [(s, e) for s, e in doc.sentences if start <= s < end]
-        total = len(doc.tokens_in(start, end))
+        total = doc.token_count(start, end)
         step = max(1, round(total / FORMULA_SAMPLE_WORDS))
         return " ".join(doc.text[s:e] for s, e in sentences[::step])
 
     def check(self, doc, ctx):
         for start, end in self.units(doc):
-            words = doc.tokens_in(start, end)
             if not self.count_quotes and doc.quotes and doc.in_quote(start, end):
-                words = [t for t in words if not doc.in_quote(t[0], t[1])]
-            nwords = len(words)
+                nwords = sum(1 for s, e, _ in doc.tokens_in(start, end) if not doc.in_quote(s, e))
+            else:
+                nwords = doc.token_count(start, end)
             if nwords == 0 or nwords < self.min_words:
                 continue
             value = self.measure(doc, start, end, nwords)

@@ -257,9 +257,9 @@ def scan(split: dict, doc) -> Iterable[tuple]:
     out") and so may its last ("death taxes"). Exact matches come before inflected ones at
     the same place.
     """
-    tokens = doc.tokens
+    starts, ends, words = doc.token_starts, doc.token_ends, doc.token_words
     text = doc.text
-    ntok = len(tokens)
+    ntok = len(words)
     forms_of = _FORMS
     if len(forms_of) > MEMO_MAX:
         forms_of.clear()
@@ -271,7 +271,7 @@ def scan(split: dict, doc) -> Iterable[tuple]:
             f = forms_of[word] = base_forms(word)
         return f
 
-    for i, (start, _end, low) in enumerate(tokens):
+    for i, low in enumerate(words):
         starts_here = firsts.get(low)
         if starts_here is None:
             starts_here = firsts[low] = tuple((form, split[form]) for form in forms(low) if form in split)
@@ -282,7 +282,7 @@ def scan(split: dict, doc) -> Iterable[tuple]:
             singles, by_second = pair
             candidates = singles
             if by_second and i + 1 < ntok:
-                seconds = forms(tokens[i + 1][2])
+                seconds = forms(words[i + 1])
                 if len(seconds) == 1:
                     more = by_second.get(seconds[0])
                 else:
@@ -298,17 +298,17 @@ def scan(split: dict, doc) -> Iterable[tuple]:
                     continue
                 ok = True
                 for k in range(1, n):
-                    tk = tokens[i + k]
-                    word = tk[2]
+                    word = words[i + k]
                     if word != phrase[k] and not (k == n - 1 and exact_first and inflect and phrase[k] in forms(word)):
                         ok = False
                         break
-                    if not gap_ok(text[tokens[i + k - 1][1] : tk[0]]):
+                    if not gap_ok(text[ends[i + k - 1] : starts[i + k]]):
                         ok = False
                         break
                 if not ok:
                     continue
-                last_end = tokens[i + n - 1][1]
+                start = starts[i]
+                last_end = ends[i + n - 1]
                 if case_sensitive and not _same_case(entry[-1], text, start, last_end):
                     continue
                 yield entry, start, last_end
@@ -352,9 +352,8 @@ def _previous_word(doc, start: int) -> str:
     k = bisect_left(doc.token_starts, start) - 1
     if k < 0:
         return ""
-    ps, pe, word = doc.tokens[k]
-    if not doc.text[pe:start].strip(" \t\r\n-"):
-        return word
+    if not doc.text[doc.token_ends[k] : start].strip(" \t\r\n-"):
+        return doc.token_words[k]
     return ""  # punctuation between: the match opens a new phrase
 
 
