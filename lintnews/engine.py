@@ -45,6 +45,19 @@ WARM_UP_TEXT = (
 )
 
 
+class Part:
+    """Where a piece of a long file lies in it: the piece starts at line ``first_line``
+    and character ``offset`` of the file; ``suppressions`` are the whole file's inline
+    directives (a block opened in one piece may close in another). See runner.py."""
+
+    __slots__ = ("first_line", "offset", "suppressions")
+
+    def __init__(self, first_line: int, offset: int, suppressions: "Suppressions"):
+        self.first_line = first_line
+        self.offset = offset
+        self.suppressions = suppressions
+
+
 class Cancelled(Exception):
     """A run given up half-way because its result is no longer wanted (the editor's text
     changed under it: see lsp.py)."""
@@ -240,8 +253,10 @@ class Linter:
         display: str | None = None,
         workers: int = 1,
         cancelled: Callable[[], bool] | None = None,
+        part: "Part | None" = None,
     ) -> tuple[list[Finding], list[InputError]]:
-        """Findings and errors of one source. ``workers=2`` shares the rules between this
+        """Findings and errors of one source (or of one ``part`` of a long file: see
+        ``Part``). ``workers=2`` shares the rules between this
         process and a forked helper when the document is big enough to pay for it; the
         result is the same as a serial run's. ``cancelled`` is asked between units of work;
         when it answers True the run stops and raises Cancelled.
@@ -254,25 +269,28 @@ class Linter:
         was_collecting = gc.isenabled()
         gc.disable()
         try:
-            return self._lint_source(source, fmt, display, workers, cancelled)
+            return self._lint_source(source, fmt, display, workers, cancelled, part)
         finally:
             if was_collecting:
                 gc.enable()
 
-    def _lint_source(self, source: Source, fmt, display, workers: int, cancelled):
+    def _lint_source(self, source: Source, fmt, display, workers: int, cancelled, part=None):
         errors = list(source.errors)
         if source.text is None:
             return [], errors
         shown = display or source.path
         doc = self.source_document(source, fmt)
         errors.extend(InputError(shown, message) for message in doc.errors)
-        sup = Suppressions.parse(source.text)
+        if part is None:
+            sup, shift = Suppressions.parse(source.text), (0, 0)
+        else:
+            sup, shift = part.suppressions, (part.first_line - 1, part.offset)
         units = self._units()
 
         def run(i: int):
             if cancelled is not None and cancelled():
                 raise Cancelled()
-            return self._run_unit(units[i], doc, sup, shown)
+            return self._run_unit(units[i], doc, sup, shown, shift)
 
         order = list(range(len(units)))
         results: dict[int, tuple] = {}
@@ -306,7 +324,7 @@ class Linter:
                 units.extend((cls, [r]) for r in rules)
         return units
 
-    def _run_unit(self, unit, doc: Document, sup: Suppressions, shown: str):
+    def _run_unit(self, unit, doc: Document, sup: Suppressions, shown: str, shift: tuple[int, int] = (0, 0)):
         """(findings, errors) of one unit. A rule that runs out of time on this document
         loses its findings here, all of them (how far it got would depend on the machine's
         load), and says so; it runs again on the next document."""
@@ -315,7 +333,7 @@ class Linter:
         seen: set[tuple] = set()
         try:
             for rule, hit in cls.check_all(group, doc, self.ctx):
-                f = self._finding(rule, hit, doc, sup, shown)
+                f = self._finding(rule, hit, doc, sup, shown, shift)
                 if f is not None:
                     key = (f.rule, f.line, f.column, f.end_line, f.end_column)
                     if key not in seen:
@@ -325,7 +343,10 @@ class Linter:
             return [f for f in findings if f.rule != exc.rule_id], [InputError(shown, str(exc))]
         return findings, []
 
-    def _finding(self, rule: Rule, hit: Hit, doc: Document, sup: Suppressions, path: str) -> Finding | None:
+    def _finding(self, rule: Rule, hit: Hit, doc: Document, sup: Suppressions, path: str,
+                 shift: tuple[int, int] = (0, 0)) -> Finding | None:
+        """The finding a hit makes, or None (out of scope, allowed, suppressed). ``shift``:
+        lines and characters before the document in its file, for a part of a long one."""
         start, end = hit.start, hit.end
         scope = rule.scope
         if scope == "narration" and doc.in_quote(start, end):
@@ -345,11 +366,13 @@ class Linter:
                 return None
         s, e = doc.source_span(start, end)
         line, col = doc.source_position(s)
+        line += shift[0]
         if sup.file_wide or sup.ranges:
             if sup.suppressed(rule.id, line):
                 return None
         if e > s:
             end_line, end_col = doc.source_position(e - 1)
+            end_line += shift[0]
             end_col += 1
         else:
             end_line, end_col = line, col
@@ -365,6 +388,8 @@ class Linter:
             suggestions = tuple(spell(s, self.dialect) for s in suggestions)
             if fix is not None and rule.FIX_IN_DIALECT:  # a word the rule suggests, not a spelling it prescribes
                 fix = Fix(fix.start, fix.end, spell(fix.replacement, self.dialect), fix.safe)
+        if fix is not None and shift[1]:
+            fix = Fix(fix.start + shift[1], fix.end + shift[1], fix.replacement, fix.safe)
         return Finding(path, line, col, end_line, end_col, rule.id, self.severity_of(rule), message, doc.source[s:e], suggestions, fix)
 
 

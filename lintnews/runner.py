@@ -4,13 +4,25 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 from typing import Callable
 
-from .engine import Linter
+from . import markup
+from .engine import Linter, Part, Suppressions
 from .finding import Finding, InputError
 from .sources import Source, display_path, read_file, read_stdin
 
 PARALLEL_THRESHOLD = 8  # fewer files than this: workers cost more than they save
+# A text longer than this (a feed, an archive; no article comes near it) is linted in
+# pieces of about PIECE_CHARS, cut at paragraph breaks, one at a time: what the rules build
+# for a document (tokens, sentences, indexes) is some 25 bytes for each character, and a
+# 100 MB file read whole needed gigabytes. Rules that compare a whole document (names,
+# spelling consistency, the grade level) compare within each piece.
+PIECES_ABOVE = 16_000_000
+PIECE_CHARS = 4_000_000
+# A blank line: the end of a paragraph in every format pieces are made of.
+_BLANK_LINE_RE = re.compile(r"\n[ \t]*\r?\n")
+_FENCE_RE = re.compile(r"^ {0,3}(?:```|~~~)", re.MULTILINE)
 
 _worker_linter: Linter | None = None
 
@@ -59,16 +71,63 @@ def _lint_one(args: tuple[str, str], workers: int = 1) -> tuple[list[Finding], l
     source = read_source(path, stdin_name)
     shown = stdin_name if path == "-" else display_path(path)
     source.errors = [InputError(shown, e.message) for e in source.errors]
+    if source.text is not None and len(source.text) > PIECES_ABOVE:
+        fmt = markup.format_for(stdin_name if path == "-" else path)
+        if fmt in ("text", "markdown"):  # HTML's elements may span any line: read whole
+            return lint_in_pieces(linter, source, shown, fmt, workers)
     return lint_source_safely(linter, source, shown, workers=workers)
 
 
+def lint_in_pieces(linter: Linter, source, shown: str, fmt: str, workers: int = 1):
+    """Findings and errors of a long text, linted piece by piece (see PIECES_ABOVE) and
+    reported with the lines and offsets of the whole file; the inline directives are the
+    whole file's."""
+    text = source.text
+    suppressions = Suppressions.parse(text)
+    findings: list[Finding] = []
+    errors: list[InputError] = list(source.errors)
+    first_line = 1
+    for start, end in piece_bounds(text, fmt):
+        piece = Source(source.path, text[start:end], [])
+        found, problems = lint_source_safely(linter, piece, shown, workers, fmt, Part(first_line, start, suppressions))
+        findings.extend(found)
+        errors.extend(e for e in problems if e not in errors)  # one rule's trouble said once
+        first_line += len(markup.line_starts(piece.text)) - 1  # every piece but the last ends a line
+    return findings, errors
+
+
+def piece_bounds(text: str, fmt: str, size: int | None = None) -> list[tuple[int, int]]:
+    """[start, end) of each piece of ``text``: about ``size`` characters, ending just after
+    a blank line; in Markdown, not inside a fenced code block and not before a line that
+    would read as front matter at the top of a piece."""
+    size = size or PIECE_CHARS
+    bounds = []
+    start = 0
+    while len(text) - start > size:
+        cut = None
+        for m in _BLANK_LINE_RE.finditer(text, start + size):
+            at = m.end()
+            if fmt == "markdown" and (
+                len(_FENCE_RE.findall(text, start, at)) % 2 or text.startswith(("---", "+++"), at)
+            ):
+                continue
+            cut = at
+            break
+        if cut is None:
+            break
+        bounds.append((start, cut))
+        start = cut
+    bounds.append((start, len(text)))
+    return bounds
+
+
 def lint_source_safely(
-    linter: Linter, source, shown: str, workers: int = 1, fmt: str | None = None
+    linter: Linter, source, shown: str, workers: int = 1, fmt: str | None = None, part: Part | None = None
 ) -> tuple[list[Finding], list[InputError]]:
     """``linter.lint_source``, with a failure of this one text reported as an InputError
     (used for each file of a run, and for each request of ``lintnews serve``)."""
     try:
-        return linter.lint_source(source, fmt, display=shown, workers=workers)
+        return linter.lint_source(source, fmt, display=shown, workers=workers, part=part)
     except RecursionError:
         return [], [InputError(shown, "text is nested too deeply to lint")]
     except MemoryError:
