@@ -433,9 +433,12 @@ class _SourceReader:
 
     def line(self, path: str, line: int) -> str | None:
         if path not in self.lines:
-            self.lines[path] = (self.text(path) or "").split("\n")
+            from .markup import LINE_BREAK_RE
+
+            # Lines end as findings count them: LF, CRLF or a lone CR (old Mac files).
+            self.lines[path] = LINE_BREAK_RE.split(self.text(path) or "")
         lines = self.lines[path]
-        return lines[line - 1].rstrip("\r") if 0 < line <= len(lines) else None
+        return lines[line - 1] if 0 < line <= len(lines) else None
 
 
 def _explainer(linter):
