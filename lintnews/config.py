@@ -94,11 +94,30 @@ def _has_section(path: Path) -> bool:
     return _INI_HEADER_RE.search(text) is not None
 
 
+def _read_config_bytes(path: Path, shown: str) -> bytes:
+    """A config file's bytes: a regular file of at most MAX_FILE_BYTES (``--config
+    /dev/zero`` was read until memory ran out)."""
+    import stat
+
+    from .yamlio import MAX_FILE_BYTES
+
+    if str(path) == os.devnull:  # --config /dev/null: no settings, as in other tools
+        return b""
+    info = os.stat(path)
+    if not stat.S_ISREG(info.st_mode):
+        raise ConfigError(f"{shown}: not a regular file, so not a config file")
+    with open(path, "rb") as fh:
+        raw = fh.read(MAX_FILE_BYTES + 1)
+    if len(raw) > MAX_FILE_BYTES:
+        raise ConfigError(f"{shown}: config file is over {MAX_FILE_BYTES // 1_000_000} MB; a config is a few lines")
+    return raw
+
+
 def load_config(path: Path) -> Config:
     """Read one config file. Raises ConfigError naming the file (and line, for YAML)."""
     shown = str(path)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = _read_config_bytes(path, shown).decode("utf-8-sig")
     except FileNotFoundError:
         raise ConfigError(f"{shown}: config file not found") from None
     except (OSError, UnicodeDecodeError) as exc:
