@@ -51,7 +51,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from ..finding import Hit
 from ..housenames import (
@@ -395,7 +395,7 @@ def _with_fix(rule, hit: Hit, text: str) -> Hit:
     letters = [c for c in written if c.isalpha()]
     if len(letters) > 1 and all(c.isupper() for c in letters):  # a name in an all-capitals headline
         spelling = spelling.upper()
-    return replace(hit, fix=spelling)
+    return hit.with_fix(spelling)
 
 
 # --- one name, two written forms ----------------------------------------------------
