@@ -70,8 +70,7 @@ from __future__ import annotations
 
 import pickle
 import re
-from bisect import bisect_left, bisect_right
-from operator import itemgetter
+from bisect import bisect_right
 from pathlib import Path
 
 import regex
@@ -534,7 +533,7 @@ class AttributionRule(Rule):
                 continue  # straight on from another quotation: the same speaker, judged there
             if doc.in_headline(qs, qe):
                 continue
-            if len(doc.tokens_in(qs, qe)) < self.min_words:
+            if doc.token_count(qs, qe) < self.min_words:
                 continue
             if not self._stands_alone(doc, qs, qe):
                 continue
@@ -866,8 +865,8 @@ class _DocState:
         if found is None:
             doc = self.doc
             s, e = doc.sentences[k]
-            starts = doc.token_starts
-            found = self._tokens[k] = frozenset([t[2] for t in doc.tokens[bisect_left(starts, s) : bisect_left(starts, e)]])
+            lo, hi = doc.token_range(s, e)
+            found = self._tokens[k] = frozenset(doc.token_words[lo:hi])
         return found
 
     def words(self) -> frozenset[str] | None:
@@ -893,7 +892,7 @@ class _DocState:
         # token -> (the wanted words in it worth an index, whether it is a trigger word)
         hot: dict[str, tuple] = {}
         skip = literals.COMMON
-        for w in set(map(_WORD, doc.tokens)):
+        for w in set(doc.token_words):
             pieces = []
             if safe:
                 for p in ([w] if w.isascii() and w.isalnum() else findall(w)):
@@ -914,7 +913,7 @@ class _DocState:
         k = 0
         s, e = sentences[0]
         get = hot.get
-        for ts, _te, w in doc.tokens:
+        for ts, w in zip(doc.token_starts, doc.token_words):
             found = get(w)
             if found is None:
                 continue
@@ -979,7 +978,6 @@ def _common(alts) -> bool:
     return not literals.COMMON.isdisjoint(alts) or min(map(len, alts)) < 3
 
 
-_WORD = itemgetter(2)
 _NOWHERE: frozenset[int] = frozenset()
 _NO_WORDS: frozenset[str] = frozenset()
 # Every trigger word of the rules of this process (rule triggers, claim gates).
