@@ -141,3 +141,26 @@ def test_a_claim_spelled_with_letters_only_regex_folds_is_still_found(tmp_path):
         found = linter.lint_text(text + "\n", "story.txt")
         assert [f.rule for f in found] == ["attribution.testsources"], text
     assert linter.lint_text("The minister will resign, Sources added.\n", "story.txt") == []
+
+
+REPORTED = (
+    "Critics accused the minister of caving in to the unions. The opposition called the plan "
+    "a land grab, and the senator's assertion that the budget was padded went unanswered. "
+    "Police described the raid as brutal. He said the regime would fall; the report said the "
+    "mayor had lied. The plan, the minister said, is a giveaway. It is a disaster, critics say. "
+    "According to the ministry, 40 people were hurt. The ſenator was blamed for the delay. "
+    "Rain fell on the capital for a third day."
+)
+
+
+def test_reported_speech_is_the_same_with_and_without_its_pre_filter(monkeypatch):
+    from lintnews import reported
+    from lintnews.document import Document
+
+    doc = Document.from_source("story.txt", REPORTED)
+    gated = reported.reported_spans(doc.text, doc.sentences)
+    monkeypatch.setattr(reported, "_needs", {name: () for name in reported._GATED})
+    ungated = reported.reported_spans(doc.text, doc.sentences)
+    assert gated == ungated
+    assert len(gated) >= 8
+    assert reported._build_needs()["called"] == (frozenset({"call", "called", "calling", "calls"}),)
