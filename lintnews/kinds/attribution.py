@@ -888,20 +888,27 @@ class _DocState:
         self._triggers_wanted = triggers = frozenset(_TRIGGERS)
         safe = not (self._joiners or any(c in text for c in literals.UNSAFE_LOWER))
         findall = literals.PIECE_RE.findall
-        present: set[str] = set()
         # token -> (the wanted words in it worth an index, whether it is a trigger word)
         hot: dict[str, tuple] = {}
         skip = literals.COMMON
-        for w in set(doc.token_words):
-            pieces = []
-            if safe:
-                for p in ([w] if w.isascii() and w.isalnum() else findall(w)):
-                    if p in wanted:
-                        present.add(p)
-                        if p not in skip and len(p) > 2:
-                            pieces.append(p)
-            if pieces or w in triggers:
-                hot[w] = (pieces, w in triggers)
+        vocabulary = set(doc.token_words)
+        # Tokens that are one wanted word, found with set operations; tokens with an
+        # apostrophe or a letter beyond ASCII ("minister's", "café") split into words.
+        present = vocabulary.intersection(wanted) if safe else set()
+        if safe:
+            for w in _ODD_TOKEN_RE.findall(" ".join(vocabulary)):
+                pieces = [p for p in findall(w) if p in wanted]
+                if pieces:
+                    present.update(pieces)
+                    pieces = [p for p in pieces if p not in skip and len(p) > 2]
+                    if pieces or w in triggers:
+                        hot[w] = (pieces, w in triggers)
+        for w in present:
+            if w not in skip and len(w) > 2 and w not in hot:
+                hot[w] = ([w], w in triggers)
+        for w in vocabulary.intersection(triggers):
+            if w not in hot:
+                hot[w] = ((), True)
         self._words = frozenset(present) if safe else None
         index: dict[str, list[int]] = {}
         by_sentence: dict[int, set[str]] = {}
@@ -979,6 +986,8 @@ def _common(alts) -> bool:
 
 
 _NOWHERE: frozenset[int] = frozenset()
+# A token (of a space-joined vocabulary) with anything but ASCII letters and digits.
+_ODD_TOKEN_RE = re.compile(r"[^ ]*[^a-z0-9 ][^ ]*")
 _NO_WORDS: frozenset[str] = frozenset()
 # Every trigger word of the rules of this process (rule triggers, claim gates).
 _TRIGGERS: set[str] = set()
