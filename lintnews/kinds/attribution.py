@@ -950,7 +950,9 @@ class _DocState:
     def check_triggers(self, words) -> None:
         """Trigger words the walk did not look for (a rule made after it): fall back to
         each sentence's tokens."""
-        if self._walked and self._triggers_wanted is not None and not self._triggers_wanted.issuperset(words):
+        wanted = self._triggers_wanted
+        # (the registry only grows: the same size is the same set)
+        if self._walked and wanted is not None and len(wanted) != len(_TRIGGERS) and not wanted.issuperset(words):
             self._triggers_wanted = None
 
     def sentences_with_one(self, alts: frozenset[str], common: bool) -> frozenset[int] | set[int] | None:
@@ -963,7 +965,8 @@ class _DocState:
         if key in memo:
             return memo[key][1]
         present = self._words
-        if not self._wanted.issuperset(alts):  # a pattern set made after the document's walk
+        if len(self._wanted) != len(_WANTED) and not self._wanted.issuperset(alts):
+            # a pattern set made after the document's walk (the registry only grows)
             self._walked = False
             present = self.words()
         found = present.intersection(alts)
