@@ -737,12 +737,15 @@ class PatternSet:
 
     def _want(self) -> None:
         """Have documents keep the words these patterns need and the trigger words of
-        their gates (``_DocState.words``)."""
-        self._need_sets = [[(frozenset(alts), _common(alts)) for alts in need] for need in self.needs]
-        _WANTED.update(w for need in self.needs for alts in need for w in alts)
+        their gates (``_DocState.words``): set unions, in C, as the rules load."""
+        words = self.__dict__.get("words")
+        if words is None:
+            words = self.words = frozenset(w for need in self.needs for alts in need for w in alts)
+        _WANTED.update(words)
         for gate in self.gates:
             if gate:
                 _TRIGGERS.update(gate)
+        self._need_sets = None  # built when first used
 
     def __len__(self) -> int:
         return len(self.patterns)
@@ -770,7 +773,10 @@ class PatternSet:
         by_sentence: dict[int, list[int]] = {}
         anywhere: list[int] = []
         present = state.words()
-        for i, need in enumerate(self._need_sets):
+        need_sets = self._need_sets
+        if need_sets is None:
+            need_sets = self._need_sets = [[(frozenset(alts), _common(alts)) for alts in need] for need in self.needs]
+        for i, need in enumerate(need_sets):
             if not need or present is None:
                 anywhere.append(i)
                 continue
