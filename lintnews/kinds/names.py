@@ -50,6 +50,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from itertools import compress
+from operator import itemgetter, not_
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
@@ -115,7 +117,7 @@ STANDALONE_PARTICLES = frozenset(
 POSSESSIVE_RE = re.compile(r"['’][sS]$")
 
 
-@dataclass
+@dataclass(slots=True)
 class Unit:
     start: int
     end: int
@@ -124,22 +126,15 @@ class Unit:
     role: str  # "word", "particle" (bin, van, al), "initial" (W.)
     initial: bool = False  # first word of its sentence
     title: bool = False  # a title (President, Supreme): only its spelling counts
+    bare: str = ""  # the spelling compared with others (``bare_surface``); words and titles only
     prev: "Unit | None" = None
     next: "Unit | None" = None
-
-    @property
-    def bare(self) -> str:
-        return bare_surface(self.surface)
 
 
 @dataclass
 class Mention:
     units: list[Unit] = field(default_factory=list)
     title: bool = False  # a title word (President, Supreme), kept only for spelling counts
-
-    @property
-    def words(self) -> list[Unit]:
-        return [u for u in self.units if u.role != "particle" or u.key]
 
 
 def _is_cap(word: str) -> bool:
@@ -159,15 +154,81 @@ def _cap_gap_ok(gap: str, prev_raw: str) -> bool:
 
 HYPHENS = "-‐‑"
 
+# What a written word is, whatever its neighbours (see ``_classify``).
+WORD, TITLE, PARTICLE, OTHER = range(4)
+_CLASSES: dict[str, tuple] = {}  # spelling -> ``_classify``: names and sentence openers recur across stories
+
+
+def _classify(parts: list[str]) -> tuple:
+    """What a written word (one token, or a compound's tokens) is wherever it stands:
+    (word without possessive, letters cut for it, kind, key, role, bare spelling, al/el,
+    whether it is no name where the story writes it in lower case). Worked out once per
+    distinct spelling, not per occurrence."""
+    word = "-".join(parts)
+    cut = 2 if POSSESSIVE_RE.search(word) else 0
+    if cut:
+        word = word[:-2]
+    head = parts[0]
+    head_low = strip_accents(head).lower()
+    single = len(parts) == 1
+    al_el = single and head_low in ("al", "el")  # Tamim bin Hamad Al Thani: decided in context
+    if (not single and head_low in ARTICLE_PARTICLES and _is_cap(parts[1])) or _is_cap(head):
+        title = single and head_low.rstrip(".") in TITLES
+        stop = single and head_low in STOPWORDS
+        acronym = single and len(word) > 1 and word.isupper()
+        digits = any(map(str.isdigit, word))
+        if title and not stop and not acronym and len(word) >= 4:
+            # A title is not part of the name, but its spelling counts (Supreme/Suprreme).
+            return word, cut, TITLE, unit_key(word), "word", bare_surface(word), al_el, single
+        if title or stop or acronym or digits or "_" in word:
+            return word, cut, OTHER, "", "", "", al_el, False
+        role = "initial" if len(head) == 1 and single else "word"
+        return word, cut, WORD, unit_key(word), role, bare_surface(word), al_el, single
+    if single and head_low in STANDALONE_PARTICLES:
+        key = unit_key(word) if head_low not in ARTICLE_PARTICLES else ""
+        return word, cut, PARTICLE, key, "particle", "", al_el, False
+    return word, cut, OTHER, "", "", "", al_el, False
+
+
+_HYPHEN_RE = re.compile("[-‐‑]")
+
+
+def _lower_vocab_and_walk(doc) -> tuple[set[str], list[int]]:
+    """The words the story writes in lower case, and the tokens worth reading one by one.
+
+    Words the story also writes in lower case are common words there ("Bill"/"bill"); the
+    lower-case tail of a compound (Jong-un) does not count. Most words are plain lower-case
+    words that are no particle and start no compound: such a word ends any name in progress
+    and is nothing else, so only the other tokens are walked (a superset is fine: the walk
+    treats plain words alike). Both come from C-level passes over the tokens (map,
+    compress), not a Python loop over every word."""
+    text = doc.text
+    tokens = doc.tokens
+    starts = doc.token_starts
+    n = len(tokens)
+    lows = list(map(itemgetter(2), tokens))
+    lower = list(map(str.islower, map(text.__getitem__, starts)))
+    walk = set(compress(range(n), map(not_, lower)))  # capitals, digits, other scripts
+    particles = STANDALONE_PARTICLES.intersection(lows)
+    if particles:
+        walk.update(compress(range(n), map(particles.__contains__, lows)))
+    for m in _HYPHEN_RE.finditer(text):
+        at = m.start()
+        k = bisect_right(starts, at) - 1
+        if k >= 0 and tokens[k][1] == at:  # a word before a hyphen may start a compound
+            walk.add(k)
+        k += 1
+        if k < n and starts[k] == at + 1:  # a word after a hyphen is no word of the story's own
+            lower[k] = False
+    return set(compress(lows, lower)), sorted(walk)
+
 
 def extract_mentions(doc) -> list[Mention]:
     """Runs of name words in the document, titles removed."""
     text = doc.text
     tokens = doc.tokens
     n = len(tokens)
-    # Words the story also writes in lower case are common words there ("Bill"/"bill"); the
-    # lower-case tail of a compound (Jong-un) does not count.
-    lower_vocab = {low for (s, e, low) in tokens if text[s].islower() and (s == 0 or text[s - 1] not in "-‐‑")}
+    lower_vocab, walk = _lower_vocab_and_walk(doc)
     sentence_first: set[int] = set()
     starts = doc.token_starts
     for s, _e in doc.sentences:
@@ -175,115 +236,91 @@ def extract_mentions(doc) -> list[Mention]:
         if k < n:
             sentence_first.add(tokens[k][0])
     mentions: list[Mention] = []
-    current = Mention()
+    cur: list[Unit] = []  # the name being read
 
     def close():
-        nonlocal current
-        if current.units:
-            # Particles at the edges are not part of the name.
-            while current.units and current.units[-1].role == "particle":
-                current.units.pop()
-            while current.units and current.units[0].role == "particle":
-                current.units.pop(0)
-            if current.units:
-                mentions.append(current)
-        current = Mention()
+        # Particles at the edges are not part of the name.
+        lo, hi = 0, len(cur)
+        while hi > lo and cur[hi - 1].role == "particle":
+            hi -= 1
+        while lo < hi and cur[lo].role == "particle":
+            lo += 1
+        if lo < hi:
+            mentions.append(Mention(cur[lo:hi] if hi - lo < len(cur) else cur))
 
     last_end = -1
     last_raw = ""
-    particles = ARTICLE_PARTICLES | STANDALONE_PARTICLES
-    # Most words are plain lower-case words (or numbers) that are no particle and start no
-    # compound: such a word ends any name in progress and is nothing else. Only the other
-    # tokens are walked one by one (a superset is fine: the full path treats plain words alike).
-    walk = [
-        k for k, (s, e, low) in enumerate(tokens)
-        if not (text[s].islower() or text[s].isdigit()) or low in particles or text[e : e + 1] in HYPHENS
-    ]
-    folded: dict[str, str] = {}  # word -> accents stripped, lower case: names recur
-    walk.append(n)
-    w = 0
-    i = 0
-    while i < n:
-        while walk[w] < i:
-            w += 1
-        if walk[w] > i:  # plain words from i up to the next token worth a look
-            if current.units:
-                close()
-            i = walk[w]
-            last_end = tokens[i - 1][1]
-            last_raw = tokens[i - 1][2]
-            if i == n:
-                break
-        s, e, low = tokens[i]
-        raw = text[s:e]
-        gap = text[last_end:s] if last_end >= 0 else "\n"
-        joined = current.units and _cap_gap_ok(gap, last_raw)
-        if not joined and current.units:
+    prev_k = -2
+    for i in walk:
+        if i <= prev_k:  # a compound's tail, already read
+            continue
+        if i > prev_k + 1 and cur:  # plain words since the last token read end any name
             close()
+            cur = []
+        s, e, low = tokens[i]
+        if cur:
+            gap = text[last_end:s] if last_end >= 0 else "\n"
+            joined = gap == " " or _cap_gap_ok(gap, last_raw)
+            if not joined:
+                close()
+                cur = []
+        else:
+            joined = False
         # A compound: Jong-un, Ocasio-Cortez, al-Assad, Ben-Gvir.
+        raw = text[s:e]
         j = i
         end = e
-        parts = [raw]
+        parts = None
         while j + 1 < n and text[end : tokens[j + 1][0]] in ("-", "‐", "‑"):
             nxt = text[tokens[j + 1][0] : tokens[j + 1][1]]
+            tail = parts[-1] if parts else raw
             if _is_cap(nxt) or (
-                len(nxt) <= 5 and nxt.isalpha() and nxt.lower() not in HYPHEN_SUFFIXES and (_is_cap(parts[-1]) or parts[-1].lower() in ARTICLE_PARTICLES)
+                len(nxt) <= 5 and nxt.isalpha() and nxt.lower() not in HYPHEN_SUFFIXES and (_is_cap(tail) or tail.lower() in ARTICLE_PARTICLES)
                 and nxt.lower() not in lower_vocab
             ):
+                if parts is None:
+                    parts = [raw]
                 parts.append(nxt)
                 j += 1
                 end = tokens[j][1]
             else:
                 break
-        word = "-".join(parts)
-        possessive = bool(POSSESSIVE_RE.search(word))
-        if possessive:
-            word = word[:-2]
-            end -= 2
-        head = parts[0]
-        head_low = folded.get(head)
-        if head_low is None:
-            head_low = folded[head] = strip_accents(head).lower()
-        is_particle_compound = len(parts) > 1 and head_low in ARTICLE_PARTICLES and _is_cap(parts[1])
-        standalone_article = (
-            len(parts) == 1 and head_low in ("al", "el") and bool(current.units) and joined
-            and i + 1 < n and _is_cap(text[tokens[i + 1][0]]) and text[e : tokens[i + 1][0]] == " "
-        )
-        if standalone_article:  # Tamim bin Hamad Al Thani
-            current.units.append(Unit(s, end, word, "", "particle"))
-        elif is_particle_compound or _is_cap(head):
-            title = head_low.rstrip(".") in TITLES and len(parts) == 1
-            stop = len(parts) == 1 and (head_low in STOPWORDS or low in lower_vocab)
-            acronym = len(parts) == 1 and len(word) > 1 and word.isupper()
-            digits = any(map(str.isdigit, word))
-            if title and not stop and not acronym and len(word) >= 4:
-                # A title is not part of the name, but its spelling counts (Supreme/Suprreme).
+        spelt = raw if parts is None else "-".join(parts)
+        info = _CLASSES.get(spelt)
+        if info is None:
+            info = _classify(parts or [raw])
+            if len(_CLASSES) < 200_000:
+                _CLASSES[spelt] = info
+        word, cut, kind, key, role, bare, al_el, vocab = info
+        if vocab and low in lower_vocab:
+            kind = OTHER
+        end -= cut
+        if (
+            al_el and joined and i + 1 < n and _is_cap(text[tokens[i + 1][0]]) and text[e : tokens[i + 1][0]] == " "
+        ):  # Tamim bin Hamad Al Thani
+            cur.append(Unit(s, end, word, "", "particle"))
+        elif kind == WORD:
+            cur.append(Unit(s, end, word, key, role, s in sentence_first, False, bare))
+        elif kind == TITLE:
+            if cur:
                 close()
-                unit = Unit(s, end, word, unit_key(word), "word", s in sentence_first, title=True)
-                mentions.append(Mention([unit], title=True))
-            elif title or stop or acronym or digits or "_" in word:
-                close()
-            else:
-                if len(head) == 1 and len(parts) == 1:
-                    role = "initial"
-                else:
-                    role = "word"
-                unit = Unit(s, end, word, unit_key(word), role, s in sentence_first)
-                current.units.append(unit)
-        elif head_low in STANDALONE_PARTICLES:
-            if current.units and len(parts) == 1 and gap == " ":
-                current.units.append(Unit(s, end, word, unit_key(word) if head_low not in ARTICLE_PARTICLES else "", "particle"))
-            else:
-                close()
-        else:
+                cur = []
+            mentions.append(Mention([Unit(s, end, word, key, role, s in sentence_first, True, bare)], title=True))
+        elif kind == PARTICLE and joined and gap == " ":
+            cur.append(Unit(s, end, word, key, "particle"))
+        elif cur:
             close()
+            cur = []
         last_end = tokens[j][1]
-        last_raw = text[tokens[j][0] : tokens[j][1]]
-        if possessive:
-            close()
+        last_raw = text[tokens[j][0] : last_end]
+        if cut:  # a possessive ends the name
+            if cur:
+                close()
+                cur = []
             last_end = -1
-        i = j + 1
-    close()
+        prev_k = j
+    if cur:
+        close()
     for m in mentions:
         words = [u for u in m.units if u.role != "particle"]
         for a, b in zip(words, words[1:]):
@@ -327,10 +364,10 @@ def slip(a: str, b: str, min_len: int = 5) -> bool:
     return 0 < k < len(long_) - 1
 
 
-def _deletes(key: str):
-    yield key
-    for i in range(1, len(key)):
-        yield key[:i] + key[i + 1 :]
+def _deletes(key: str) -> list[str]:
+    """The word and the word with one letter (never the first) left out: two words one
+    slip apart share one of these."""
+    return [key] + [key[:i] + key[i + 1 :] for i in range(1, len(key))]
 
 
 class NamesRule(Rule):
@@ -400,15 +437,40 @@ def _with_fix(rule, hit: Hit, text: str) -> Hit:
 
 # --- one name, two written forms ----------------------------------------------------
 
-CAP_RUN_RE = re.compile(r"(?<![\w'’])(?:[A-Z][\w'’]*[a-z][\w'’]*)(?:[ \t]+[A-Z][\w'’]*[a-z][\w'’]*){0,4}(?![\w'’])")
+# A run of up to five capitalised words. (The capital comes first and the look-behind after it,
+# so that the regular expression engine can skip ahead to capitals.)
+CAP_RUN_RE = re.compile(r"[A-Z](?<![\w'’][A-Z])(?:[\w'’]*[a-z][\w'’]*)(?:[ \t]+[A-Z][\w'’]*[a-z][\w'’]*){0,4}(?![\w'’])")
 LEADING_FUNCTION_WORDS = frozenset("The A An In On At For But And Or As By To Of From With When While If".split())
 INNER_CAP_RE = re.compile(r"^[A-Z][a-z]+[A-Z][a-z]+")
+_FORM_WORDS: dict[str, tuple] = {}  # word as written -> ``_form_word``: capitalised words recur
+
+
+def _form_word(w: str) -> tuple[str, bool, str | None, bool]:
+    """What ``check_forms`` asks of one capitalised word: its spelling with straight
+    apostrophes, whether it is run together from capitalised halves ("YouTube"), the
+    brand name it may be with an apostrophe or an s dropped ("McDonald" for "McDonald's"
+    and "McDonalds"; only names with an inner capital), and whether it ends in 's."""
+    info = _FORM_WORDS.get(w)
+    if info is None:
+        clean = w.replace("’", "'")
+        joined = bool(INNER_CAP_RE.match(clean)) and "'" not in clean
+        poss = clean.endswith("'s")
+        bare = clean[:-2] if poss else clean[:-1] if clean.endswith("s") and len(clean) > 4 else None
+        # "Gates" and "Gate's", "Democrats" and "Democrat's" are a plural and a possessive,
+        # not one name twice.
+        if not bare or not INNER_CAP_RE.match(bare):
+            bare = None
+        info = (clean, joined, bare, poss)
+        if len(_FORM_WORDS) < 200_000:
+            _FORM_WORDS[w] = info
+    return info
 
 
 def check_forms(doc) -> list[Hit]:
     """See ``check: forms`` in the module's docstring."""
     text = doc.text
-    runs: list[tuple[int, int, list[str]]] = []
+    runs: list[tuple[int, int, list[str], list[tuple]]] = []
+    n_runs = 0
     words_seen: dict[str, int] = defaultdict(int)
     for m in CAP_RUN_RE.finditer(text):
         words = m.group().split()
@@ -418,10 +480,14 @@ def check_forms(doc) -> list[Hit]:
             words = words[1:]
         if not words:
             continue
-        runs.append((start, m.end(), words))
-        for w in words:
-            words_seen[w.replace("’", "'")] += 1
-    if len(runs) < 2:
+        n_runs += 1
+        infos = [_form_word(w) for w in words]
+        for info in infos:
+            words_seen[info[0]] += 1
+        # A lone word is a form of a name only if run together or a brand (see below).
+        if len(words) > 1 or infos[0][1] or infos[0][2]:
+            runs.append((start, m.end(), words, infos))
+    if n_runs < 2:
         return []
     # Each form of a name -> its key; keys shared by two forms are one name written twice.
     forms: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)  # (key, form) -> uses
@@ -431,13 +497,13 @@ def check_forms(doc) -> list[Hit]:
         forms[key, form].append((start, end))
         keys[key].add(form)
 
-    for start, end, words in runs:
-        clean = [w.replace("’", "'") for w in words]
+    for start, end, words, infos in runs:
+        clean = [info[0] for info in infos]
         # A word run together from capitalised halves ("YouTube") and its split form.
         if len(clean) == 2:
             add(" ".join(clean), "join:" + "".join(clean).lower(), start, end)
-        for i, w in enumerate(clean):
-            if INNER_CAP_RE.match(w) and "'" not in w:
+        for i, (w, joined, _bare, _poss) in enumerate(infos):
+            if joined:
                 ws = start + len(" ".join(words[:i])) + (1 if i else 0)
                 add(w, "join:" + w.lower(), ws, ws + len(w))
         # An organisation of three words or more with an inner word singular or plural.
@@ -446,16 +512,8 @@ def check_forms(doc) -> list[Hit]:
                            for k, w in enumerate(clean))
             add(" ".join(clean), "plural:" + key, start, end)
         # A brand's apostrophe: "McDonald's" where "McDonald" is never written alone.
-        for i, w in enumerate(clean):
-            bare = w[:-2] if w.endswith("'s") else w[:-1] if w.endswith("s") and len(w) > 4 else None
-            # Only brands with an inner capital ("McDonald's", "McDonalds"): "Gates" and "Gate's",
-            # "Democrats" and "Democrat's" are a plural and a possessive, not one name twice.
-            if (
-                bare
-                and INNER_CAP_RE.match(bare)
-                and words_seen.get(bare, 0) == 0
-                and (w.endswith("'s") or words_seen.get(bare + "'s"))
-            ):
+        for i, (w, _joined, bare, poss) in enumerate(infos):
+            if bare and words_seen.get(bare, 0) == 0 and (poss or words_seen.get(bare + "'s")):
                 ws = start + len(" ".join(words[:i])) + (1 if i else 0)
                 add(w, "apostrophe:" + bare.lower(), ws, ws + len(w))
     hits: list[Hit] = []
@@ -683,40 +741,62 @@ def check_document(mentions: list[Mention], house: HouseNames | None):
                 continue
             flag(units, best_units[0].surface)
 
+    # 3. Slips: a spelling used once or twice (the minor) one slip from a spelling used at
+    # least twice and twice as often (the major). Spellings that cannot take either part are
+    # left out first; the rest meet through an index of the majors' one-letter deletions
+    # (two words one slip apart share one), never by comparing every pair.
+    counts = {k: sum(map(len, forms.values())) for k, forms in by_key.items()}
+    units_of = {k: [u for us in forms.values() for u in us] for k, forms in by_key.items()}
+    majors = [
+        k for k, c in counts.items()
+        if c >= 2 and not all(u.title for u in units_of[k])  # titles are matched by key only (Pryce is not Prince)
+    ]
+    minors = [
+        k for k, c in counts.items()
+        if c <= 2
+        # a short capitalised word starting a sentence may be any word (Spin/Spain)
+        and not (len(k) < 6 and all(u.initial for u in units_of[k]))
+        and not any(is_house(u.surface) for u in units_of[k])
+    ]
     # Slips are looked for among the keys and among the plain spellings (accents and case
-    # dropped), since a slip can make a key move twice (Ireland -> Ieeland).
-    plains: dict[str, set[str]] = {
-        k: {strip_accents(f).replace("-", "") for f in forms} for k, forms in by_key.items()
-    }
+    # dropped), since a slip can make a key move twice (Ireland -> Ieeland). A slip needs
+    # words of four letters or more, with one first letter and lengths one apart at most.
+    plains: dict[str, set[str]] = {}
+
+    def spellings(k: str) -> list[str]:
+        plain = plains[k] = {strip_accents(f).replace("-", "") for f in by_key[k]}
+        return [f for f in {k} | plain if len(f) >= 4]
+
     index: dict[str, set[str]] = defaultdict(set)
-    for k in by_key:
-        if len(k) < 3:
-            continue
-        for form in {k} | plains[k]:
-            for d in _deletes(form):
-                index[d].add(k)
-    counts = {k: sum(len(v) for v in by_key[k].values()) for k in by_key}
-    candidates: set[tuple[str, str]] = set()
-    for bucket in index.values():
-        if len(bucket) > 1:
-            candidates.update((a, b) for a in bucket for b in bucket if a < b and counts[a] != counts[b])
+    shapes: set[tuple[str, int]] = set()
+    if minors:
+        for k in majors:
+            for form in spellings(k):
+                shapes.add((form[0], len(form)))
+                for d in _deletes(form):
+                    index[d].add(k)
+    candidates: set[tuple[str, str]] = set()  # (minor, major)
+    for k in minors if index else ():
+        least = 2 * counts[k]
+        for form in spellings(k):
+            head, size = form[0], len(form)
+            if (head, size) in shapes or (head, size - 1) in shapes or (head, size + 1) in shapes:
+                for d in _deletes(form):
+                    for major in index.get(d, ()):
+                        if counts[major] >= least:
+                            candidates.add((k, major))
     # A spelling one slip from two others gets the suggestion of the first pair tried, so
     # the pairs are tried in an order that depends on the text alone (never on the order a
     # set happens to iterate in, which changes from run to run): the most used spelling
     # first, then the one that comes first in the story.
-    firsts = {k: min(u.start for us in by_key[k].values() for u in us) for k in by_key}
+    firsts = {k: min(u.start for u in units_of[k]) for pair in candidates for k in pair}
 
     def strength(pair: tuple[str, str]) -> tuple:
-        a, b = pair
-        minor, major = (a, b) if counts[a] < counts[b] else (b, a)
+        minor, major = pair
         return (-counts[major], firsts[major], firsts[minor], major, minor)
 
-    for a, b in sorted(candidates, key=strength):
-        ca, cb = counts[a], counts[b]
-        minor, major = (a, b) if ca < cb else (b, a)
-        cm, cM = min(ca, cb), max(ca, cb)
-        if cM < 2 or cm > 2 or cM < 2 * cm:
-            continue
+    for minor, major in sorted(candidates, key=strength):
+        cm, cM = counts[minor], counts[major]
         pairs = [(minor, major)] + [(p, q) for p in plains[minor] for q in plains[major]]
         if not any(slip(p, q, 5) for p, q in pairs):
             # Four-letter names need more evidence: the common spelling used 3 times,
@@ -724,16 +804,10 @@ def check_document(mentions: list[Mention], house: HouseNames | None):
             plain_pairs = [(p, q) for p in plains[minor] for q in plains[major]]
             if cM < 3 or not any(slip(p, q, 4) for p, q in plain_pairs):
                 continue
-        minor_units = [u for us in by_key[minor].values() for u in us]
-        if all(u.title for us in by_key[major].values() for u in us):
-            continue  # titles are matched by key only (Pryce is not Prince)
-        if len(minor) < 6 and all(u.initial for u in minor_units):
-            continue  # a short capitalised word starting a sentence may be any word (Spin/Spain)
-        major_forms = sorted(by_key[major].items(), key=lambda kv: (-len(kv[1]), first(kv[1])))
-        major_units = [u for us in by_key[major].values() for u in us]
-        if any(is_house(u.surface) for u in minor_units):
-            continue
+        minor_units = units_of[minor]
+        major_units = units_of[major]
         if _contradicts(minor_units, major_units, slip_pair=True):
             continue
+        major_forms = sorted(by_key[major].items(), key=lambda kv: (-len(kv[1]), first(kv[1])))
         flag(minor_units, major_forms[0][1][0].surface)
     return sorted(hits.values(), key=lambda h: h.start)
