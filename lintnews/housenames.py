@@ -293,9 +293,13 @@ class HouseNames:
         nk = len(keys)
         if nk < 2:
             return []
+        first = self.by_edge.get((nk, 0, keys[0]))
+        last = self.by_edge.get((nk, -1, keys[-1]))
+        if first is None and last is None:  # most names the story writes are not listed
+            return []
         out = []
         seen = set()
-        for n in self.by_edge.get((nk, 0, keys[0]), []) + self.by_edge.get((nk, -1, keys[-1]), []):
+        for n in (first or []) + (last or []):
             if n in seen:
                 continue
             seen.add(n)
@@ -308,7 +312,8 @@ class HouseNames:
     def surname_spellings(self, key: str) -> dict[str, HouseName]:
         """House spellings of listed surnames with this key: {spelling: entry}."""
         self.ensure()
-        return {s: self.entry(n) for s, n in self.surnames.get(key, {}).items()}
+        found = self.surnames.get(key)
+        return {s: self.entry(n) for s, n in found.items()} if found else {}
 
     def variant_word(self, key: str) -> HouseName | None:
         self.ensure()

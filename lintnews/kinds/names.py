@@ -51,8 +51,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from itertools import compress
-from operator import itemgetter, not_
-from collections import defaultdict
+from operator import itemgetter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 
 from ..finding import Hit
@@ -131,7 +131,7 @@ class Unit:
     next: "Unit | None" = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Mention:
     units: list[Unit] = field(default_factory=list)
     title: bool = False  # a title word (President, Supreme), kept only for spelling counts
@@ -207,8 +207,9 @@ def _lower_vocab_and_walk(doc) -> tuple[set[str], list[int]]:
     starts = doc.token_starts
     n = len(tokens)
     lows = list(map(itemgetter(2), tokens))
-    lower = list(map(str.islower, map(text.__getitem__, starts)))
-    walk = set(compress(range(n), map(not_, lower)))  # capitals, digits, other scripts
+    firsts = list(map(text.__getitem__, starts))
+    lower = list(map(str.islower, firsts))
+    walk = set(compress(range(n), map(str.isupper, firsts)))  # only a capital starts a name
     particles = STANDALONE_PARTICLES.intersection(lows)
     if particles:
         walk.update(compress(range(n), map(particles.__contains__, lows)))
@@ -442,36 +443,34 @@ def _with_fix(rule, hit: Hit, text: str) -> Hit:
 CAP_RUN_RE = re.compile(r"[A-Z](?<![\w'’][A-Z])(?:[\w'’]*[a-z][\w'’]*)(?:[ \t]+[A-Z][\w'’]*[a-z][\w'’]*){0,4}(?![\w'’])")
 LEADING_FUNCTION_WORDS = frozenset("The A An In On At For But And Or As By To Of From With When While If".split())
 INNER_CAP_RE = re.compile(r"^[A-Z][a-z]+[A-Z][a-z]+")
-_FORM_WORDS: dict[str, tuple] = {}  # word as written -> ``_form_word``: capitalised words recur
+_FORM_WORDS: dict[str, tuple] = {}  # word -> ``_form_word``: capitalised words recur
 
 
-def _form_word(w: str) -> tuple[str, bool, str | None, bool]:
-    """What ``check_forms`` asks of one capitalised word: its spelling with straight
-    apostrophes, whether it is run together from capitalised halves ("YouTube"), the
-    brand name it may be with an apostrophe or an s dropped ("McDonald" for "McDonald's"
-    and "McDonalds"; only names with an inner capital), and whether it ends in 's."""
-    info = _FORM_WORDS.get(w)
-    if info is None:
-        clean = w.replace("’", "'")
-        joined = bool(INNER_CAP_RE.match(clean)) and "'" not in clean
-        poss = clean.endswith("'s")
-        bare = clean[:-2] if poss else clean[:-1] if clean.endswith("s") and len(clean) > 4 else None
-        # "Gates" and "Gate's", "Democrats" and "Democrat's" are a plural and a possessive,
-        # not one name twice.
-        if not bare or not INNER_CAP_RE.match(bare):
-            bare = None
-        info = (clean, joined, bare, poss)
-        if len(_FORM_WORDS) < 200_000:
-            _FORM_WORDS[w] = info
+def _form_word(w: str) -> tuple[bool, str | None, bool]:
+    """What ``check_forms`` asks of one capitalised word (straight apostrophes): whether it
+    is run together from capitalised halves ("YouTube"), the brand name it may be with an
+    apostrophe or an s dropped ("McDonald" for "McDonald's" and "McDonalds"; only names with
+    an inner capital), and whether it ends in 's."""
+    joined = bool(INNER_CAP_RE.match(w)) and "'" not in w
+    poss = w.endswith("'s")
+    bare = w[:-2] if poss else w[:-1] if w.endswith("s") and len(w) > 4 else None
+    # "Gates" and "Gate's", "Democrats" and "Democrat's" are a plural and a possessive,
+    # not one name twice.
+    if not bare or not INNER_CAP_RE.match(bare):
+        bare = None
+    info = (joined, bare, poss)
+    if len(_FORM_WORDS) < 200_000:
+        _FORM_WORDS[w] = info
     return info
 
 
 def check_forms(doc) -> list[Hit]:
     """See ``check: forms`` in the module's docstring."""
-    text = doc.text
-    runs: list[tuple[int, int, list[str], list[tuple]]] = []
+    # Curly apostrophes made straight, one character for one: offsets do not move.
+    text = doc.text.replace("’", "'")
+    runs: list[tuple[int, int, tuple[str, ...]]] = []
     n_runs = 0
-    words_seen: dict[str, int] = defaultdict(int)
+    seen: list[str] = []  # every word of every run, counted below
     for m in CAP_RUN_RE.finditer(text):
         words = m.group().split()
         start = m.start()
@@ -481,14 +480,14 @@ def check_forms(doc) -> list[Hit]:
         if not words:
             continue
         n_runs += 1
-        infos = [_form_word(w) for w in words]
-        for info in infos:
-            words_seen[info[0]] += 1
-        # A lone word is a form of a name only if run together or a brand (see below).
-        if len(words) > 1 or infos[0][1] or infos[0][2]:
-            runs.append((start, m.end(), words, infos))
+        seen.extend(words)
+        # A lone word is a form of a name only if it has an inner capital (run together, or a
+        # brand: see below).
+        if len(words) > 1 or not words[0][1:].islower():
+            runs.append((start, m.end(), tuple(words)))  # (tuples: fewer objects for the collector)
     if n_runs < 2:
         return []
+    words_seen = Counter(seen)
     # Each form of a name -> its key; keys shared by two forms are one name written twice.
     forms: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)  # (key, form) -> uses
     keys: dict[str, set[str]] = defaultdict(set)
@@ -497,12 +496,13 @@ def check_forms(doc) -> list[Hit]:
         forms[key, form].append((start, end))
         keys[key].add(form)
 
-    for start, end, words, infos in runs:
-        clean = [info[0] for info in infos]
+    for start, end, words in runs:
+        clean = words
+        infos = [_FORM_WORDS.get(w) or _form_word(w) for w in words]
         # A word run together from capitalised halves ("YouTube") and its split form.
         if len(clean) == 2:
             add(" ".join(clean), "join:" + "".join(clean).lower(), start, end)
-        for i, (w, joined, _bare, _poss) in enumerate(infos):
+        for i, (w, (joined, _bare, _poss)) in enumerate(zip(words, infos)):
             if joined:
                 ws = start + len(" ".join(words[:i])) + (1 if i else 0)
                 add(w, "join:" + w.lower(), ws, ws + len(w))
@@ -512,7 +512,7 @@ def check_forms(doc) -> list[Hit]:
                            for k, w in enumerate(clean))
             add(" ".join(clean), "plural:" + key, start, end)
         # A brand's apostrophe: "McDonald's" where "McDonald" is never written alone.
-        for i, (w, _joined, bare, poss) in enumerate(infos):
+        for i, (w, (_joined, bare, poss)) in enumerate(zip(words, infos)):
             if bare and words_seen.get(bare, 0) == 0 and (poss or words_seen.get(bare + "'s")):
                 ws = start + len(" ".join(words[:i])) + (1 if i else 0)
                 add(w, "apostrophe:" + bare.lower(), ws, ws + len(w))
@@ -682,11 +682,26 @@ def _contradicts(minor: list[Unit], major: list[Unit], slip_pair: bool = False) 
     return False
 
 
+_PLAINS: dict[str, str] = {}
+
+
+def _plain(spelling: str) -> str:
+    """A spelling without accents or hyphens (cached: names recur)."""
+    plain = _PLAINS.get(spelling)
+    if plain is None:
+        plain = strip_accents(spelling).replace("-", "")
+        if len(_PLAINS) < 200_000:
+            _PLAINS[spelling] = plain
+    return plain
+
+
 def check_document(mentions: list[Mention], house: HouseNames | None):
     hits: dict[tuple[int, int], Hit] = {}
 
     def is_house(surface: str) -> bool:
         return house is not None and len(house) > 0 and house.is_house_word(surface)
+
+    house_surfaces = house.ensure().house_surfaces if house is not None and len(house) else None
 
     # 1. Whole names spelt differently: Kim Jong Un / Kim Jong-un, Bashar Assad / Bashar al-Assad.
     by_compact: dict[str, dict[str, list[Mention]]] = defaultdict(lambda: defaultdict(list))
@@ -756,7 +771,7 @@ def check_document(mentions: list[Mention], house: HouseNames | None):
         if c <= 2
         # a short capitalised word starting a sentence may be any word (Spin/Spain)
         and not (len(k) < 6 and all(u.initial for u in units_of[k]))
-        and not any(is_house(u.surface) for u in units_of[k])
+        and not (house_surfaces and any(b in house_surfaces for b in by_key[k]))  # is_house of each use
     ]
     # Slips are looked for among the keys and among the plain spellings (accents and case
     # dropped), since a slip can make a key move twice (Ireland -> Ieeland). A slip needs
@@ -764,7 +779,7 @@ def check_document(mentions: list[Mention], house: HouseNames | None):
     plains: dict[str, set[str]] = {}
 
     def spellings(k: str) -> list[str]:
-        plain = plains[k] = {strip_accents(f).replace("-", "") for f in by_key[k]}
+        plain = plains[k] = {_plain(f) for f in by_key[k]}
         return [f for f in {k} | plain if len(f) >= 4]
 
     index: dict[str, set[str]] = defaultdict(set)
