@@ -731,10 +731,12 @@ def check_document(mentions: list[Mention], house: HouseNames | None):
 
     # 2. Single name words: the same key spelt two ways, or one slip apart.
     by_key: dict[str, dict[str, list[Unit]]] = defaultdict(lambda: defaultdict(list))
+    counts: dict[str, int] = defaultdict(int)  # key -> uses
     for m in mentions:
         for u in m.units:
             if u.role == "word" and len(u.key) >= 3 and u.surface.replace("-", "").isalpha():
                 by_key[u.key][u.bare].append(u)
+                counts[u.key] += 1
 
     def first(units):
         return min(x.start for x in units)
@@ -758,53 +760,73 @@ def check_document(mentions: list[Mention], house: HouseNames | None):
 
     # 3. Slips: a spelling used once or twice (the minor) one slip from a spelling used at
     # least twice and twice as often (the major). Spellings that cannot take either part are
-    # left out first; the rest meet through an index of the majors' one-letter deletions
-    # (two words one slip apart share one), never by comparing every pair.
-    counts = {k: sum(map(len, forms.values())) for k, forms in by_key.items()}
-    units_of = {k: [u for us in forms.values() for u in us] for k, forms in by_key.items()}
+    # left out first; the rest meet through indexes, never by comparing every pair.
+    def units_of(k: str) -> list[Unit]:
+        return [u for us in by_key[k].values() for u in us]
+
     majors = [
         k for k, c in counts.items()
-        if c >= 2 and not all(u.title for u in units_of[k])  # titles are matched by key only (Pryce is not Prince)
+        if c >= 2 and not all(u.title for u in units_of(k))  # titles are matched by key only (Pryce is not Prince)
     ]
     minors = [
         k for k, c in counts.items()
         if c <= 2
         # a short capitalised word starting a sentence may be any word (Spin/Spain)
-        and not (len(k) < 6 and all(u.initial for u in units_of[k]))
+        and not (len(k) < 6 and all(u.initial for u in units_of(k)))
         and not (house_surfaces and any(b in house_surfaces for b in by_key[k]))  # is_house of each use
-    ]
+    ] if majors else []
     # Slips are looked for among the keys and among the plain spellings (accents and case
-    # dropped), since a slip can make a key move twice (Ireland -> Ieeland). A slip needs
-    # words of four letters or more, with one first letter and lengths one apart at most.
+    # dropped), since a slip can make a key move twice (Ireland -> Ieeland).
     plains: dict[str, set[str]] = {}
 
     def spellings(k: str) -> list[str]:
-        plain = plains[k] = {_plain(f) for f in by_key[k]}
+        """The key and plain spellings of ``k`` long enough for a slip (four letters)."""
+        forms = by_key[k]
+        if len(forms) == 1:
+            plain = _plain(next(iter(forms)))
+            plains[k] = {plain}
+            return [f for f in ((k,) if plain == k else (k, plain)) if len(f) >= 4]
+        plain = plains[k] = {_plain(f) for f in forms}
         return [f for f in {k} | plain if len(f) >= 4]
 
-    index: dict[str, set[str]] = defaultdict(set)
-    shapes: set[tuple[str, int]] = set()
-    if minors:
-        for k in majors:
-            for form in spellings(k):
-                shapes.add((form[0], len(form)))
-                for d in _deletes(form):
-                    index[d].add(k)
+    # Two words one slip apart share their first letter, and their length and last letter
+    # (a letter changed, added or dropped inside, or two swapped inside) or their length and
+    # each other's last two letters (the last two swapped). Only a minor of such a shape as a
+    # major is looked up, by its one-letter deletions, in the index of the majors'.
+    ends: set[tuple[str, str, int]] = set()  # (first letter, last letter, length) of majors
+    swaps: set[tuple[str, str, int]] = set()  # (first letter, letter before the last, length)
+    major_forms = [(k, spellings(k)) for k in majors] if minors else []
+    for _k, forms in major_forms:
+        for f in forms:
+            ends.add((f[0], f[-1], len(f)))
+            swaps.add((f[0], f[-2], len(f)))
+    queries = []
+    for k in minors:
+        for f in spellings(k):
+            head, last, size = f[0], f[-1], len(f)
+            if (
+                (head, last, size) in ends or (head, last, size - 1) in ends or (head, last, size + 1) in ends
+                or (head, last, size) in swaps
+            ):
+                queries.append((k, f))
     candidates: set[tuple[str, str]] = set()  # (minor, major)
-    for k in minors if index else ():
-        least = 2 * counts[k]
-        for form in spellings(k):
-            head, size = form[0], len(form)
-            if (head, size) in shapes or (head, size - 1) in shapes or (head, size + 1) in shapes:
-                for d in _deletes(form):
-                    for major in index.get(d, ()):
-                        if counts[major] >= least:
-                            candidates.add((k, major))
+    if queries:
+        index: dict[str, set[str]] = defaultdict(set)
+        for k, forms in major_forms:
+            for f in forms:
+                for d in _deletes(f):
+                    index[d].add(k)
+        for k, f in queries:
+            least = 2 * counts[k]
+            for d in _deletes(f):
+                for major in index.get(d, ()):
+                    if counts[major] >= least:
+                        candidates.add((k, major))
     # A spelling one slip from two others gets the suggestion of the first pair tried, so
     # the pairs are tried in an order that depends on the text alone (never on the order a
     # set happens to iterate in, which changes from run to run): the most used spelling
     # first, then the one that comes first in the story.
-    firsts = {k: min(u.start for u in units_of[k]) for pair in candidates for k in pair}
+    firsts = {k: min(u.start for u in units_of(k)) for pair in candidates for k in pair}
 
     def strength(pair: tuple[str, str]) -> tuple:
         minor, major = pair
@@ -819,8 +841,8 @@ def check_document(mentions: list[Mention], house: HouseNames | None):
             plain_pairs = [(p, q) for p in plains[minor] for q in plains[major]]
             if cM < 3 or not any(slip(p, q, 4) for p, q in plain_pairs):
                 continue
-        minor_units = units_of[minor]
-        major_units = units_of[major]
+        minor_units = units_of(minor)
+        major_units = units_of(major)
         if _contradicts(minor_units, major_units, slip_pair=True):
             continue
         major_forms = sorted(by_key[major].items(), key=lambda kv: (-len(kv[1]), first(kv[1])))
