@@ -193,8 +193,9 @@ def _classify(parts: list[str]) -> tuple:
 _HYPHEN_RE = re.compile("[-‐‑]")
 
 
-def _lower_vocab_and_walk(doc) -> tuple[set[str], list[int]]:
-    """The words the story writes in lower case, and the tokens worth reading one by one.
+def _lower_vocab_and_walk(doc) -> tuple[set[str], list[int], set[int]]:
+    """The words the story writes in lower case, the tokens worth reading one by one, and
+    the tokens a hyphen follows.
 
     Words the story also writes in lower case are common words there ("Bill"/"bill"); the
     lower-case tail of a compound (Jong-un) does not count. Most words are plain lower-case
@@ -210,6 +211,7 @@ def _lower_vocab_and_walk(doc) -> tuple[set[str], list[int]]:
     firsts = list(map(text.__getitem__, starts))
     lower = list(map(str.islower, firsts))
     walk = set(compress(range(n), map(str.isupper, firsts)))  # only a capital starts a name
+    hyphened: set[int] = set()
     particles = STANDALONE_PARTICLES.intersection(lows)
     if particles:
         walk.update(compress(range(n), map(particles.__contains__, lows)))
@@ -217,11 +219,11 @@ def _lower_vocab_and_walk(doc) -> tuple[set[str], list[int]]:
         at = m.start()
         k = bisect_right(starts, at) - 1
         if k >= 0 and tokens[k][1] == at:  # a word before a hyphen may start a compound
-            walk.add(k)
+            hyphened.add(k)
         k += 1
         if k < n and starts[k] == at + 1:  # a word after a hyphen is no word of the story's own
             lower[k] = False
-    return set(compress(lows, lower)), sorted(walk)
+    return set(compress(lows, lower)), sorted(walk | hyphened), hyphened
 
 
 def extract_mentions(doc) -> list[Mention]:
@@ -229,7 +231,7 @@ def extract_mentions(doc) -> list[Mention]:
     text = doc.text
     tokens = doc.tokens
     n = len(tokens)
-    lower_vocab, walk = _lower_vocab_and_walk(doc)
+    lower_vocab, walk, hyphened = _lower_vocab_and_walk(doc)
     sentence_first: set[int] = set()
     starts = doc.token_starts
     for s, _e in doc.sentences:
@@ -250,7 +252,6 @@ def extract_mentions(doc) -> list[Mention]:
             mentions.append(Mention(cur[lo:hi] if hi - lo < len(cur) else cur))
 
     last_end = -1
-    last_raw = ""
     prev_k = -2
     for i in walk:
         if i <= prev_k:  # a compound's tail, already read
@@ -261,7 +262,7 @@ def extract_mentions(doc) -> list[Mention]:
         s, e, low = tokens[i]
         if cur:
             gap = text[last_end:s] if last_end >= 0 else "\n"
-            joined = gap == " " or _cap_gap_ok(gap, last_raw)
+            joined = gap == " " or _cap_gap_ok(gap, text[tokens[prev_k][0] : tokens[prev_k][1]])
             if not joined:
                 close()
                 cur = []
@@ -272,7 +273,7 @@ def extract_mentions(doc) -> list[Mention]:
         j = i
         end = e
         parts = None
-        while j + 1 < n and text[end : tokens[j + 1][0]] in ("-", "‐", "‑"):
+        while j in hyphened and j + 1 < n and text[end : tokens[j + 1][0]] in ("-", "‐", "‑"):
             nxt = text[tokens[j + 1][0] : tokens[j + 1][1]]
             tail = parts[-1] if parts else raw
             if _is_cap(nxt) or (
@@ -313,7 +314,6 @@ def extract_mentions(doc) -> list[Mention]:
             close()
             cur = []
         last_end = tokens[j][1]
-        last_raw = text[tokens[j][0] : last_end]
         if cut:  # a possessive ends the name
             if cur:
                 close()
@@ -323,6 +323,8 @@ def extract_mentions(doc) -> list[Mention]:
     if cur:
         close()
     for m in mentions:
+        if len(m.units) == 1:
+            continue
         words = [u for u in m.units if u.role != "particle"]
         for a, b in zip(words, words[1:]):
             a.next = b
