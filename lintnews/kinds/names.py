@@ -567,8 +567,13 @@ def check_house(mentions: list[Mention], house: HouseNames, text: str):
     matched_entries: set[int] = set()
     singles: list[Unit] = []
     hits: list[Hit] = []
+    house.ensure()
     for m in mentions:
         if m.title:
+            continue
+        if len(m.units) == 1:  # most names are one word (a name never starts with a particle)
+            if m.units[0].role == "word":
+                singles.append(m.units[0])
             continue
         units = [u for u in m.units if not (u.role == "particle" and not u.key)]
         # keys of units: articles dropped
@@ -585,7 +590,7 @@ def check_house(mentions: list[Mention], house: HouseNames, text: str):
                 window = units[a : a + size]
                 if window[0].role == "particle" or window[-1].role == "particle":
                     continue
-                keys = tuple(u.key for u in window)
+                keys = tuple([u.key for u in window])
                 entry = house.lookup(keys)
                 if entry is None:
                     for cand, i in house.near(keys):
@@ -604,8 +609,10 @@ def check_house(mentions: list[Mention], house: HouseNames, text: str):
                 # "Peña" is not a misspelling of "Pena".
                 if strip_accents(_norm_span(written)) != strip_accents(_norm_span(entry.canonical)):
                     hits.append(Hit(start, end, (entry.canonical,), None, (("term", entry.canonical),)))
+    # Most words are neither a listed variant nor a listed surname's key.
+    variants, surnames = house.variant_words, house.surnames
     for u in singles:
-        if len(u.key) < 4:
+        if len(u.key) < 4 or not (u.key in variants or u.key in surnames):
             continue
         entry = house.variant_word(u.key)
         if entry is not None:
