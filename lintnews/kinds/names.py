@@ -57,6 +57,7 @@ from itertools import accumulate, compress
 from operator import itemgetter
 
 from ..finding import Hit
+from ..markup import JOINERS
 from ..housenames import (
     ARTICLE_PARTICLES,
     HouseNames,
@@ -211,11 +212,7 @@ def _lower_vocab_and_walk(doc) -> tuple[set[str], list[int], set[int]]:
     lows = list(map(itemgetter(2), tokens))
     firsts = list(map(text.__getitem__, starts))
     lower = list(map(str.islower, firsts))
-    walk = set(compress(range(n), map(str.isupper, firsts)))  # only a capital starts a name
     hyphened: set[int] = set()
-    particles = STANDALONE_PARTICLES.intersection(lows)
-    if particles:
-        walk.update(compress(range(n), map(particles.__contains__, lows)))
     for m in _HYPHEN_RE.finditer(text):
         at = m.start()
         k = bisect_right(starts, at) - 1
@@ -224,7 +221,20 @@ def _lower_vocab_and_walk(doc) -> tuple[set[str], list[int], set[int]]:
         k += 1
         if k < n and starts[k] == at + 1:  # a word after a hyphen is no word of the story's own
             lower[k] = False
-    return set(compress(lows, lower)), sorted(walk | hyphened), hyphened
+    lower_vocab = set(compress(lows, lower))
+    # Only a capital starts a name; not a stop word ("The", "But") nor a word the story
+    # writes in lower case (both end a name, as a plain word does), unless it may start a
+    # compound or be an Al of Al Thani. (With markup joiners inside words a token's lower
+    # case is not its spelling's: stop words are then left to the walk.)
+    stop = STOPWORDS if JOINERS[0] not in text and JOINERS[1] not in text else frozenset()
+    walk = {
+        k for k in compress(range(n), map(str.isupper, firsts))
+        if not (lows[k] in lower_vocab or lows[k] in stop) or lows[k] in ("al", "el")
+    }
+    particles = STANDALONE_PARTICLES.intersection(lows)
+    if particles:
+        walk.update(compress(range(n), map(particles.__contains__, lows)))
+    return lower_vocab, sorted(walk | hyphened), hyphened
 
 
 def extract_mentions(doc) -> list[Mention]:
