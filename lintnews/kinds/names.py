@@ -511,7 +511,15 @@ def check_forms(doc) -> list[Hit]:
     n_runs = 0
     seen: list[str] = []  # every word of every run, counted below
     for m in CAP_RUN_RE.finditer(text):
-        words = m.group().split()
+        run = m.group()
+        if " " not in run and "\t" not in run:  # one word, as most runs are
+            if run not in LEADING_FUNCTION_WORDS:
+                n_runs += 1
+                seen.append(run)
+                if not run[1:].islower():  # see below
+                    runs.append((m.start(), m.end(), (run,)))
+            continue
+        words = run.split()
         start = m.start()
         while words and words[0] in LEADING_FUNCTION_WORDS:  # "The Federal Election Commission"
             start = text.index(words[1], start + len(words[0])) if len(words) > 1 else m.end()
@@ -752,6 +760,8 @@ def check_document(mentions: list[Mention], house: HouseNames | None):
     # 1. Whole names spelt differently: Kim Jong Un / Kim Jong-un, Bashar Assad / Bashar al-Assad.
     by_compact: dict[str, dict[str, list[Mention]]] = defaultdict(lambda: defaultdict(list))
     for m in mentions:
+        if len(m.units) < 2:
+            continue
         words = [u for u in m.units if u.role == "word"]
         if len(words) < 2:
             continue
