@@ -858,22 +858,17 @@ def check_document(mentions: list[Mention], house: HouseNames | None):
 
     # Two words one slip apart share their first letter, and their length and last letter
     # (a letter changed, added or dropped inside, or two swapped inside) or their length and
-    # each other's last two letters (the last two swapped): the majors are indexed by these,
-    # and a minor is a candidate of a major found there when they share a one-letter deletion.
+    # each other's last two letters (the last two swapped); and they share a one-letter
+    # deletion. The majors are indexed by the former; those a minor finds there are indexed
+    # by their deletions (once), in which the minor's are looked up.
     ends: dict[tuple[str, str, int], list[tuple[str, str]]] = defaultdict(list)  # (first, last, length)
     swaps: dict[tuple[str, str, int], list[tuple[str, str]]] = defaultdict(list)  # (first, before last, length)
     for k in majors:
         for f in spellings(k):
             ends[f[0], f[-1], len(f)].append((k, f))
             swaps[f[0], f[-2], len(f)].append((k, f))
-    deletes: dict[str, set[str]] = {}
-
-    def deletes_of(f: str) -> set[str]:
-        found = deletes.get(f)
-        if found is None:
-            found = deletes[f] = set(_deletes(f))
-        return found
-
+    index: dict[str, set[str]] = defaultdict(set)  # deletion -> majors
+    indexed: set[tuple[str, str]] = set()
     candidates: set[tuple[str, str]] = set()  # (minor, major)
     for k, c in counts.items() if ends else ():
         if c > 2:
@@ -881,22 +876,27 @@ def check_document(mentions: list[Mention], house: HouseNames | None):
         checked = False
         for f in spellings(k):
             head, last, size = f[0], f[-1], len(f)
-            near = (
-                ends.get((head, last, size), []) + ends.get((head, last, size - 1), [])
+            near = [
+                (major, q)
+                for major, q in ends.get((head, last, size), []) + ends.get((head, last, size - 1), [])
                 + ends.get((head, last, size + 1), []) + swaps.get((head, last, size), [])
-            )
-            for major, q in near:
-                if counts[major] < 2 * c or (k, major) in candidates:
-                    continue
-                if not checked:
-                    if not may_slip(k):
-                        break
-                    checked = True
-                if not deletes_of(f).isdisjoint(deletes_of(q)):
-                    candidates.add((k, major))
-            else:
+                if counts[major] >= 2 * c
+            ]
+            if not near:
                 continue
-            break  # not a slip at all
+            if not checked:
+                if not may_slip(k):
+                    break
+                checked = True
+            for major, q in near:
+                if (major, q) not in indexed:
+                    indexed.add((major, q))
+                    for d in _deletes(q):
+                        index[d].add(major)
+            for d in _deletes(f):
+                for major in index.get(d, ()):
+                    if counts[major] >= 2 * c:
+                        candidates.add((k, major))
     # A spelling one slip from two others gets the suggestion of the first pair tried, so
     # the pairs are tried in an order that depends on the text alone (never on the order a
     # set happens to iterate in, which changes from run to run): the most used spelling
