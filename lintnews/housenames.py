@@ -312,8 +312,7 @@ class HouseNames:
     def surname_spellings(self, key: str) -> dict[str, HouseName]:
         """House spellings of listed surnames with this key: {spelling: entry}."""
         self.ensure()
-        found = self.surnames.get(key)
-        return {s: self.entry(n) for s, n in found.items()} if found else {}
+        return {s: self.entry(n) for s, n in self.surnames.get(key, {}).items()}
 
     def variant_word(self, key: str) -> HouseName | None:
         self.ensure()

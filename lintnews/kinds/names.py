@@ -57,7 +57,6 @@ from itertools import accumulate, compress
 from operator import itemgetter
 
 from ..finding import Hit
-from ..markup import JOINERS
 from ..housenames import (
     ARTICLE_PARTICLES,
     HouseNames,
@@ -66,6 +65,7 @@ from ..housenames import (
     strip_accents,
     unit_key,
 )
+from ..markup import JOINERS
 from .base import Rule, RuleSpec
 
 CHECKS = ("document", "house", "forms")
@@ -908,7 +908,7 @@ def check_document(mentions: list[Mention], house: HouseNames | None):
         return (-counts[major], firsts[major], firsts[minor], major, minor)
 
     for minor, major in sorted(candidates, key=strength):
-        cm, cM = counts[minor], counts[major]
+        cM = counts[major]
         pairs = [(minor, major)] + [(p, q) for p in plains[minor] for q in plains[major]]
         if not any(slip(p, q, 5) for p, q in pairs):
             # Four-letter names need more evidence: the common spelling used 3 times,
