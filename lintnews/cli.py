@@ -1,4 +1,5 @@
-"""The ``lintnews`` command. Thin: parse options, call the library, print, exit.
+"""The ``lintnews`` commands, with click: help, usage errors, and every command but the
+common ``check`` run, which ``launch.py`` reads without loading click (see check.py).
 
 Exit codes: 0 no finding at or above --fail-on; 1 findings; 2 usage, config, rule or input error;
 130 interrupted (Ctrl-C).
@@ -9,16 +10,23 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import NoReturn
 
 import click
 
 from . import __version__
-from .finding import SEVERITIES, SEVERITY_RANK
-from .formatters import FORMATTERS
-
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells and other linters report Ctrl-C
+from .check import (
+    CHECK_OPTIONS,
+    DIALECTS,
+    EXIT_FINDINGS,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    _check_house_names,
+    build_linter,
+    check as run_check,
+    fail,
+    load_settings,
+    split_list,
+)
 
 
 class DefaultCheckGroup(click.Group):
@@ -36,47 +44,6 @@ class DefaultCheckGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("lintnews: interrupted", err=True)
             sys.exit(EXIT_INTERRUPTED)
-
-
-def fail(message: str) -> NoReturn:
-    from .finding import printable
-
-    click.echo(f"lintnews: error: {printable(message)}", err=True)
-    sys.exit(EXIT_ERROR)
-
-
-def split_list(values) -> list[str]:
-    out: list[str] = []
-    for v in values or ():
-        out.extend(p.strip() for p in v.split(",") if p.strip())
-    return out
-
-
-def load_settings(config_path: str | None):
-    from .app import SetupError, load_settings as load
-
-    try:
-        return load(config_path)
-    except SetupError as exc:
-        fail(str(exc))
-
-
-def build_linter(cfg, *, extra_rules=(), select=(), ignore=(), names=(), for_listing=False, dialect=None):
-    from .app import SetupError, build_linter as build
-
-    try:
-        return build(cfg, extra_rules=extra_rules, select=select, ignore=ignore, names=names, dialect=dialect)
-    except SetupError as exc:
-        fail(str(exc))
-
-
-def _check_house_names(linter) -> None:
-    from .app import SetupError, check_house_names
-
-    try:
-        check_house_names(linter)
-    except SetupError as exc:
-        fail(str(exc))
 
 
 @click.group(cls=DefaultCheckGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -103,244 +70,38 @@ def main():
     """
 
 
-@main.command()
-@click.argument("paths", nargs=-1, type=click.Path(readable=False))  # unreadable: an input error, not a usage error
-@click.option("--format", "fmt", type=click.Choice(sorted(FORMATTERS)), default="text", show_default=True,
-              help="Output: text for people, html for a report to read in a browser, json for programs, "
-                   "github for Actions annotations, sarif for code scanning.")
-@click.option("--output", "-o", "output_path", type=click.Path(dir_okay=False), default=None, metavar="FILE",
-              help="Write the output to FILE (replaced whole, never half-written) instead of standard output.")
-@click.option("--select", multiple=True, metavar="RULES", help="Only these rule ids or prefixes (comma-separated), e.g. 'loaded,names'.")
-@click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rule ids or prefixes (comma-separated).")
-@click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
-              help="Lowest severity that makes the run exit 1.  [default: warning]")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
-              help="Config file to use instead of searching upward for .lintnews.yaml, pyproject.toml or setup.cfg.")
-@click.option("--rules", "extra_rules", multiple=True, type=click.Path(), metavar="PATH",
-              help="Extra rule file or directory (repeatable), added to the packs.")
-@click.option("--names", multiple=True, type=click.Path(), metavar="FILE",
-              help="House list of names: one canonical spelling per line, or YAML of name: [variants]. Repeatable; wins over the starter list.")
-@click.option("--stdin-filename", default="-", metavar="NAME",
-              help="Name to report for '-' (standard input); its suffix picks the format (.md, .html, .txt).")
-@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default=True,
-              help="Processes to use. 0 (automatic): one per core for 8 files or more; for fewer, a file's rules are "
-                   "shared between two processes when it is big enough to gain. 1: one process.")
-@click.option("--show-source/--no-show-source", default=None,
-              help="Print each finding's line with a caret under the span and the suggestion (default: when printing to a terminal).")
-@click.option("--color/--no-color", default=None, help="Colour the text output (default: when printing to a terminal).")
-@click.option("--quiet", "-q", is_flag=True, help="Print findings only: no summary line.")
-@click.option("--dialect", type=click.Choice(("en-US", "en-GB")), default=None,
-              help="Spelling of messages and suggestions (default: the config's 'dialect', else en-US).")
-@click.option("--fix", is_flag=True,
-              help="Apply safe fixes in place (house spellings, repeated words, date ordinals), then report what remains. "
-                   "With '-': the fixed text goes to standard output, the report to standard error.")
-@click.option("--unsafe-fixes", is_flag=True,
-              help="With --fix or --diff: also apply suggestions that rules mark as usable replacements (word choices); review them.")
-@click.option("--diff", is_flag=True,
-              help="Print the fixes as a unified diff and write nothing. Exit status 1 when there is something to fix.")
-@click.option("--fix-only", is_flag=True, help="Apply fixes like --fix, but do not report the findings that remain (exit 0).")
-@click.option("--exit-non-zero-on-fix", is_flag=True, help="With --fix or --fix-only: exit 1 when a file was changed.")
-def check(paths, fmt, output_path, select, ignore, fail_on, config_path, extra_rules, names, stdin_filename, jobs, show_source, color, quiet,
-          dialect, fix, unsafe_fixes, diff, fix_only, exit_non_zero_on_fix):
+
+def _check_command(function):
+    """The click command of ``check``, built from ``CHECK_OPTIONS`` (declared once)."""
+    for opt in reversed(CHECK_OPTIONS):
+        kwargs = {"help": opt.help, "metavar": opt.metavar, "show_default": opt.show_default}
+        if opt.kind == "flag":
+            kwargs["is_flag"] = True
+        elif opt.kind == "switch":
+            kwargs["default"] = None
+        else:
+            kwargs["default"] = opt.default
+            kwargs["multiple"] = opt.kind == "multiple"
+            if opt.choices is not None:
+                kwargs["type"] = click.Choice(opt.choices)
+            elif opt.minimum is not None:
+                kwargs["type"] = click.IntRange(min=opt.minimum)
+            elif opt.path:
+                kwargs["type"] = click.Path(dir_okay=opt.dir_okay)
+        function = click.option(*opt.decls, opt.dest, **kwargs)(function)
+    # Paths are not checked here: an unreadable one is an input error (exit 2), not a usage error.
+    function = click.argument("paths", nargs=-1, type=click.Path(readable=False))(function)
+    return main.command("check")(function)
+
+
+@_check_command
+def check(**params):
     """Lint article files and folders (.md, .markdown, .txt, .html, .htm, .docx); '-' reads standard input.
 
     With no PATHS, lints the current directory.
     """
-    from .finding import InputError, printable
-    from .formatters import get_formatter
-    from .runner import Report, lint_files, sort_findings
-    from .sources import display_path, expand
+    run_check(**params)
 
-    cfg = load_settings(config_path)
-    linter = build_linter(
-        cfg, extra_rules=extra_rules, select=split_list(select), ignore=split_list(ignore), names=names, dialect=dialect
-    )
-    _check_house_names(linter)
-    files, errors = expand(list(paths) or ["."], cfg.exclude)
-    fixing = fix or fix_only or diff
-    stdin_out: bytes | None = None
-    if fixing:
-        if "-" in files and len(files) > 1:
-            fail("--fix and --diff take standard input ('-') on its own: fix it in a separate run")
-        findings, file_errors, stdin_out, changed = _run_fixes(linter, files, jobs, stdin_filename, unsafe_fixes, diff, quiet)
-        if diff:
-            errors.extend(file_errors)
-            if not files and not errors:
-                errors.append(InputError(" ".join(paths) or ".", "no article files found (.md, .markdown, .txt, .html, .htm, .docx)"))
-            for e in errors:
-                click.echo(f"lintnews: {printable(e.path)}: {printable(e.message)}", err=True)
-            sys.exit(EXIT_ERROR if errors else EXIT_FINDINGS if changed else EXIT_OK)
-    else:
-        findings, file_errors = lint_files(linter, files, jobs=jobs, stdin_name=stdin_filename)
-        changed = 0
-    errors.extend(file_errors)
-    reader = _SourceReader(linter, stdin_filename if "-" in files else None)
-    if not files and not errors:
-        errors.append(InputError(" ".join(paths) or ".", "no article files found (.md, .markdown, .txt, .html, .htm, .docx)"))
-
-    findings = sort_findings(findings)
-    if output_path == "-":
-        output_path = None
-    tty = sys.stdout.isatty() and output_path is None
-    if color is None:
-        color = tty and "NO_COLOR" not in os.environ
-    if show_source is None:  # an editor at a terminal wants the line; a pipe or CI wants one line each
-        show_source = tty
-    report = Report(
-        findings=findings,
-        errors=errors,
-        rules=linter.rules,
-        files_checked=len(files),
-        show_source=show_source,
-        quiet=quiet,
-        color=bool(color) and fmt == "text",
-        source_line=reader.line,
-        paths=[stdin_filename if f == "-" else display_path(f) for f in files],
-        source_text=reader.text,
-        explain=_explainer(linter),
-        document=reader.document,
-        fixable=sum(1 for f in findings if f.fix is not None and f.fix.safe),
-        unsafe_fixable=sum(1 for f in findings if f.fix is not None and not f.fix.safe),
-    )
-    output = "" if fix_only else get_formatter(fmt)(report)
-    if output:
-        from .finding import encodable
-
-        output = encodable(output)  # a file name that is not UTF-8 must not stop the report
-    if output_path is not None and not fix_only:
-        from .atomic import write_atomic
-
-        try:
-            write_atomic(output_path, (output + "\n" if output else "").encode("utf-8"))
-        except OSError as exc:
-            fail(f"cannot write {output_path}: {exc.strerror or exc}")
-    to_stderr = stdin_out is not None  # standard output carries the fixed text
-    try:
-        if stdin_out is not None:
-            sys.stdout.buffer.write(stdin_out)
-        if output and output_path is None:
-            click.echo(output, err=to_stderr)
-        if fmt in ("text", "github") or fix_only or to_stderr:
-            for e in errors:
-                click.echo(f"lintnews: {printable(e.path)}: {printable(e.message)}", err=True)
-        if fmt == "github":
-            _github_extras(report)
-        sys.stdout.flush()
-    except BrokenPipeError:  # `lintnews ... | head` is fine
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    threshold = SEVERITY_RANK[fail_on or cfg.fail_on]
-    if errors:
-        sys.exit(EXIT_ERROR)
-    if exit_non_zero_on_fix and changed:
-        sys.exit(EXIT_FINDINGS)
-    if fix_only:
-        sys.exit(EXIT_OK)
-    if any(SEVERITY_RANK[f.severity] >= threshold for f in findings):
-        sys.exit(EXIT_FINDINGS)
-    sys.exit(EXIT_OK)
-
-
-def _github_extras(report) -> None:
-    """GitHub shows at most ten annotations of each level per step and drops the rest
-    without a word: say how many, and write every finding to the job summary."""
-    from .formatters.github import hidden_annotations, step_summary
-
-    hidden = hidden_annotations(report)
-    if hidden:
-        where = "the job summary lists them all" if os.environ.get("GITHUB_STEP_SUMMARY") else (
-            "run with --format text or json to see them all")
-        click.echo(f"lintnews: GitHub shows at most 10 annotations of each level per step; {hidden} will not be shown "
-                   f"as annotations ({where})", err=True)
-    path = os.environ.get("GITHUB_STEP_SUMMARY")
-    if path:
-        try:
-            with open(path, "a", encoding="utf-8", errors="replace") as fh:
-                fh.write(step_summary(report))
-        except OSError as exc:
-            click.echo(f"lintnews: cannot write the job summary to $GITHUB_STEP_SUMMARY: {exc.strerror or exc}", err=True)
-
-
-def _run_fixes(linter, files, jobs, stdin_name, unsafe, diff, quiet):
-    """Fix every file (or show the diff): (findings remaining, errors, the fixed text of
-    standard input or None, how many files changed)."""
-    from .finding import InputError
-    from .fix import WriteRefused, fix_files, unified_diff, write
-
-    results = fix_files(linter, files, unsafe=unsafe, jobs=jobs, stdin_name=stdin_name)
-    findings, errors = [], []
-    stdin_out = None
-    changed = 0
-    for r in results:
-        errors.extend(r.errors)
-        if diff:
-            text = unified_diff(r)
-            if text:
-                changed += 1
-                click.echo(text, nl=False)
-            continue
-        if r.path == "-":
-            stdin_out = r.encoded()
-            changed += r.changed
-        elif r.changed:
-            try:
-                write(r)
-            except WriteRefused as exc:
-                errors.append(InputError(r.shown, str(exc)))
-                r.findings = r.first_findings  # what the file (as read) holds
-            else:
-                changed += 1
-                if not quiet:
-                    click.echo(f"lintnews: {r.shown}: applied {r.applied} fix{'es' if r.applied != 1 else ''}", err=True)
-        findings.extend(r.findings)
-    if diff and not quiet:
-        n = sum(r.applied for r in results if r.changed)
-        click.echo(f"lintnews: would apply {n} fix{'es' if n != 1 else ''} to {changed} file{'s' if changed != 1 else ''}" if n else "lintnews: nothing to fix", err=True)
-    return findings, errors, stdin_out, changed
-
-
-class _SourceReader:
-    """Each linted file's text, read once, as the linter read it (for --show-source and
-    the html report). ``stdin_name``: the name standard input was linted under, if it was."""
-
-    def __init__(self, linter, stdin_name: str | None):
-        self.linter = linter
-        self.stdin_name = stdin_name
-        self.sources: dict[str, object] = {}
-        self.lines: dict[str, list[str]] = {}
-
-    def source(self, path: str):
-        from .runner import read_source
-
-        if path not in self.sources:
-            self.sources[path] = read_source("-" if path == self.stdin_name else path, path)
-        return self.sources[path]
-
-    def text(self, path: str) -> str | None:
-        return self.source(path).text
-
-    def document(self, path: str):
-        """The Document the rules read (prose, page debris blanked), or None."""
-        source = self.source(path)
-        return self.linter.source_document(source) if source.text is not None else None
-
-    def line(self, path: str, line: int) -> str | None:
-        if path not in self.lines:
-            self.lines[path] = (self.text(path) or "").split("\n")
-        lines = self.lines[path]
-        return lines[line - 1].rstrip("\r") if 0 < line <= len(lines) else None
-
-
-def _explainer(linter):
-    by_id = {r.id: r for r in linter.all_rules}
-
-    def explanation(rule_id: str):
-        from .app import explain_parts
-
-        rule = by_id.get(rule_id)
-        return explain_parts(rule, linter) if rule is not None else None
-
-    return explanation
 
 
 @main.command()
@@ -353,7 +114,7 @@ def _explainer(linter):
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None, help="Config file to use.")
 @click.option("--rules", "extra_rules", multiple=True, type=click.Path(), metavar="PATH", help="Extra rule file or directory.")
 @click.option("--names", multiple=True, type=click.Path(), metavar="FILE", help="House list of names (repeatable).")
-@click.option("--dialect", type=click.Choice(("en-US", "en-GB")), default=None,
+@click.option("--dialect", type=click.Choice(DIALECTS), default=None,
               help="Spelling of messages and suggestions (default: the config's 'dialect', else en-US).")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing when the copy is written.")
 def annotate(draft, output, force, select, ignore, config_path, extra_rules, names, dialect, quiet):
@@ -494,7 +255,7 @@ def _size_option_or_zero(ctx, param, value):
 @click.option("--select", multiple=True, metavar="RULES", help="Only these rule ids or prefixes.")
 @click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rule ids or prefixes.")
 @click.option("--names", multiple=True, type=click.Path(), metavar="FILE", help="House list of names (repeatable).")
-@click.option("--dialect", type=click.Choice(("en-US", "en-GB")), default=None,
+@click.option("--dialect", type=click.Choice(DIALECTS), default=None,
               help="Spelling of messages and suggestions (default: the config's 'dialect', else en-US).")
 def serve(host, port, workers, allow_origins, max_body, timeout, cache_bytes, config_path, extra_rules, select, ignore, names, dialect):
     """Serve the linter over HTTP: POST /v1/check, GET /v1/rules, GET /healthz, and a page at /.
@@ -554,32 +315,11 @@ def lsp_command(config_path, stdio):
     sys.exit(serve_stdio(config_path))
 
 
-def run() -> NoReturn:
-    """The ``lintnews`` command: ``main``, then a fast exit.
+def run():
+    """Kept for scripts that call ``lintnews.cli:run``: the entry point is ``launch.run``."""
+    from .launch import run as launch
 
-    A run leaves hundreds of thousands of objects behind (compiled rules, the document, the
-    modules textstat brings in), and an interpreter that frees them one by one on the way
-    out spends about 20 ms of a 100 ms one-article run doing it. The output is flushed and
-    every worker has been joined by then, so the process can end at once and leave the
-    memory to the operating system. (Tests call ``main`` and keep the ordinary exit.)"""
-    try:
-        main()
-        code = 0
-    except KeyboardInterrupt:  # before or after click's own handling
-        print("lintnews: interrupted", file=sys.stderr)
-        code = EXIT_INTERRUPTED
-    except SystemExit as exc:
-        if exc.code is None or isinstance(exc.code, int):
-            code = exc.code or 0
-        else:  # sys.exit("message") prints the message and exits 1
-            print(exc.code, file=sys.stderr)
-            code = 1
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):  # a closed pipe (| head): nothing more can be written
-            pass
-    os._exit(code)
+    launch()
 
 
 if __name__ == "__main__":  # pragma: no cover

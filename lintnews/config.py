@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import yamlio
@@ -42,24 +41,26 @@ class ConfigError(Exception):
     pass
 
 
-@dataclass
 class Config:
-    path: Path | None = None
-    rules: list[Path] = field(default_factory=list)
-    default_rules: bool = True
-    select: list[str] = field(default_factory=list)
-    ignore: list[str] = field(default_factory=list)
-    severity: dict[str, str] = field(default_factory=dict)
-    fail_on: str = "warning"
-    names: list[str] = field(default_factory=list)
-    starter_names: bool = True
-    skip: list[str] = field(default_factory=list)
-    exclude: list[str] = field(default_factory=list)
-    allow: list[str] = field(default_factory=list)
-    dialect: str = "en-US"
-    # Where each key was set ("file:line:column", or the file), for errors found later
-    # (a selector that matches no rule is only known once the rules are loaded).
-    origin: dict[str, str] = field(default_factory=dict)
+    """Settings from a config file (or the defaults). ``origin``: where each key was set
+    ("file:line:column", or the file), for errors found later (a selector that matches no
+    rule is only known once the rules are loaded)."""
+
+    def __init__(self, path: Path | None = None):
+        self.path = path
+        self.rules: list[Path] = []
+        self.default_rules = True
+        self.select: list[str] = []
+        self.ignore: list[str] = []
+        self.severity: dict[str, str] = {}
+        self.fail_on = "warning"
+        self.names: list[str] = []
+        self.starter_names = True
+        self.skip: list[str] = []
+        self.exclude: list[str] = []
+        self.allow: list[str] = []
+        self.dialect = "en-US"
+        self.origin: dict[str, str] = {}
 
     def where(self, key: str) -> str:
         return self.origin.get(key) or (str(self.path) if self.path else "config")
@@ -93,11 +94,30 @@ def _has_section(path: Path) -> bool:
     return _INI_HEADER_RE.search(text) is not None
 
 
+def _read_config_bytes(path: Path, shown: str) -> bytes:
+    """A config file's bytes: a regular file of at most MAX_FILE_BYTES (``--config
+    /dev/zero`` was read until memory ran out)."""
+    import stat
+
+    from .yamlio import MAX_FILE_BYTES
+
+    if str(path) == os.devnull:  # --config /dev/null: no settings, as in other tools
+        return b""
+    info = os.stat(path)
+    if not stat.S_ISREG(info.st_mode):
+        raise ConfigError(f"{shown}: not a regular file, so not a config file")
+    with open(path, "rb") as fh:
+        raw = fh.read(MAX_FILE_BYTES + 1)
+    if len(raw) > MAX_FILE_BYTES:
+        raise ConfigError(f"{shown}: config file is over {MAX_FILE_BYTES // 1_000_000} MB; a config is a few lines")
+    return raw
+
+
 def load_config(path: Path) -> Config:
     """Read one config file. Raises ConfigError naming the file (and line, for YAML)."""
     shown = str(path)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = _read_config_bytes(path, shown).decode("utf-8-sig")
     except FileNotFoundError:
         raise ConfigError(f"{shown}: config file not found") from None
     except (OSError, UnicodeDecodeError) as exc:

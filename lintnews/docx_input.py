@@ -33,7 +33,7 @@ import io
 import re
 import zipfile
 from copy import deepcopy
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from . import markup
 from .finding import Finding, InputError
@@ -91,13 +91,15 @@ class Paragraph:
     fields_at_start: tuple  # the field stack when this paragraph begins (fields may span paragraphs)
 
 
-@dataclass
 class DocxSource(Source):
     """A Word draft: ``text`` has one line per paragraph with text; ``prose`` is what rules read."""
 
-    prose: markup.Prose | None = None
-    paragraphs: list[Paragraph] = field(default_factory=list)
-    document: object = None  # the python-docx Document, kept for annotate
+    def __init__(self, path: str, text: str | None, errors: list[InputError], prose: markup.Prose | None = None,
+                 paragraphs: list[Paragraph] | None = None, document: object = None):
+        super().__init__(path, text, errors)
+        self.prose = prose
+        self.paragraphs: list[Paragraph] = paragraphs if paragraphs is not None else []
+        self.document = document  # the python-docx Document, kept for annotate
 
 
 # --- reading -----------------------------------------------------------------------

@@ -7,10 +7,10 @@ message formatting. Kinds only find spans.
 
 from __future__ import annotations
 
+import gc
 import re
 from bisect import bisect_right
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from . import parallel
@@ -35,6 +35,27 @@ PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")
 # document's rules only when the helper's half of the work (the estimate without the
 # largest unit) is worth clearly more: about 40 KB of copy and up.
 SHARE_MIN_MS = 50.0
+# A few sentences that reach every kind of rule, linted once by ``Linter.warm_up``.
+WARM_UP_TEXT = (
+    "The regime slammed critics, who say the 5th report was noticeably late. "
+    "It is believed that the the figures were wrong, Hossein Deghan said.\n\n"
+    "The council said on Monday that the new bridge would open in March. "
+    "Critics say the cost has doubled since the plan was first approved in 2019, "
+    "and residents told reporters they had not been consulted about the route.\n"
+)
+
+
+class Part:
+    """Where a piece of a long file lies in it: the piece starts at line ``first_line``
+    and character ``offset`` of the file; ``suppressions`` are the whole file's inline
+    directives (a block opened in one piece may close in another). See runner.py."""
+
+    __slots__ = ("first_line", "offset", "suppressions")
+
+    def __init__(self, first_line: int, offset: int, suppressions: "Suppressions"):
+        self.first_line = first_line
+        self.offset = offset
+        self.suppressions = suppressions
 
 
 class Cancelled(Exception):
@@ -56,12 +77,12 @@ def normalise_term(text: str) -> str:
     return " ".join(text.lower().replace("’", "'").replace("-", " ").split())
 
 
-@dataclass
 class Suppressions:
     """Inline directives of one file, by source line."""
 
-    file_wide: list[tuple[str, ...]] = field(default_factory=list)  # () = every rule
-    ranges: list[tuple[int, int, tuple[str, ...]]] = field(default_factory=list)  # lines [a, b]
+    def __init__(self):
+        self.file_wide: list[tuple[str, ...]] = []  # () = every rule
+        self.ranges: list[tuple[int, int, tuple[str, ...]]] = []  # lines [a, b]
 
     @classmethod
     def parse(cls, source: str) -> "Suppressions":
@@ -210,6 +231,17 @@ class Linter:
             return Document(source.path, source.text, prose, self.skip_re)
         return self.document(source.path, source.text, fmt)
 
+    def warm_up(self, formats=("text",)) -> None:
+        """Lint a few sentences and drop the result, so that what rules build on first use
+        (pyphen's patterns, the phrase index, Markdown's parser) is built here, once: before
+        workers are forked (each inherits it rather than building its own) or before a
+        server says it is ready (its first request is not the slow one)."""
+        for fmt in formats:
+            try:
+                self.lint_source(Source("warm-up", WARM_UP_TEXT, []), fmt)
+            except Exception:  # a rule's problem shows on real text, with a proper error
+                pass
+
     def lint_text(self, text: str, path: str = "<text>", fmt: str | None = None) -> list[Finding]:
         findings, errors = self.lint_source(Source(path, text, []), fmt)
         return findings
@@ -221,24 +253,44 @@ class Linter:
         display: str | None = None,
         workers: int = 1,
         cancelled: Callable[[], bool] | None = None,
+        part: "Part | None" = None,
     ) -> tuple[list[Finding], list[InputError]]:
-        """Findings and errors of one source. ``workers=2`` shares the rules between this
+        """Findings and errors of one source (or of one ``part`` of a long file: see
+        ``Part``). ``workers=2`` shares the rules between this
         process and a forked helper when the document is big enough to pay for it; the
         result is the same as a serial run's. ``cancelled`` is asked between units of work;
-        when it answers True the run stops and raises Cancelled."""
+        when it answers True the run stops and raises Cancelled.
+
+        The cycle collector is paused meanwhile: a document's tokens, sentences and hits
+        are millions of small objects on a long feed, none of them garbage until the end,
+        and each full collection walked them all again (a fifth of the time on 4 MB; the
+        peak memory is the same without it). Garbage cycles, if any, go at the next
+        collection after the document."""
+        was_collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return self._lint_source(source, fmt, display, workers, cancelled, part)
+        finally:
+            if was_collecting:
+                gc.enable()
+
+    def _lint_source(self, source: Source, fmt, display, workers: int, cancelled, part=None):
         errors = list(source.errors)
         if source.text is None:
             return [], errors
         shown = display or source.path
         doc = self.source_document(source, fmt)
         errors.extend(InputError(shown, message) for message in doc.errors)
-        sup = Suppressions.parse(source.text)
+        if part is None:
+            sup, shift = Suppressions.parse(source.text), (0, 0)
+        else:
+            sup, shift = part.suppressions, (part.first_line - 1, part.offset)
         units = self._units()
 
         def run(i: int):
             if cancelled is not None and cancelled():
                 raise Cancelled()
-            return self._run_unit(units[i], doc, sup, shown)
+            return self._run_unit(units[i], doc, sup, shown, shift)
 
         order = list(range(len(units)))
         results: dict[int, tuple] = {}
@@ -272,7 +324,7 @@ class Linter:
                 units.extend((cls, [r]) for r in rules)
         return units
 
-    def _run_unit(self, unit, doc: Document, sup: Suppressions, shown: str):
+    def _run_unit(self, unit, doc: Document, sup: Suppressions, shown: str, shift: tuple[int, int] = (0, 0)):
         """(findings, errors) of one unit. A rule that runs out of time on this document
         loses its findings here, all of them (how far it got would depend on the machine's
         load), and says so; it runs again on the next document."""
@@ -281,7 +333,7 @@ class Linter:
         seen: set[tuple] = set()
         try:
             for rule, hit in cls.check_all(group, doc, self.ctx):
-                f = self._finding(rule, hit, doc, sup, shown)
+                f = self._finding(rule, hit, doc, sup, shown, shift)
                 if f is not None:
                     key = (f.rule, f.line, f.column, f.end_line, f.end_column)
                     if key not in seen:
@@ -291,7 +343,10 @@ class Linter:
             return [f for f in findings if f.rule != exc.rule_id], [InputError(shown, str(exc))]
         return findings, []
 
-    def _finding(self, rule: Rule, hit: Hit, doc: Document, sup: Suppressions, path: str) -> Finding | None:
+    def _finding(self, rule: Rule, hit: Hit, doc: Document, sup: Suppressions, path: str,
+                 shift: tuple[int, int] = (0, 0)) -> Finding | None:
+        """The finding a hit makes, or None (out of scope, allowed, suppressed). ``shift``:
+        lines and characters before the document in its file, for a part of a long one."""
         start, end = hit.start, hit.end
         scope = rule.scope
         if scope == "narration" and doc.in_quote(start, end):
@@ -311,11 +366,13 @@ class Linter:
                 return None
         s, e = doc.source_span(start, end)
         line, col = doc.source_position(s)
+        line += shift[0]
         if sup.file_wide or sup.ranges:
             if sup.suppressed(rule.id, line):
                 return None
         if e > s:
             end_line, end_col = doc.source_position(e - 1)
+            end_line += shift[0]
             end_col += 1
         else:
             end_line, end_col = line, col
@@ -330,7 +387,9 @@ class Linter:
             message = spell(message, self.dialect)
             suggestions = tuple(spell(s, self.dialect) for s in suggestions)
             if fix is not None and rule.FIX_IN_DIALECT:  # a word the rule suggests, not a spelling it prescribes
-                fix = replace(fix, replacement=spell(fix.replacement, self.dialect))
+                fix = Fix(fix.start, fix.end, spell(fix.replacement, self.dialect), fix.safe)
+        if fix is not None and shift[1]:
+            fix = Fix(fix.start + shift[1], fix.end + shift[1], fix.replacement, fix.safe)
         return Finding(path, line, col, end_line, end_col, rule.id, self.severity_of(rule), message, doc.source[s:e], suggestions, fix)
 
 

@@ -25,12 +25,6 @@ import struct
 import sys
 
 ID = struct.Struct("<q")
-WARMUP_TEXT = (
-    "The regime slammed critics, who say the 5th report was noticeably late. "
-    "It is believed that the the figures were wrong, Hossein Deghan said.\n"
-)
-
-
 def main() -> None:
     inp = sys.stdin.buffer
     out = os.fdopen(os.dup(1), "wb")
@@ -94,12 +88,8 @@ def main() -> None:
         elif kind == "warm":
             # First-use costs (textstat's import, Markdown's patterns) paid before the first
             # real document, not during it.
-            for fmt in ("text", "markdown", "html"):
-                try:
-                    if linter is not None:
-                        linter.lint_source(Source("warm-up", WARMUP_TEXT, []), fmt)
-                except Exception:
-                    pass
+            if linter is not None:
+                linter.warm_up(("text", "markdown", "html"))
             reply = ("ok", None)
         else:
             reply = ("failed", f"unknown request {kind!r}")

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
 
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
@@ -57,17 +56,24 @@ def format_for(path: str) -> str:
     return "text"
 
 
-@dataclass
 class Prose:
-    text: str
-    # Segments (prose_start, source_start, linear, source_end). A linear segment maps prose
-    # i to source_start + (i - prose_start); a non-linear one (an inserted paragraph break,
-    # a decoded entity) maps every character to source_start, and covers the source up to
-    # source_end. Empty list: the identity.
-    segments: list[tuple[int, int, bool, int]] = field(default_factory=list)
-    headlines: list[tuple[int, int]] = field(default_factory=list)  # spans from markup (#, <h1>)
-    quotes: list[tuple[int, int]] = field(default_factory=list)  # spans from markup (>, <blockquote>, <q>)
-    hard_breaks: bool = False  # True: every source line ends a paragraph (plain text)
+    """The prose of a source and how it maps back to the source.
+
+    ``segments``: (prose_start, source_start, linear, source_end). A linear segment maps
+    prose i to source_start + (i - prose_start); a non-linear one (an inserted paragraph
+    break, a decoded entity) maps every character to source_start, and covers the source up
+    to source_end. Empty: the identity. ``headlines`` and ``quotes``: spans the markup
+    declares (#, <h1>; >, <blockquote>, <q>). ``hard_breaks``: every source line ends a
+    paragraph (plain text)."""
+
+    def __init__(self, text: str, segments: list[tuple[int, int, bool, int]] | None = None,
+                 headlines: list[tuple[int, int]] | None = None, quotes: list[tuple[int, int]] | None = None,
+                 hard_breaks: bool = False):
+        self.text = text
+        self.segments = segments if segments is not None else []
+        self.headlines = headlines if headlines is not None else []
+        self.quotes = quotes if quotes is not None else []
+        self.hard_breaks = hard_breaks
 
     def source_offset(self, i: int) -> int:
         if not self.segments:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import fnmatch
 import os
 import stat
-from dataclasses import dataclass
 from pathlib import Path
 
 from .finding import InputError
@@ -25,11 +24,16 @@ TOO_LARGE = f"larger than {MAX_INPUT_BYTES >> 20} MiB, not read (an article is f
 WORD_SUFFIXES = (".docx", ".doc")  # read by docx_input.py (a .doc gets a clear error)
 
 
-@dataclass
 class Source:
-    path: str
-    text: str | None  # None: nothing to lint
-    errors: list[InputError]
+    """One input as read: its name, its text (None: nothing to lint) and what went wrong."""
+
+    def __init__(self, path: str, text: str | None, errors: list[InputError]):
+        self.path = path
+        self.text = text
+        self.errors = errors
+
+    def __repr__(self) -> str:
+        return f"Source(path={self.path!r}, text={'None' if self.text is None else f'<{len(self.text)} characters>'}, errors={self.errors!r})"
 
 
 def decode(raw: bytes, path: str) -> Source:

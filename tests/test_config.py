@@ -129,3 +129,20 @@ def test_valid_selectors_still_work_everywhere(proj):
 def test_tomli_is_declared_for_python_3_10():
     setup = (Path(__file__).resolve().parent.parent / "setup.cfg").read_text(encoding="utf-8")
     assert 'tomli>=1.1; python_version < "3.11"' in setup
+
+
+def test_a_config_that_is_not_a_regular_file_is_refused_at_once(tmp_path):
+    """--config /dev/zero was read until memory ran out; a FIFO would wait for ever."""
+    import os
+    import subprocess
+    import sys
+
+    story = tmp_path / "story.txt"
+    story.write_text("The regime said no.\n", encoding="utf-8")
+    fifo = tmp_path / "config.yaml"
+    os.mkfifo(fifo)
+    for config in ("/dev/zero", str(fifo)):
+        proc = subprocess.run([sys.executable, "-m", "lintnews", "check", "--config", config, str(story)],
+                              cwd=Path(__file__).resolve().parent.parent, capture_output=True, text=True, timeout=60)
+        assert proc.returncode == 2
+        assert proc.stderr.strip() == f"lintnews: error: {config}: not a regular file, so not a config file"

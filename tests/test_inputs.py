@@ -189,3 +189,15 @@ def test_a_catastrophic_skip_pattern_gives_up_on_that_file_only(proj):
     assert "skip patterns gave up" in data["errors"][0]["message"]
     # Both files keep their findings; the shipped debris patterns still applied to the slow one.
     assert sorted((f["path"], f["line"]) for f in data["findings"]) == [("fine.txt", 2), ("slow.txt", 1)]
+
+
+def test_show_source_prints_the_line_of_a_file_with_lone_carriage_returns(tmp_path):
+    """Old Mac files end lines with a lone CR; findings count them as lines, and the line
+    shown under a finding is that line, not the whole file."""
+    path = tmp_path / "mac.txt"
+    path.write_bytes(b"The minister spoke on Monday.\rOfficials slammed the plan.\rEnd of report.\r")
+    proc = subprocess.run([sys.executable, "-m", "lintnews", "check", "--show-source", str(path)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert ":2:11: " in proc.stdout and "loaded.said" in proc.stdout
+    assert "    2 | Officials slammed the plan.\n" in proc.stdout
+    assert "Monday" not in proc.stdout

@@ -9,7 +9,6 @@ formatting are the engine's job, so a kind only finds spans.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Iterator
 
 from ..finding import SEVERITIES, Hit
@@ -39,13 +38,13 @@ class RuleError(LocatedError):
     """A rule file is wrong. Carries the file, line and column to show the user."""
 
 
-@dataclass
 class RuleSpec:
     """A rule as written in YAML, with where it came from."""
 
-    data: dict
-    path: str
-    mark: tuple[int, int] = (0, 0)
+    def __init__(self, data: dict, path: str, mark: tuple[int, int] = (0, 0)):
+        self.data = data
+        self.path = path
+        self.mark = mark
 
     def error(self, message: str, key: str | None = None, value: Any = None) -> RuleError:
         """An error pointing at ``value`` if it carries a position, else at ``key``, else at the rule."""
@@ -59,13 +58,17 @@ class RuleSpec:
         return RuleError(prefix + message, self.path, line or None, col or None)
 
 
-@dataclass
 class Examples:
-    flag: list[str] = field(default_factory=list)
-    passing: list[str] = field(default_factory=list)
-    fixes: list[tuple[str, str]] = field(default_factory=list)  # (text, the text once fixed)
-    # Per flag text, what the finding must be: (match, first suggestion), either None.
-    expect: list[tuple[str | None, str | None]] = field(default_factory=list)
+    """A rule's own examples: texts it must flag, texts it must pass, fixes it must make
+    ((text, the text once fixed)), and per flag text what the finding must be (match, first
+    suggestion; either None)."""
+
+    def __init__(self, flag: list[str], passing: list[str], fixes: list[tuple[str, str]],
+                 expect: list[tuple[str | None, str | None]]):
+        self.flag = flag
+        self.passing = passing
+        self.fixes = fixes
+        self.expect = expect
 
 
 def _flag_item(x) -> tuple[str, str | None, str | None]:

@@ -52,7 +52,7 @@ import gc
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from itertools import accumulate, compress
 from operator import itemgetter
 
@@ -472,7 +472,7 @@ def _with_fix(rule, hit: Hit, text: str) -> Hit:
     letters = [c for c in written if c.isalpha()]
     if len(letters) > 1 and all(c.isupper() for c in letters):  # a name in an all-capitals headline
         spelling = spelling.upper()
-    return replace(hit, fix=spelling)
+    return hit.with_fix(spelling)
 
 
 # --- one name, two written forms ----------------------------------------------------

@@ -29,12 +29,11 @@ from __future__ import annotations
 
 import os
 
-from bisect import bisect_left
-from dataclasses import dataclass
+from bisect import bisect_left, bisect_right
 from typing import Iterable
 
 from ..document import TOKEN_RE
-from ..finding import Hit
+from ..finding import Hit, Record
 from .base import Rule, RuleSpec, match_case, string_list
 
 
@@ -78,15 +77,21 @@ def base_forms(word: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-@dataclass(frozen=True)
-class Term:
-    key: str
-    suggestions: tuple[str, ...]
-    message: str | None
-    not_after: frozenset = frozenset()
-    # A form of a verb term made from the inflection table ("slams" for "slammed"): an
-    # -s form after a determiner is a plural noun ("the slams"), not the verb.
-    verb_form: bool = False
+class Term(Record):
+    """A term of a phrases rule: as written, its suggestions, its own message (or None),
+    the words that must not come just before it. ``verb_form``: a form of a verb term made
+    from the inflection table ("slams" for "slammed"): an -s form after a determiner is a
+    plural noun ("the slams"), not the verb."""
+
+    __slots__ = ("key", "suggestions", "message", "not_after", "verb_form")
+
+    def __init__(self, key: str, suggestions: tuple[str, ...], message: str | None,
+                 not_after: frozenset = frozenset(), verb_form: bool = False):
+        self.key = key
+        self.suggestions = suggestions
+        self.message = message
+        self.not_after = not_after
+        self.verb_form = verb_form
 
 
 # --- inflections: one entry covers a word's forms ----------------------------------------
@@ -252,9 +257,9 @@ def scan(split: dict, doc) -> Iterable[tuple]:
     out") and so may its last ("death taxes"). Exact matches come before inflected ones at
     the same place.
     """
-    tokens = doc.tokens
+    starts, ends, words = doc.token_starts, doc.token_ends, doc.token_words
     text = doc.text
-    ntok = len(tokens)
+    ntok = len(words)
     forms_of = _FORMS
     if len(forms_of) > MEMO_MAX:
         forms_of.clear()
@@ -266,7 +271,7 @@ def scan(split: dict, doc) -> Iterable[tuple]:
             f = forms_of[word] = base_forms(word)
         return f
 
-    for i, (start, _end, low) in enumerate(tokens):
+    for i, low in enumerate(words):
         starts_here = firsts.get(low)
         if starts_here is None:
             starts_here = firsts[low] = tuple((form, split[form]) for form in forms(low) if form in split)
@@ -277,7 +282,7 @@ def scan(split: dict, doc) -> Iterable[tuple]:
             singles, by_second = pair
             candidates = singles
             if by_second and i + 1 < ntok:
-                seconds = forms(tokens[i + 1][2])
+                seconds = forms(words[i + 1])
                 if len(seconds) == 1:
                     more = by_second.get(seconds[0])
                 else:
@@ -293,20 +298,38 @@ def scan(split: dict, doc) -> Iterable[tuple]:
                     continue
                 ok = True
                 for k in range(1, n):
-                    tk = tokens[i + k]
-                    word = tk[2]
+                    word = words[i + k]
                     if word != phrase[k] and not (k == n - 1 and exact_first and inflect and phrase[k] in forms(word)):
                         ok = False
                         break
-                    if not gap_ok(text[tokens[i + k - 1][1] : tk[0]]):
+                    if not gap_ok(text[ends[i + k - 1] : starts[i + k]]):
                         ok = False
                         break
                 if not ok:
                     continue
-                last_end = tokens[i + n - 1][1]
+                start = starts[i]
+                last_end = ends[i + n - 1]
                 if case_sensitive and not _same_case(entry[-1], text, start, last_end):
                     continue
                 yield entry, start, last_end
+
+
+class _Covering:
+    """Does one of these spans contain [start, end)? Answered with a search, not by trying
+    every span: a long feed has thousands of exception phrases and of hits."""
+
+    def __init__(self, spans):
+        spans = sorted(spans)
+        self.starts = [s for s, _ in spans]
+        self.reach: list[int] = []  # the furthest end of the spans up to each one
+        furthest = -1
+        for _, e in spans:
+            furthest = max(furthest, e)
+            self.reach.append(furthest)
+
+    def __call__(self, start: int, end: int) -> bool:
+        k = bisect_right(self.starts, start)
+        return k > 0 and self.reach[k - 1] >= end
 
 
 def _same_case(written: tuple[str, ...], text: str, start: int, end: int) -> bool:
@@ -329,9 +352,8 @@ def _previous_word(doc, start: int) -> str:
     k = bisect_left(doc.token_starts, start) - 1
     if k < 0:
         return ""
-    ps, pe, word = doc.tokens[k]
-    if not doc.text[pe:start].strip(" \t\r\n-"):
-        return word
+    if not doc.text[doc.token_ends[k] : start].strip(" \t\r\n-"):
+        return doc.token_words[k]
     return ""  # punctuation between: the match opens a new phrase
 
 
@@ -470,14 +492,14 @@ class PhrasesRule(Rule):
             rule_hits = hits.get(id(rule))
             if not rule_hits:
                 continue
-            spans = excepted.get(id(rule), [])
+            covered = _Covering(excepted.get(id(rule), ()))
             # Longest match wins where terms of one rule overlap ("Assad regime" over "regime").
             rule_hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
             last_end = -1
             for start, end, term, tokens in rule_hits:
                 if start < last_end:
                     continue
-                if any(s <= start and end <= e for s, e in spans):
+                if covered(start, end):
                     continue
                 if rule.skip_titles and _is_title(doc, start, end):
                     continue

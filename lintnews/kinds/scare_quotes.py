@@ -92,7 +92,7 @@ class ScareQuotesRule(Rule):
                 cues[k] = [m.span() for m in self.cue_re.finditer(text, s, e)]
             if any(ce <= start or cs >= end for cs, ce in cues[k]):
                 continue  # a said-clause (or a colon) outside the marks: someone is quoted
-            if len(doc.tokens_in(s, e)) < 4:
+            if doc.token_count(s, e) < 4:
                 continue  # a caption or a fragment, not a sentence of narration
             if not DETERMINER_RE.search(text, max(s, start - 12), start):
                 continue  # the ironic shape is "the “reforms”", "its 'charity'"

@@ -24,13 +24,6 @@ from dataclasses import dataclass
 FORMATS = ("text", "markdown", "html")
 # Imported once by the fork server: every worker forked from it starts with them loaded.
 PRELOAD = ["lintnews.app", "lintnews.engine", "lintnews.runner", "lintnews.formatters.json", "lintnews.loader", __name__]
-# A few sentences that reach the rules with a first-use cost (textstat's import), so a
-# worker pays it before it says it is ready, not on its first request.
-WARM_UP = (
-    "The council said on Monday that the new bridge would open in March. "
-    "Critics say the cost has doubled since the plan was first approved in 2019, "
-    "and residents told reporters they had not been consulted about the route.\n"
-)
 START_TIMEOUT = 120.0  # seconds a new worker may take to load the rules
 
 
@@ -94,7 +87,7 @@ def _worker_main(conn, options: LinterOptions) -> None:  # pragma: no cover - ru
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle; it stops us
     try:
         linter = build_linter(options)
-        check_json(linter, WARM_UP, "text", "-")
+        linter.warm_up()
     except Exception as exc:  # SetupError: the configuration changed since the server started
         conn.send(("failed", str(exc) or type(exc).__name__))
         return
