@@ -52,7 +52,6 @@ import gc
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
 from itertools import accumulate, compress
 from operator import itemgetter
 
@@ -119,24 +118,36 @@ STANDALONE_PARTICLES = frozenset(
 POSSESSIVE_RE = re.compile(r"['’][sS]$")
 
 
-@dataclass(slots=True)
+# Plain classes, not dataclasses: ``dataclasses`` imports ``inspect`` (~10 ms a run).
 class Unit:
-    start: int
-    end: int
-    surface: str  # as written, possessive dropped
-    key: str
-    role: str  # "word", "particle" (bin, van, al), "initial" (W.)
-    initial: bool = False  # first word of its sentence
-    title: bool = False  # a title (President, Supreme): only its spelling counts
-    bare: str = ""  # the spelling compared with others (``bare_surface``); words and titles only
-    prev: "Unit | None" = None
-    next: "Unit | None" = None
+    """One name word as written."""
+
+    __slots__ = ("start", "end", "surface", "key", "role", "initial", "title", "bare", "prev", "next")
+
+    def __init__(
+        self, start: int, end: int, surface: str, key: str, role: str,
+        initial: bool = False, title: bool = False, bare: str = "",
+    ):
+        self.start = start
+        self.end = end
+        self.surface = surface  # as written, possessive dropped
+        self.key = key
+        self.role = role  # "word", "particle" (bin, van, al), "initial" (W.)
+        self.initial = initial  # first word of its sentence
+        self.title = title  # a title (President, Supreme): only its spelling counts
+        self.bare = bare  # the spelling compared with others (``bare_surface``); words and titles only
+        self.prev: Unit | None = None
+        self.next: Unit | None = None
 
 
-@dataclass(slots=True)
 class Mention:
-    units: list[Unit] = field(default_factory=list)
-    title: bool = False  # a title word (President, Supreme), kept only for spelling counts
+    """A run of name words."""
+
+    __slots__ = ("units", "title")
+
+    def __init__(self, units: list[Unit], title: bool = False):
+        self.units = units
+        self.title = title  # a title word (President, Supreme), kept only for spelling counts
 
 
 def _is_cap(word: str) -> bool:
