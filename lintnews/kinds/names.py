@@ -48,12 +48,10 @@ YAML fields:
 
 from __future__ import annotations
 
-import gc
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from itertools import accumulate, compress
-from operator import itemgetter
 
 from ..finding import Hit
 from ..housenames import (
@@ -225,16 +223,14 @@ def _lower_vocab_and_walk(doc) -> tuple[set[str], list[int], set[int]]:
     treats plain words alike). Both come from C-level passes over the tokens (map,
     compress), not a Python loop over every word."""
     text = doc.text
-    tokens = doc.tokens
-    starts = doc.token_starts
-    n = len(tokens)
-    lows = list(map(itemgetter(2), tokens))
+    starts, ends, lows = doc.token_starts, doc.token_ends, doc.token_words
+    n = len(lows)
     firsts = list(map(text.__getitem__, starts))
     lower = list(map(str.islower, firsts))
     hyphened: set[int] = set()
     for at in _hyphens(text):
         k = bisect_right(starts, at) - 1
-        if k >= 0 and tokens[k][1] == at:  # a word before a hyphen may start a compound
+        if k >= 0 and ends[k] == at:  # a word before a hyphen may start a compound
             hyphened.add(k)
         k += 1
         if k < n and starts[k] == at + 1:  # a word after a hyphen is no word of the story's own
@@ -258,15 +254,14 @@ def _lower_vocab_and_walk(doc) -> tuple[set[str], list[int], set[int]]:
 def extract_mentions(doc) -> list[Mention]:
     """Runs of name words in the document, titles removed."""
     text = doc.text
-    tokens = doc.tokens
-    n = len(tokens)
+    starts, ends, words = doc.token_starts, doc.token_ends, doc.token_words
+    n = len(words)
     lower_vocab, walk, hyphened = _lower_vocab_and_walk(doc)
     sentence_first: set[int] = set()
-    starts = doc.token_starts
     for s, _e in doc.sentences:
         k = bisect_right(starts, s - 1)
         if k < n:
-            sentence_first.add(tokens[k][0])
+            sentence_first.add(starts[k])
     mentions: list[Mention] = []
     cur: list[Unit] = []  # the name being read
 
@@ -288,10 +283,10 @@ def extract_mentions(doc) -> list[Mention]:
         if i > prev_k + 1 and cur:  # plain words since the last token read end any name
             close()
             cur = []
-        s, e, low = tokens[i]
+        s, e, low = starts[i], ends[i], words[i]
         if cur:
             gap = text[last_end:s] if last_end >= 0 else "\n"
-            joined = gap == " " or _cap_gap_ok(gap, text[tokens[prev_k][0] : tokens[prev_k][1]])
+            joined = gap == " " or _cap_gap_ok(gap, text[starts[prev_k] : ends[prev_k]])
             if not joined:
                 close()
                 cur = []
@@ -302,8 +297,8 @@ def extract_mentions(doc) -> list[Mention]:
         j = i
         end = e
         parts = None
-        while j in hyphened and j + 1 < n and text[end : tokens[j + 1][0]] in ("-", "‐", "‑"):
-            nxt = text[tokens[j + 1][0] : tokens[j + 1][1]]
+        while j in hyphened and j + 1 < n and text[end : starts[j + 1]] in ("-", "‐", "‑"):
+            nxt = text[starts[j + 1] : ends[j + 1]]
             tail = parts[-1] if parts else raw
             if _is_cap(nxt) or (
                 len(nxt) <= 5 and nxt.isalpha() and nxt.lower() not in HYPHEN_SUFFIXES and (_is_cap(tail) or tail.lower() in ARTICLE_PARTICLES)
@@ -313,7 +308,7 @@ def extract_mentions(doc) -> list[Mention]:
                     parts = [raw]
                 parts.append(nxt)
                 j += 1
-                end = tokens[j][1]
+                end = ends[j]
             else:
                 break
         spelt = raw if parts is None else "-".join(parts)
@@ -327,7 +322,7 @@ def extract_mentions(doc) -> list[Mention]:
             kind = OTHER
         end -= cut
         if (
-            al_el and joined and i + 1 < n and _is_cap(text[tokens[i + 1][0]]) and text[e : tokens[i + 1][0]] == " "
+            al_el and joined and i + 1 < n and _is_cap(text[starts[i + 1]]) and text[e : starts[i + 1]] == " "
         ):  # Tamim bin Hamad Al Thani
             cur.append(Unit(s, end, word, "", "particle"))
         elif kind == WORD:
@@ -342,7 +337,7 @@ def extract_mentions(doc) -> list[Mention]:
         elif cur:
             close()
             cur = []
-        last_end = tokens[j][1]
+        last_end = ends[j]
         if cut:  # a possessive ends the name
             if cur:
                 close()
@@ -425,21 +420,6 @@ class NamesRule(Rule):
 
     @classmethod
     def check_all(cls, rules, doc, ctx):
-        # A long feed gives hundreds of thousands of small objects (words, names), none of
-        # them garbage before the rule ends; the cyclic collector, woken every few hundred
-        # of them, would walk the whole heap again and again (a third of the rule's time on
-        # 10 MB). It sleeps while they are built and wakes as it was.
-        paused = gc.isenabled()
-        gc.disable()
-        try:
-            found = list(cls._check_all(rules, doc, ctx))
-        finally:
-            if paused:
-                gc.enable()
-        yield from found
-
-    @classmethod
-    def _check_all(cls, rules, doc, ctx):
         for rule in rules:
             if rule.check_mode == "forms":
                 for hit in check_forms(doc):
