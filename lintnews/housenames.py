@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import yamlio
@@ -195,21 +194,25 @@ class HouseNamesError(LocatedError):
         return super().__str__() if self.path else self.message
 
 
-@dataclass
+# Plain classes, not dataclasses: ``dataclasses`` imports ``inspect`` (~10 ms a run), and
+# every check that lints names imports this module.
 class HouseName:
-    canonical: str  # as the house spells it
-    source: str  # file:line it came from
-    words: tuple[str, ...] = ()
-    keys: tuple[str, ...] = ()
+    __slots__ = ("canonical", "source", "words", "keys")
+
+    def __init__(self, canonical: str, source: str, words: tuple[str, ...] = (), keys: tuple[str, ...] = ()):
+        self.canonical = canonical  # as the house spells it
+        self.source = source  # file:line it came from
+        self.words = words
+        self.keys = keys
 
 
-@dataclass
 class HouseNames:
     """The merged house lists, indexed by normalised key. Build with ``load_house_names``."""
 
-    files: tuple[str, ...] = ()
-    raw: list[tuple[str, tuple[str, ...], str]] = field(default_factory=list)  # (canonical, variants, where)
-    _built: bool = False
+    def __init__(self, files: tuple[str, ...] = (), raw: list[tuple[str, tuple[str, ...], str]] | None = None):
+        self.files = files
+        self.raw = [] if raw is None else raw  # (canonical, variants, where)
+        self._built = False
 
     def __len__(self) -> int:
         return len(self.raw)
@@ -293,9 +296,13 @@ class HouseNames:
         nk = len(keys)
         if nk < 2:
             return []
+        first = self.by_edge.get((nk, 0, keys[0]))
+        last = self.by_edge.get((nk, -1, keys[-1]))
+        if first is None and last is None:  # most names the story writes are not listed
+            return []
         out = []
         seen = set()
-        for n in self.by_edge.get((nk, 0, keys[0]), []) + self.by_edge.get((nk, -1, keys[-1]), []):
+        for n in (first or []) + (last or []):
             if n in seen:
                 continue
             seen.add(n)

@@ -49,9 +49,9 @@ YAML fields:
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from collections import defaultdict
-from dataclasses import dataclass, field
+from bisect import bisect_left, bisect_right
+from collections import Counter, defaultdict
+from itertools import accumulate, compress
 
 from ..finding import Hit
 from ..housenames import (
@@ -62,6 +62,7 @@ from ..housenames import (
     strip_accents,
     unit_key,
 )
+from ..markup import JOINERS
 from .base import Rule, RuleSpec
 
 CHECKS = ("document", "house", "forms")
@@ -115,31 +116,36 @@ STANDALONE_PARTICLES = frozenset(
 POSSESSIVE_RE = re.compile(r"['’][sS]$")
 
 
-@dataclass
+# Plain classes, not dataclasses: ``dataclasses`` imports ``inspect`` (~10 ms a run).
 class Unit:
-    start: int
-    end: int
-    surface: str  # as written, possessive dropped
-    key: str
-    role: str  # "word", "particle" (bin, van, al), "initial" (W.)
-    initial: bool = False  # first word of its sentence
-    title: bool = False  # a title (President, Supreme): only its spelling counts
-    prev: "Unit | None" = None
-    next: "Unit | None" = None
+    """One name word as written."""
 
-    @property
-    def bare(self) -> str:
-        return bare_surface(self.surface)
+    __slots__ = ("start", "end", "surface", "key", "role", "initial", "title", "bare", "prev", "next")
+
+    def __init__(
+        self, start: int, end: int, surface: str, key: str, role: str,
+        initial: bool = False, title: bool = False, bare: str = "",
+    ):
+        self.start = start
+        self.end = end
+        self.surface = surface  # as written, possessive dropped
+        self.key = key
+        self.role = role  # "word", "particle" (bin, van, al), "initial" (W.)
+        self.initial = initial  # first word of its sentence
+        self.title = title  # a title (President, Supreme): only its spelling counts
+        self.bare = bare  # the spelling compared with others (``bare_surface``); words and titles only
+        self.prev: Unit | None = None
+        self.next: Unit | None = None
 
 
-@dataclass
 class Mention:
-    units: list[Unit] = field(default_factory=list)
-    title: bool = False  # a title word (President, Supreme), kept only for spelling counts
+    """A run of name words."""
 
-    @property
-    def words(self) -> list[Unit]:
-        return [u for u in self.units if u.role != "particle" or u.key]
+    __slots__ = ("units", "title")
+
+    def __init__(self, units: list[Unit], title: bool = False):
+        self.units = units
+        self.title = title  # a title word (President, Supreme), kept only for spelling counts
 
 
 def _is_cap(word: str) -> bool:
@@ -159,132 +165,190 @@ def _cap_gap_ok(gap: str, prev_raw: str) -> bool:
 
 HYPHENS = "-‐‑"
 
+# What a written word is, whatever its neighbours (see ``_classify``).
+WORD, TITLE, PARTICLE, OTHER = range(4)
+_CLASSES: dict[str, tuple] = {}  # spelling -> ``_classify``: names and sentence openers recur across stories
+
+
+def _classify(parts: list[str]) -> tuple:
+    """What a written word (one token, or a compound's tokens) is wherever it stands:
+    (word without possessive, letters cut for it, kind, key, role, bare spelling, al/el,
+    whether it is no name where the story writes it in lower case). Worked out once per
+    distinct spelling, not per occurrence."""
+    word = "-".join(parts)
+    cut = 2 if POSSESSIVE_RE.search(word) else 0
+    if cut:
+        word = word[:-2]
+    head = parts[0]
+    head_low = strip_accents(head).lower()
+    single = len(parts) == 1
+    al_el = single and head_low in ("al", "el")  # Tamim bin Hamad Al Thani: decided in context
+    if (not single and head_low in ARTICLE_PARTICLES and _is_cap(parts[1])) or _is_cap(head):
+        title = single and head_low.rstrip(".") in TITLES
+        stop = single and head_low in STOPWORDS
+        acronym = single and len(word) > 1 and word.isupper()
+        digits = any(map(str.isdigit, word))
+        if title and not stop and not acronym and len(word) >= 4:
+            # A title is not part of the name, but its spelling counts (Supreme/Suprreme).
+            return word, cut, TITLE, unit_key(word), "word", bare_surface(word), al_el, single
+        if title or stop or acronym or digits or "_" in word:
+            return word, cut, OTHER, "", "", "", al_el, False
+        role = "initial" if len(head) == 1 and single else "word"
+        return word, cut, WORD, unit_key(word), role, bare_surface(word), al_el, single
+    if single and head_low in STANDALONE_PARTICLES:
+        key = unit_key(word) if head_low not in ARTICLE_PARTICLES else ""
+        return word, cut, PARTICLE, key, "particle", "", al_el, False
+    return word, cut, OTHER, "", "", "", al_el, False
+
+
+def _hyphens(text: str) -> list[int]:
+    """Where the hyphens are (``str.find`` is many times quicker than a regular expression)."""
+    found = []
+    for hyphen in HYPHENS:
+        at = text.find(hyphen)
+        while at >= 0:
+            found.append(at)
+            at = text.find(hyphen, at + 1)
+    return found
+
+
+def _lower_vocab_and_walk(doc) -> tuple[set[str], list[int], set[int]]:
+    """The words the story writes in lower case, the tokens worth reading one by one, and
+    the tokens a hyphen follows.
+
+    Words the story also writes in lower case are common words there ("Bill"/"bill"); the
+    lower-case tail of a compound (Jong-un) does not count. Most words are plain lower-case
+    words that are no particle and start no compound: such a word ends any name in progress
+    and is nothing else, so only the other tokens are walked (a superset is fine: the walk
+    treats plain words alike). Both come from C-level passes over the tokens (map,
+    compress), not a Python loop over every word."""
+    text = doc.text
+    starts, ends, lows = doc.token_starts, doc.token_ends, doc.token_words
+    n = len(lows)
+    firsts = list(map(text.__getitem__, starts))
+    lower = list(map(str.islower, firsts))
+    hyphened: set[int] = set()
+    for at in _hyphens(text):
+        k = bisect_right(starts, at) - 1
+        if k >= 0 and ends[k] == at:  # a word before a hyphen may start a compound
+            hyphened.add(k)
+        k += 1
+        if k < n and starts[k] == at + 1:  # a word after a hyphen is no word of the story's own
+            lower[k] = False
+    lower_vocab = set(compress(lows, lower))
+    # Only a capital starts a name; not a stop word ("The", "But") nor a word the story
+    # writes in lower case (both end a name, as a plain word does), unless it may start a
+    # compound or be an Al of Al Thani. (With markup joiners inside words a token's lower
+    # case is not its spelling's: stop words are then left to the walk.)
+    stop = STOPWORDS if JOINERS[0] not in text and JOINERS[1] not in text else frozenset()
+    walk = {
+        k for k in compress(range(n), map(str.isupper, firsts))
+        if not (lows[k] in lower_vocab or lows[k] in stop) or lows[k] in ("al", "el")
+    }
+    particles = STANDALONE_PARTICLES.intersection(lows)
+    if particles:
+        walk.update(compress(range(n), map(particles.__contains__, lows)))
+    return lower_vocab, sorted(walk | hyphened), hyphened
+
 
 def extract_mentions(doc) -> list[Mention]:
     """Runs of name words in the document, titles removed."""
     text = doc.text
-    tokens = doc.tokens
-    n = len(tokens)
-    # Words the story also writes in lower case are common words there ("Bill"/"bill"); the
-    # lower-case tail of a compound (Jong-un) does not count.
-    lower_vocab = {low for (s, e, low) in tokens if text[s].islower() and (s == 0 or text[s - 1] not in "-‐‑")}
+    starts, ends, words = doc.token_starts, doc.token_ends, doc.token_words
+    n = len(words)
+    lower_vocab, walk, hyphened = _lower_vocab_and_walk(doc)
     sentence_first: set[int] = set()
-    starts = doc.token_starts
     for s, _e in doc.sentences:
         k = bisect_right(starts, s - 1)
         if k < n:
-            sentence_first.add(tokens[k][0])
+            sentence_first.add(starts[k])
     mentions: list[Mention] = []
-    current = Mention()
+    cur: list[Unit] = []  # the name being read
 
     def close():
-        nonlocal current
-        if current.units:
-            # Particles at the edges are not part of the name.
-            while current.units and current.units[-1].role == "particle":
-                current.units.pop()
-            while current.units and current.units[0].role == "particle":
-                current.units.pop(0)
-            if current.units:
-                mentions.append(current)
-        current = Mention()
+        # Particles at the edges are not part of the name.
+        lo, hi = 0, len(cur)
+        while hi > lo and cur[hi - 1].role == "particle":
+            hi -= 1
+        while lo < hi and cur[lo].role == "particle":
+            lo += 1
+        if lo < hi:
+            mentions.append(Mention(cur[lo:hi] if hi - lo < len(cur) else cur))
 
     last_end = -1
-    last_raw = ""
-    particles = ARTICLE_PARTICLES | STANDALONE_PARTICLES
-    # Most words are plain lower-case words (or numbers) that are no particle and start no
-    # compound: such a word ends any name in progress and is nothing else. Only the other
-    # tokens are walked one by one (a superset is fine: the full path treats plain words alike).
-    walk = [
-        k for k, (s, e, low) in enumerate(tokens)
-        if not (text[s].islower() or text[s].isdigit()) or low in particles or text[e : e + 1] in HYPHENS
-    ]
-    folded: dict[str, str] = {}  # word -> accents stripped, lower case: names recur
-    walk.append(n)
-    w = 0
-    i = 0
-    while i < n:
-        while walk[w] < i:
-            w += 1
-        if walk[w] > i:  # plain words from i up to the next token worth a look
-            if current.units:
-                close()
-            i = walk[w]
-            last_end = tokens[i - 1][1]
-            last_raw = tokens[i - 1][2]
-            if i == n:
-                break
-        s, e, low = tokens[i]
-        raw = text[s:e]
-        gap = text[last_end:s] if last_end >= 0 else "\n"
-        joined = current.units and _cap_gap_ok(gap, last_raw)
-        if not joined and current.units:
+    prev_k = -2
+    for i in walk:
+        if i <= prev_k:  # a compound's tail, already read
+            continue
+        if i > prev_k + 1 and cur:  # plain words since the last token read end any name
             close()
+            cur = []
+        s, e, low = starts[i], ends[i], words[i]
+        if cur:
+            gap = text[last_end:s] if last_end >= 0 else "\n"
+            joined = gap == " " or _cap_gap_ok(gap, text[starts[prev_k] : ends[prev_k]])
+            if not joined:
+                close()
+                cur = []
+        else:
+            joined = False
         # A compound: Jong-un, Ocasio-Cortez, al-Assad, Ben-Gvir.
+        raw = text[s:e]
         j = i
         end = e
-        parts = [raw]
-        while j + 1 < n and text[end : tokens[j + 1][0]] in ("-", "‐", "‑"):
-            nxt = text[tokens[j + 1][0] : tokens[j + 1][1]]
+        parts = None
+        while j in hyphened and j + 1 < n and text[end : starts[j + 1]] in ("-", "‐", "‑"):
+            nxt = text[starts[j + 1] : ends[j + 1]]
+            tail = parts[-1] if parts else raw
             if _is_cap(nxt) or (
-                len(nxt) <= 5 and nxt.isalpha() and nxt.lower() not in HYPHEN_SUFFIXES and (_is_cap(parts[-1]) or parts[-1].lower() in ARTICLE_PARTICLES)
+                len(nxt) <= 5 and nxt.isalpha() and nxt.lower() not in HYPHEN_SUFFIXES and (_is_cap(tail) or tail.lower() in ARTICLE_PARTICLES)
                 and nxt.lower() not in lower_vocab
             ):
+                if parts is None:
+                    parts = [raw]
                 parts.append(nxt)
                 j += 1
-                end = tokens[j][1]
+                end = ends[j]
             else:
                 break
-        word = "-".join(parts)
-        possessive = bool(POSSESSIVE_RE.search(word))
-        if possessive:
-            word = word[:-2]
-            end -= 2
-        head = parts[0]
-        head_low = folded.get(head)
-        if head_low is None:
-            head_low = folded[head] = strip_accents(head).lower()
-        is_particle_compound = len(parts) > 1 and head_low in ARTICLE_PARTICLES and _is_cap(parts[1])
-        standalone_article = (
-            len(parts) == 1 and head_low in ("al", "el") and bool(current.units) and joined
-            and i + 1 < n and _is_cap(text[tokens[i + 1][0]]) and text[e : tokens[i + 1][0]] == " "
-        )
-        if standalone_article:  # Tamim bin Hamad Al Thani
-            current.units.append(Unit(s, end, word, "", "particle"))
-        elif is_particle_compound or _is_cap(head):
-            title = head_low.rstrip(".") in TITLES and len(parts) == 1
-            stop = len(parts) == 1 and (head_low in STOPWORDS or low in lower_vocab)
-            acronym = len(parts) == 1 and len(word) > 1 and word.isupper()
-            digits = any(map(str.isdigit, word))
-            if title and not stop and not acronym and len(word) >= 4:
-                # A title is not part of the name, but its spelling counts (Supreme/Suprreme).
+        spelt = raw if parts is None else "-".join(parts)
+        info = _CLASSES.get(spelt)
+        if info is None:
+            info = _classify(parts or [raw])
+            if len(_CLASSES) < 200_000:
+                _CLASSES[spelt] = info
+        word, cut, kind, key, role, bare, al_el, vocab = info
+        if vocab and low in lower_vocab:
+            kind = OTHER
+        end -= cut
+        if (
+            al_el and joined and i + 1 < n and _is_cap(text[starts[i + 1]]) and text[e : starts[i + 1]] == " "
+        ):  # Tamim bin Hamad Al Thani
+            cur.append(Unit(s, end, word, "", "particle"))
+        elif kind == WORD:
+            cur.append(Unit(s, end, word, key, role, s in sentence_first, False, bare))
+        elif kind == TITLE:
+            if cur:
                 close()
-                unit = Unit(s, end, word, unit_key(word), "word", s in sentence_first, title=True)
-                mentions.append(Mention([unit], title=True))
-            elif title or stop or acronym or digits or "_" in word:
-                close()
-            else:
-                if len(head) == 1 and len(parts) == 1:
-                    role = "initial"
-                else:
-                    role = "word"
-                unit = Unit(s, end, word, unit_key(word), role, s in sentence_first)
-                current.units.append(unit)
-        elif head_low in STANDALONE_PARTICLES:
-            if current.units and len(parts) == 1 and gap == " ":
-                current.units.append(Unit(s, end, word, unit_key(word) if head_low not in ARTICLE_PARTICLES else "", "particle"))
-            else:
-                close()
-        else:
+                cur = []
+            mentions.append(Mention([Unit(s, end, word, key, role, s in sentence_first, True, bare)], title=True))
+        elif kind == PARTICLE and joined and gap == " ":
+            cur.append(Unit(s, end, word, key, "particle"))
+        elif cur:
             close()
-        last_end = tokens[j][1]
-        last_raw = text[tokens[j][0] : tokens[j][1]]
-        if possessive:
-            close()
+            cur = []
+        last_end = ends[j]
+        if cut:  # a possessive ends the name
+            if cur:
+                close()
+                cur = []
             last_end = -1
-        i = j + 1
-    close()
+        prev_k = j
+    if cur:
+        close()
     for m in mentions:
+        if len(m.units) == 1:
+            continue
         words = [u for u in m.units if u.role != "particle"]
         for a, b in zip(words, words[1:]):
             a.next = b
@@ -327,10 +391,10 @@ def slip(a: str, b: str, min_len: int = 5) -> bool:
     return 0 < k < len(long_) - 1
 
 
-def _deletes(key: str):
-    yield key
-    for i in range(1, len(key)):
-        yield key[:i] + key[i + 1 :]
+def _deletes(key: str) -> list[str]:
+    """The word and the word with one letter (never the first) left out: two words one
+    slip apart share one of these."""
+    return [key] + [key[:i] + key[i + 1 :] for i in range(1, len(key))]
 
 
 class NamesRule(Rule):
@@ -371,8 +435,11 @@ class NamesRule(Rule):
         house_active = any(r.check_mode == "house" for r in rules)
         if house_active and house is not None and len(house):
             house_hits = list(check_house(mentions, house, doc.text))
-        # Where the house list speaks, the story's own majority does not.
-        taken = [(h.start, h.end) for h in house_hits]
+        # Where the house list speaks, the story's own majority does not: a hit overlaps a
+        # house hit when one that starts before it ends reaches past its start.
+        taken = sorted((h.start, h.end) for h in house_hits)
+        taken_starts = [s for s, _e in taken]
+        reach = list(accumulate((e for _s, e in taken), max))  # furthest end so far
         for rule in rules:
             if rule.check_mode == "house":
                 for hit in house_hits:
@@ -380,7 +447,8 @@ class NamesRule(Rule):
         doc_rules = [r for r in rules if r.check_mode == "document"]
         if doc_rules:
             for hit in check_document(mentions, house):
-                if any(s < hit.end and hit.start < e for s, e in taken):
+                k = bisect_left(taken_starts, hit.end)
+                if k and reach[k - 1] > hit.start:
                     continue  # the house list already says how to spell it
                 for rule in doc_rules:
                     yield rule, _with_fix(rule, hit, doc.text)
@@ -400,29 +468,64 @@ def _with_fix(rule, hit: Hit, text: str) -> Hit:
 
 # --- one name, two written forms ----------------------------------------------------
 
-CAP_RUN_RE = re.compile(r"(?<![\w'’])(?:[A-Z][\w'’]*[a-z][\w'’]*)(?:[ \t]+[A-Z][\w'’]*[a-z][\w'’]*){0,4}(?![\w'’])")
+# A run of up to five capitalised words. (The capital comes first and the look-behind after it,
+# so that the regular expression engine can skip ahead to capitals.)
+CAP_RUN_RE = re.compile(r"[A-Z](?<![\w'’][A-Z])(?:[\w'’]*[a-z][\w'’]*)(?:[ \t]+[A-Z][\w'’]*[a-z][\w'’]*){0,4}(?![\w'’])")
 LEADING_FUNCTION_WORDS = frozenset("The A An In On At For But And Or As By To Of From With When While If".split())
 INNER_CAP_RE = re.compile(r"^[A-Z][a-z]+[A-Z][a-z]+")
+_FORM_WORDS: dict[str, tuple] = {}  # word -> ``_form_word``: capitalised words recur
+
+
+def _form_word(w: str) -> tuple[bool, str | None, bool]:
+    """What ``check_forms`` asks of one capitalised word (straight apostrophes): whether it
+    is run together from capitalised halves ("YouTube"), the brand name it may be with an
+    apostrophe or an s dropped ("McDonald" for "McDonald's" and "McDonalds"; only names with
+    an inner capital), and whether it ends in 's."""
+    joined = bool(INNER_CAP_RE.match(w)) and "'" not in w
+    poss = w.endswith("'s")
+    bare = w[:-2] if poss else w[:-1] if w.endswith("s") and len(w) > 4 else None
+    # "Gates" and "Gate's", "Democrats" and "Democrat's" are a plural and a possessive,
+    # not one name twice.
+    if not bare or not INNER_CAP_RE.match(bare):
+        bare = None
+    info = (joined, bare, poss)
+    if len(_FORM_WORDS) < 200_000:
+        _FORM_WORDS[w] = info
+    return info
 
 
 def check_forms(doc) -> list[Hit]:
     """See ``check: forms`` in the module's docstring."""
-    text = doc.text
-    runs: list[tuple[int, int, list[str]]] = []
-    words_seen: dict[str, int] = defaultdict(int)
+    # Curly apostrophes made straight, one character for one: offsets do not move.
+    text = doc.text.replace("’", "'")
+    runs: list[tuple[int, int, tuple[str, ...]]] = []
+    n_runs = 0
+    seen: list[str] = []  # every word of every run, counted below
     for m in CAP_RUN_RE.finditer(text):
-        words = m.group().split()
+        run = m.group()
+        if " " not in run and "\t" not in run:  # one word, as most runs are
+            if run not in LEADING_FUNCTION_WORDS:
+                n_runs += 1
+                seen.append(run)
+                if not run[1:].islower():  # see below
+                    runs.append((m.start(), m.end(), (run,)))
+            continue
+        words = run.split()
         start = m.start()
         while words and words[0] in LEADING_FUNCTION_WORDS:  # "The Federal Election Commission"
             start = text.index(words[1], start + len(words[0])) if len(words) > 1 else m.end()
             words = words[1:]
         if not words:
             continue
-        runs.append((start, m.end(), words))
-        for w in words:
-            words_seen[w.replace("’", "'")] += 1
-    if len(runs) < 2:
+        n_runs += 1
+        seen.extend(words)
+        # A lone word is a form of a name only if it has an inner capital (run together, or a
+        # brand: see below).
+        if len(words) > 1 or not words[0][1:].islower():
+            runs.append((start, m.end(), tuple(words)))  # (tuples: fewer objects for the collector)
+    if n_runs < 2:
         return []
+    words_seen = Counter(seen)
     # Each form of a name -> its key; keys shared by two forms are one name written twice.
     forms: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)  # (key, form) -> uses
     keys: dict[str, set[str]] = defaultdict(set)
@@ -432,12 +535,13 @@ def check_forms(doc) -> list[Hit]:
         keys[key].add(form)
 
     for start, end, words in runs:
-        clean = [w.replace("’", "'") for w in words]
+        clean = words
+        infos = [_FORM_WORDS.get(w) or _form_word(w) for w in words]
         # A word run together from capitalised halves ("YouTube") and its split form.
         if len(clean) == 2:
             add(" ".join(clean), "join:" + "".join(clean).lower(), start, end)
-        for i, w in enumerate(clean):
-            if INNER_CAP_RE.match(w) and "'" not in w:
+        for i, (w, (joined, _bare, _poss)) in enumerate(zip(words, infos)):
+            if joined:
                 ws = start + len(" ".join(words[:i])) + (1 if i else 0)
                 add(w, "join:" + w.lower(), ws, ws + len(w))
         # An organisation of three words or more with an inner word singular or plural.
@@ -446,16 +550,8 @@ def check_forms(doc) -> list[Hit]:
                            for k, w in enumerate(clean))
             add(" ".join(clean), "plural:" + key, start, end)
         # A brand's apostrophe: "McDonald's" where "McDonald" is never written alone.
-        for i, w in enumerate(clean):
-            bare = w[:-2] if w.endswith("'s") else w[:-1] if w.endswith("s") and len(w) > 4 else None
-            # Only brands with an inner capital ("McDonald's", "McDonalds"): "Gates" and "Gate's",
-            # "Democrats" and "Democrat's" are a plural and a possessive, not one name twice.
-            if (
-                bare
-                and INNER_CAP_RE.match(bare)
-                and words_seen.get(bare, 0) == 0
-                and (w.endswith("'s") or words_seen.get(bare + "'s"))
-            ):
+        for i, (w, (_joined, bare, poss)) in enumerate(zip(words, infos)):
+            if bare and words_seen.get(bare, 0) == 0 and (poss or words_seen.get(bare + "'s")):
                 ws = start + len(" ".join(words[:i])) + (1 if i else 0)
                 add(w, "apostrophe:" + bare.lower(), ws, ws + len(w))
     hits: list[Hit] = []
@@ -507,8 +603,13 @@ def check_house(mentions: list[Mention], house: HouseNames, text: str):
     matched_entries: set[int] = set()
     singles: list[Unit] = []
     hits: list[Hit] = []
+    house.ensure()
     for m in mentions:
         if m.title:
+            continue
+        if len(m.units) == 1:  # most names are one word (a name never starts with a particle)
+            if m.units[0].role == "word":
+                singles.append(m.units[0])
             continue
         units = [u for u in m.units if not (u.role == "particle" and not u.key)]
         # keys of units: articles dropped
@@ -525,7 +626,7 @@ def check_house(mentions: list[Mention], house: HouseNames, text: str):
                 window = units[a : a + size]
                 if window[0].role == "particle" or window[-1].role == "particle":
                     continue
-                keys = tuple(u.key for u in window)
+                keys = tuple([u.key for u in window])
                 entry = house.lookup(keys)
                 if entry is None:
                     for cand, i in house.near(keys):
@@ -544,8 +645,10 @@ def check_house(mentions: list[Mention], house: HouseNames, text: str):
                 # "Peña" is not a misspelling of "Pena".
                 if strip_accents(_norm_span(written)) != strip_accents(_norm_span(entry.canonical)):
                     hits.append(Hit(start, end, (entry.canonical,), None, (("term", entry.canonical),)))
+    # Most words are neither a listed variant nor a listed surname's key.
+    variants, surnames = house.variant_words, house.surnames
     for u in singles:
-        if len(u.key) < 4:
+        if len(u.key) < 4 or not (u.key in variants or u.key in surnames):
             continue
         entry = house.variant_word(u.key)
         if entry is not None:
@@ -624,15 +727,32 @@ def _contradicts(minor: list[Unit], major: list[Unit], slip_pair: bool = False) 
     return False
 
 
+_PLAINS: dict[str, str] = {}
+
+
+def _plain(spelling: str) -> str:
+    """A spelling without accents or hyphens (cached: names recur)."""
+    plain = _PLAINS.get(spelling)
+    if plain is None:
+        plain = strip_accents(spelling).replace("-", "")
+        if len(_PLAINS) < 200_000:
+            _PLAINS[spelling] = plain
+    return plain
+
+
 def check_document(mentions: list[Mention], house: HouseNames | None):
     hits: dict[tuple[int, int], Hit] = {}
 
     def is_house(surface: str) -> bool:
         return house is not None and len(house) > 0 and house.is_house_word(surface)
 
+    house_surfaces = house.ensure().house_surfaces if house is not None and len(house) else None
+
     # 1. Whole names spelt differently: Kim Jong Un / Kim Jong-un, Bashar Assad / Bashar al-Assad.
     by_compact: dict[str, dict[str, list[Mention]]] = defaultdict(lambda: defaultdict(list))
     for m in mentions:
+        if len(m.units) < 2:
+            continue
         words = [u for u in m.units if u.role == "word"]
         if len(words) < 2:
             continue
@@ -658,18 +778,31 @@ def check_document(mentions: list[Mention], house: HouseNames | None):
 
     # 2. Single name words: the same key spelt two ways, or one slip apart.
     by_key: dict[str, dict[str, list[Unit]]] = defaultdict(lambda: defaultdict(list))
+    counts: dict[str, int] = defaultdict(int)  # key -> uses
     for m in mentions:
         for u in m.units:
             if u.role == "word" and len(u.key) >= 3 and u.surface.replace("-", "").isalpha():
                 by_key[u.key][u.bare].append(u)
+                counts[u.key] += 1
 
     def first(units):
         return min(x.start for x in units)
 
+    # A word inside a whole name already flagged is not flagged again. Words do not overlap,
+    # so only the whole names (all flagged above) can hold one: a name that starts at or
+    # before the word and reaches its end.
+    whole = sorted(hits)
+    whole_starts = [s for s, _e in whole]
+    whole_reach = list(accumulate((e for _s, e in whole), max))
+
     def flag(minor_units, suggestion):
         for u in minor_units:
-            if (u.start, u.end) not in hits and not any(s <= u.start and u.end <= e for s, e in hits):
-                hits[(u.start, u.end)] = Hit(u.start, u.end, (suggestion,), None, (("term", suggestion),))
+            if (u.start, u.end) in hits:
+                continue
+            k = bisect_right(whole_starts, u.start)
+            if k and whole_reach[k - 1] >= u.end:
+                continue
+            hits[(u.start, u.end)] = Hit(u.start, u.end, (suggestion,), None, (("term", suggestion),))
 
     for key, forms in by_key.items():
         if len(forms) < 2:
@@ -683,40 +816,90 @@ def check_document(mentions: list[Mention], house: HouseNames | None):
                 continue
             flag(units, best_units[0].surface)
 
+    # 3. Slips: a spelling used once or twice (the minor) one slip from a spelling used at
+    # least twice and twice as often (the major). Spellings that cannot take either part are
+    # left out first; the rest meet through indexes, never by comparing every pair.
+    def units_of(k: str) -> list[Unit]:
+        return [u for us in by_key[k].values() for u in us]
+
+    majors = [
+        k for k, c in counts.items()
+        if c >= 2 and not all(u.title for u in units_of(k))  # titles are matched by key only (Pryce is not Prince)
+    ]
+
+    def may_slip(k: str) -> bool:
+        """Whether a minor may be a slip at all (whatever the major)."""
+        if len(k) < 6 and all(u.initial for u in units_of(k)):
+            return False  # a short capitalised word starting a sentence may be any word (Spin/Spain)
+        return not (house_surfaces and any(b in house_surfaces for b in by_key[k]))  # is_house of each use
+
     # Slips are looked for among the keys and among the plain spellings (accents and case
     # dropped), since a slip can make a key move twice (Ireland -> Ieeland).
-    plains: dict[str, set[str]] = {
-        k: {strip_accents(f).replace("-", "") for f in forms} for k, forms in by_key.items()
-    }
-    index: dict[str, set[str]] = defaultdict(set)
-    for k in by_key:
-        if len(k) < 3:
+    plains: dict[str, set[str]] = {}
+
+    def spellings(k: str) -> list[str]:
+        """The key and plain spellings of ``k`` long enough for a slip (four letters)."""
+        forms = by_key[k]
+        if len(forms) == 1:
+            plain = _plain(next(iter(forms)))
+            plains[k] = {plain}
+            return [f for f in ((k,) if plain == k else (k, plain)) if len(f) >= 4]
+        plain = plains[k] = {_plain(f) for f in forms}
+        return [f for f in {k} | plain if len(f) >= 4]
+
+    # Two words one slip apart share their first letter, and their length and last letter
+    # (a letter changed, added or dropped inside, or two swapped inside) or their length and
+    # each other's last two letters (the last two swapped); and they share a one-letter
+    # deletion. The majors are indexed by the former; those a minor finds there are indexed
+    # by their deletions (once), in which the minor's are looked up.
+    ends: dict[tuple[str, str, int], list[tuple[str, str]]] = defaultdict(list)  # (first, last, length)
+    swaps: dict[tuple[str, str, int], list[tuple[str, str]]] = defaultdict(list)  # (first, before last, length)
+    for k in majors:
+        for f in spellings(k):
+            ends[f[0], f[-1], len(f)].append((k, f))
+            swaps[f[0], f[-2], len(f)].append((k, f))
+    index: dict[str, set[str]] = defaultdict(set)  # deletion -> majors
+    indexed: set[tuple[str, str]] = set()
+    candidates: set[tuple[str, str]] = set()  # (minor, major)
+    for k, c in counts.items() if ends else ():
+        if c > 2:
             continue
-        for form in {k} | plains[k]:
-            for d in _deletes(form):
-                index[d].add(k)
-    counts = {k: sum(len(v) for v in by_key[k].values()) for k in by_key}
-    candidates: set[tuple[str, str]] = set()
-    for bucket in index.values():
-        if len(bucket) > 1:
-            candidates.update((a, b) for a in bucket for b in bucket if a < b and counts[a] != counts[b])
+        checked = False
+        for f in spellings(k):
+            head, last, size = f[0], f[-1], len(f)
+            near = [
+                (major, q)
+                for major, q in ends.get((head, last, size), []) + ends.get((head, last, size - 1), [])
+                + ends.get((head, last, size + 1), []) + swaps.get((head, last, size), [])
+                if counts[major] >= 2 * c
+            ]
+            if not near:
+                continue
+            if not checked:
+                if not may_slip(k):
+                    break
+                checked = True
+            for major, q in near:
+                if (major, q) not in indexed:
+                    indexed.add((major, q))
+                    for d in _deletes(q):
+                        index[d].add(major)
+            for d in _deletes(f):
+                for major in index.get(d, ()):
+                    if counts[major] >= 2 * c:
+                        candidates.add((k, major))
     # A spelling one slip from two others gets the suggestion of the first pair tried, so
     # the pairs are tried in an order that depends on the text alone (never on the order a
     # set happens to iterate in, which changes from run to run): the most used spelling
     # first, then the one that comes first in the story.
-    firsts = {k: min(u.start for us in by_key[k].values() for u in us) for k in by_key}
+    firsts = {k: min(u.start for u in units_of(k)) for pair in candidates for k in pair}
 
     def strength(pair: tuple[str, str]) -> tuple:
-        a, b = pair
-        minor, major = (a, b) if counts[a] < counts[b] else (b, a)
+        minor, major = pair
         return (-counts[major], firsts[major], firsts[minor], major, minor)
 
-    for a, b in sorted(candidates, key=strength):
-        ca, cb = counts[a], counts[b]
-        minor, major = (a, b) if ca < cb else (b, a)
-        cm, cM = min(ca, cb), max(ca, cb)
-        if cM < 2 or cm > 2 or cM < 2 * cm:
-            continue
+    for minor, major in sorted(candidates, key=strength):
+        cM = counts[major]
         pairs = [(minor, major)] + [(p, q) for p in plains[minor] for q in plains[major]]
         if not any(slip(p, q, 5) for p, q in pairs):
             # Four-letter names need more evidence: the common spelling used 3 times,
@@ -724,16 +907,10 @@ def check_document(mentions: list[Mention], house: HouseNames | None):
             plain_pairs = [(p, q) for p in plains[minor] for q in plains[major]]
             if cM < 3 or not any(slip(p, q, 4) for p, q in plain_pairs):
                 continue
-        minor_units = [u for us in by_key[minor].values() for u in us]
-        if all(u.title for us in by_key[major].values() for u in us):
-            continue  # titles are matched by key only (Pryce is not Prince)
-        if len(minor) < 6 and all(u.initial for u in minor_units):
-            continue  # a short capitalised word starting a sentence may be any word (Spin/Spain)
-        major_forms = sorted(by_key[major].items(), key=lambda kv: (-len(kv[1]), first(kv[1])))
-        major_units = [u for us in by_key[major].values() for u in us]
-        if any(is_house(u.surface) for u in minor_units):
-            continue
+        minor_units = units_of(minor)
+        major_units = units_of(major)
         if _contradicts(minor_units, major_units, slip_pair=True):
             continue
+        major_forms = sorted(by_key[major].items(), key=lambda kv: (-len(kv[1]), first(kv[1])))
         flag(minor_units, major_forms[0][1][0].surface)
     return sorted(hits.values(), key=lambda h: h.start)
