@@ -186,9 +186,13 @@ def flesch_kincaid_grade(text: str) -> float:
         return 0.0
     cleaned = _PUNCTUATION.sub("", _NONCONTRACTION_APOSTROPHE.sub("", text))
     words = cleaned.split()
-    sentences = _SENTENCE.findall(text)
-    ignore = sum(1 for sentence in sentences if len(_fk_words(sentence)) <= 2)
-    n_sentences = max(1, len(sentences) - ignore)
+    # textstat's sentences, counted one at a time rather than held as a list of strings.
+    found = ignore = 0
+    for m in _SENTENCE.finditer(text):
+        found += 1
+        if len(_fk_words(m.group())) <= 2:
+            ignore += 1
+    n_sentences = max(1, found - ignore)
     sentence_length = len(words) / n_sentences
     count = syllables(_FK_LANG).count
     # Each distinct word's syllables once, times how often it occurs (the same integer sum).
