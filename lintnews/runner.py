@@ -81,19 +81,41 @@ def _lint_one(args: tuple[str, str], workers: int = 1) -> tuple[list[Finding], l
 def lint_in_pieces(linter: Linter, source, shown: str, fmt: str, workers: int = 1):
     """Findings and errors of a long text, linted piece by piece (see PIECES_ABOVE) and
     reported with the lines and offsets of the whole file; the inline directives are the
-    whole file's."""
+    whole file's. With ``workers`` > 1 the pieces are shared out among that many forked
+    processes, each linting whole pieces (sharing each piece's rules instead forked a
+    helper per piece from a process that grows with the file: 11.7 times the time of
+    10 MB for 100 MB)."""
+    global _pieces
     text = source.text
-    suppressions = Suppressions.parse(text)
+    bounds = piece_bounds(text, fmt)
+    count_lines = (lambda a, b: text.count("\n", a, b)) if "\r" not in text else (
+        lambda a, b: len(markup.line_starts(text[a:b])) - 1)
+    work = []
+    first_line = 1
+    for i, (start, end) in enumerate(bounds):
+        work.append((i, start, end, first_line))
+        first_line += count_lines(start, end)  # every piece but the last ends a line
+    _pieces = (source.path, text, Suppressions.parse(text), shown, fmt)
     findings: list[Finding] = []
     errors: list[InputError] = list(source.errors)
-    first_line = 1
-    for start, end in piece_bounds(text, fmt):
-        piece = Source(source.path, text[start:end], [])
-        found, problems = lint_source_safely(linter, piece, shown, workers, fmt, Part(first_line, start, suppressions))
-        findings.extend(found)
-        errors.extend(e for e in problems if e not in errors)  # one rule's trouble said once
-        first_line += len(markup.line_starts(piece.text)) - 1  # every piece but the last ends a line
+    try:
+        for found, problems in map_files(linter, _lint_piece, work, jobs=workers if workers > 1 else 1):
+            findings.extend(found)
+            errors.extend(e for e in problems if e not in errors)  # one rule's trouble said once
+    finally:
+        _pieces = None
     return findings, errors
+
+
+# The long text being linted in pieces: set before the pool is forked, read by its workers.
+_pieces: tuple | None = None
+
+
+def _lint_piece(item: tuple, workers: int = 1) -> tuple[list[Finding], list[InputError]]:
+    _i, start, end, first_line = item
+    path, text, suppressions, shown, fmt = _pieces
+    piece = Source(path, text[start:end], [])
+    return lint_source_safely(_worker_linter, piece, shown, 1, fmt, Part(first_line, start, suppressions))
 
 
 def piece_bounds(text: str, fmt: str, size: int | None = None) -> list[tuple[int, int]]:

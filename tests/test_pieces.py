@@ -81,3 +81,16 @@ def test_pieces_end_after_a_blank_line_and_never_inside_a_fence():
 def test_a_text_with_no_paragraph_break_is_one_piece():
     text = "word " * 5000
     assert runner.piece_bounds(text, "text", 1000) == [(0, len(text))]
+
+
+def test_pieces_shared_out_among_two_processes_report_the_same(tmp_path, monkeypatch):
+    text = article(60)
+    whole = findings(tmp_path, "feed.txt", text, monkeypatch, pieces_above=10**9, piece_chars=10**9)
+    monkeypatch.setattr(runner, "PIECES_ABOVE", 500)
+    monkeypatch.setattr(runner, "PIECE_CHARS", 400)
+    monkeypatch.setattr(runner, "usable_cores", lambda: 2)
+    path = tmp_path / "feed.txt"
+    linter = build_linter(Config(), select=LOCAL)
+    found, errors = runner.lint_files(linter, [str(path)], jobs=2)  # one file: its pieces go to two processes
+    assert errors == []
+    assert [f.to_json() for f in found] == whole
