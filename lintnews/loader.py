@@ -121,4 +121,9 @@ def _compile_files(files: list[Path]) -> list[Rule]:
                 raise spec.error(f"duplicate rule id '{rule.id}' (first defined at {first.location})", "id")
             seen[rule.id] = rule
             rules.append(rule)
+    by_kind: dict[type, list[Rule]] = {}
+    for rule in rules:
+        by_kind.setdefault(type(rule), []).append(rule)
+    for kind, group in by_kind.items():
+        kind.compiled_together(group)
     return rules

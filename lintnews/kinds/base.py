@@ -137,6 +137,12 @@ class Rule:
             for hit in rule.check(doc, ctx):
                 yield rule, hit
 
+    @classmethod
+    def compiled_together(cls, rules: list["Rule"]) -> None:
+        """Called once the rules of this kind in a set of packs are compiled, before they
+        are cached: kinds that share one pass (phrases) build what the pass needs here,
+        once, rather than at the start of every run."""
+
     def cost(self, chars: int) -> float:
         """Estimated milliseconds to run this rule over ``chars`` characters of text."""
         return self.first_use_cost() + self.COST_PER_MB * chars / 1e6
