@@ -22,7 +22,6 @@ from corpus import ROOT, bbc_articles  # noqa: E402
 
 sys.path.insert(0, str(ROOT))
 
-from lintnews import literals  # noqa: E402
 from lintnews.document import Document  # noqa: E402
 from lintnews.kinds import attribution  # noqa: E402
 from lintnews.loader import default_packs_dir, load_rules  # noqa: E402

@@ -175,7 +175,7 @@ def main() -> int:
             (d / f"a.{suffix}").write_text("The regime said no.\n", encoding="utf-8")
             measure(d, [f"a.{suffix}"], opts.limit)  # warm the rule cache
             baselines[suffix] = measure(d, [f"a.{suffix}"], opts.limit)["maxrss_kb"]
-        print(f"baseline peak memory: " + ", ".join(f".{k} {v / 1024:.1f} MiB" for k, v in baselines.items()))
+        print("baseline peak memory: " + ", ".join(f".{k} {v / 1024:.1f} MiB" for k, v in baselines.items()))
         print(f"{'case':36} {'input':>9} {'exit':>7} {'CPU s':>7} {'peak MiB':>9} {'over':>7} {'MiB/MB':>7}  last stderr line")
         worst = 0.0
         for name in names:
