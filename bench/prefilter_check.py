@@ -31,6 +31,9 @@ FIELDS = ("claims", "answers", "pronoun_answers", "context_answers", "earlier_an
 
 
 def main(argv: list[str]) -> int:
+    if any(a in ("-h", "--help") for a in argv):
+        print(__doc__)
+        return 0
     files = [Path(a) for a in argv] or bbc_articles()
     if not files:
         print("prefilter_check: no files (and no shared/eval/bbc)", file=sys.stderr)
@@ -40,6 +43,9 @@ def main(argv: list[str]) -> int:
     skipped = missed = wrong_triggers = sentences = 0
     for path in files:
         source = read_file(str(path))
+        if source.text is None:
+            print(f"{path}: {'; '.join(e.message for e in source.errors)}", file=sys.stderr)
+            continue
         doc = Document.from_source(str(path), source.text)
         state = attribution._DocState(doc)
         narration = state.narration
