@@ -174,7 +174,7 @@ class Document:
     # --- positions -----------------------------------------------------------
 
     @cached_property
-    def _line_starts(self) -> list[int]:
+    def _line_starts(self) -> array:
         return markup.line_starts(self.source)
 
     def source_offset(self, i: int) -> int:

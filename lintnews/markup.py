@@ -25,6 +25,7 @@ Everything here runs in time linear in the input: no pattern rescans what it has
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_left, bisect_right
 
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
@@ -114,12 +115,14 @@ class Prose:
 LINE_BREAK_RE = re.compile(r"\r\n?|\n")
 
 
-def line_starts(text: str) -> list[int]:
+def line_starts(text: str) -> array:
     """Offsets where each line starts. A line ends at LF, CRLF or a lone CR, as editors
-    count them."""
+    count them. Machine integers (8 bytes a line, not 36: a document keeps them to the
+    end of its run)."""
+    starts = array("q", [0])
     if "\r" in text:
-        return [0, *(m.end() for m in LINE_BREAK_RE.finditer(text))]
-    starts = [0]
+        starts.extend(m.end() for m in LINE_BREAK_RE.finditer(text))
+        return starts
     find = text.find
     i = find("\n")
     while i != -1:
@@ -152,15 +155,19 @@ def blank(text: str) -> str:
     return _NOT_BREAK_RUN_RE.sub(_spaces, text)
 
 
-def _assemble(source: str, pieces: list[tuple[int, int, int]]) -> str:
+def _assemble(source: str, pieces) -> str:
     """Prose of the same length as ``source``: the KEEP pieces as they are, JOIN pieces as
     word joiners where they sit inside a word (as spaces elsewhere), everything else blank.
-    ``pieces`` are (start, end, mode), sorted and not overlapping."""
+    ``pieces`` is flat, three integers a piece: start, end, mode; sorted and not
+    overlapping. (A tuple a piece, and a list of every string to join, were some 200
+    bytes a piece: 30,000 one-line Markdown blocks held 8 MB of them.)"""
     out: list[str] = []
+    chunks: list[str] = []
     pos = 0
     n = len(source)
-    last = len(pieces) - 1
-    for k, (a, b, mode) in enumerate(pieces):
+    count = len(pieces)
+    for k in range(0, count, 3):
+        a, b, mode = pieces[k], pieces[k + 1], pieces[k + 2]
         if a > pos:
             out.append(blank(source[pos:a]))
         if mode == KEEP:
@@ -170,11 +177,11 @@ def _assemble(source: str, pieces: list[tuple[int, int, int]]) -> str:
             and 0 < a
             and b < n
             and k > 0
-            and k < last
-            and pieces[k - 1][2] == KEEP
-            and pieces[k - 1][1] == a
-            and pieces[k + 1][2] == KEEP
-            and pieces[k + 1][0] == b
+            and k < count - 3
+            and pieces[k - 1] == KEEP
+            and pieces[k - 2] == a
+            and pieces[k + 5] == KEEP
+            and pieces[k + 3] == b
             and not source[a - 1].isspace()
             and not source[b].isspace()
             and "\n" not in source[a:b]
@@ -185,8 +192,14 @@ def _assemble(source: str, pieces: list[tuple[int, int, int]]) -> str:
         else:
             out.append(blank(source[a:b]))
         pos = b
+        if len(out) >= 1024:  # joined as it goes: never a string object per piece of a long file
+            chunks.append("".join(out))
+            out.clear()
     if pos < n:
         out.append(blank(source[pos:]))
+    if chunks:
+        chunks.append("".join(out))
+        return "".join(chunks)
     return "".join(out)
 
 
@@ -195,15 +208,15 @@ def _remove(source: str, removals: list[tuple[int, int, int]]) -> str:
     joined and every other character kept."""
     if not removals:
         return source
-    pieces: list[tuple[int, int, int]] = []
+    pieces: list[int] = []
     pos = 0
     for a, b, mode in removals:
         if a > pos:
-            pieces.append((pos, a, KEEP))
-        pieces.append((a, b, mode))
+            pieces += (pos, a, KEEP)
+        pieces += (a, b, mode)
         pos = b
     if pos < len(source):
-        pieces.append((pos, len(source), KEEP))
+        pieces += (pos, len(source), KEEP)
     return _assemble(source, pieces)
 
 
@@ -512,8 +525,77 @@ def _markdown_parser():
 
         md = MarkdownIt("commonmark")
         md.core.ruler.disable(["inline", "text_join"], ignoreInvalid=True)  # text_join: 3.0 and later
+        md.block.ruler.before("table", "lintnews_drain", _drain_tokens)
+        _lean_block_state(md)
         _md_parser = md
     return _md_parser
+
+
+def _lean_block_state(md) -> None:
+    """Have ``md``'s block parser keep its five tables of each line (start, end, indent)
+    as arrays of machine integers, the same numbers in the same places: markdown-it's
+    lists of int objects cost some 100 bytes a line, 6 MB for a file of 60,000 short
+    lines. ``tests/test_markdown_memory.py`` checks the tables against markdown-it's."""
+    from markdown_it.rules_block.state_block import StateBlock
+
+    class LeanStateBlock(StateBlock):
+        def __init__(self, src, md, env, tokens):
+            super().__init__("", md, env, tokens)  # every other field, as this version sets it
+            self.src = src
+            self.bMarks, self.eMarks, self.tShift, self.sCount, self.bsCount = block_line_tables(src)
+            self.lineMax = len(self.bMarks) - 1  # the last entry stands past the end
+
+    block = md.block
+
+    def parse(src, md, env, out_tokens, *_rest):
+        """``ParserBlock.parse``, with the lean state."""
+        if not src:
+            return None
+        state = LeanStateBlock(src, md, env, out_tokens)
+        block.tokenize(state, state.line, state.lineMax)
+        return state.tokens
+
+    block.parse = parse
+
+
+def block_line_tables(src: str) -> tuple[array, array, array, array, array]:
+    """markdown-it's ``StateBlock`` line tables of ``src``: each line's start, end (its
+    line feed), leading blanks (characters) and indent (tabs to the next multiple of 4),
+    and a zero; then one entry for the end of the text. A last line of blanks alone, with
+    no line feed, has none."""
+    code = "i" if len(src) < 2**31 else "q"
+    starts, ends, shifts, indents = array(code), array(code), array(code), array(code)
+    start = 0
+    length = len(src)
+    find = src.find
+    while start < length:
+        end = find("\n", start)
+        if end < 0:
+            end = length
+        indent = offset = 0
+        pos = start
+        while pos < end:
+            c = src[pos]
+            if c == " ":
+                offset += 1
+            elif c == "\t":
+                offset += 4 - offset % 4
+            else:
+                break
+            indent += 1
+            pos += 1
+        if pos == end == length:
+            break
+        starts.append(start)
+        ends.append(end)
+        shifts.append(indent)
+        indents.append(offset)
+        start = end + 1 if end < length else length
+    starts.append(length)
+    ends.append(length)
+    shifts.append(0)
+    indents.append(0)
+    return starts, ends, shifts, indents, array(code, bytes(len(starts) * starts.itemsize))
 
 
 FRONT_MATTER_OPEN_RE = re.compile(r"\ufeff?(---|\+\+\+)[ \t]*(?:\r\n|\r|\n)")
@@ -765,13 +847,14 @@ def _inline_mask(c: str, refs) -> bytearray:
 _MASK_RUN_RE = re.compile(rb"\x00+|\x01+|\x02+|\x03+")
 
 
-def _pieces_from_mask(mask: bytearray, cstarts: list[int], spans: list[tuple[int, int]], pieces: list) -> None:
+def _pieces_from_mask(mask: bytearray, cstarts: list[int], spans: list[tuple[int, int]], pieces: array) -> None:
     """Append the source pieces of a block whose lines (source ``spans``) were joined with
-    "\\n" into one text starting at ``cstarts``, given the text's mask."""
+    "\\n" into one text starting at ``cstarts``, given the text's mask (to the flat
+    ``pieces`` of ``_assemble``)."""
     for (ls, le), cs in zip(spans, cstarts):
         for m in _MASK_RUN_RE.finditer(mask, cs, cs + (le - ls)):
-            mode = m.group()[0]
-            pieces.append((ls + m.start() - cs, ls + m.end() - cs, KEEP if mode == 3 else mode))
+            mode = mask[m.start()]
+            pieces.extend((ls + m.start() - cs, ls + m.end() - cs, KEEP if mode == 3 else mode))
 
 
 def _joined(body: str, spans: list[tuple[int, int]]) -> tuple[str, list[int]]:
@@ -822,63 +905,108 @@ def _to_source(spans_c: list[tuple[int, int]], cstarts: list[int], spans: list[t
     return out
 
 
+# Markdown blocks as ``markdown`` records them while markdown-it parses: a flat array of
+# kind, flags, line count, then the source span of each line.
+_INLINE, _HTML_BLOCK = 0, 1
+_IN_HEADING, _IN_QUOTE = 1, 2
+# The key in markdown-it's ``env`` of the function that takes finished top-level tokens.
+_TOKEN_SINK = "lintnews_token_sink"
+
+
+def _drain_tokens(state, start_line: int, end_line: int, silent: bool) -> bool:
+    """A block rule that matches nothing: tried first at the start of each block, at the
+    top level (no container open) it hands the tokens of the blocks finished so far to
+    ``env[_TOKEN_SINK]`` and drops them. markdown-it's tokens are some 1 KB a block and the
+    parser keeps them all to the end: 30,000 code fences held 25 MB."""
+    if state.level == 0 and state.tokens and not silent:
+        take = state.env.get(_TOKEN_SINK)
+        if take is not None:
+            take(state.tokens)
+            del state.tokens[:]
+    return False
+
+
 def markdown(source: str) -> Prose:
     fm_end = _front_matter_end(source)
     body = source[fm_end:]
     # markdown-it sees what follows the front matter, NUL characters as it would
     # normalise them (same length), so that its lines are the source's lines.
     work = body.replace("\0", "\ufffd") if "\0" in body else body
-    env: dict = {}
-    tokens = _markdown_parser().parse(work, env)
+    starts = line_starts(body)
+    # Each block's lines as source spans, taken from the tokens as they are made; the
+    # blocks are read once the parse is over (a reference defined at the end of a file
+    # makes a link of "[text]" before it).
+    blocks = array("q")
+    where = [0, False]  # blockquotes open, in a heading
+
+    def take(tokens) -> None:
+        quote_depth, in_heading = where
+        for tok in tokens:
+            t = tok.type
+            if t == "blockquote_open":
+                quote_depth += 1
+            elif t == "blockquote_close":
+                quote_depth -= 1
+            elif t == "heading_open":
+                in_heading = True
+            elif t == "heading_close":
+                in_heading = False
+            elif (t == "inline" or t == "html_block") and tok.map:
+                spans = _content_lines(tok.content, tok.map[0], work, starts)
+                if not spans:
+                    continue
+                if t == "inline":
+                    flags = (_IN_HEADING if in_heading else 0) | (_IN_QUOTE if quote_depth > 0 else 0)
+                    blocks.extend((_INLINE, flags, len(spans)))
+                else:
+                    blocks.extend((_HTML_BLOCK, _IN_QUOTE if quote_depth > 0 else 0, len(spans)))
+                for span in spans:
+                    blocks.extend(span)
+        where[:] = quote_depth, in_heading
+
+    env: dict = {_TOKEN_SINK: take}
+    take(_markdown_parser().parse(work, env))  # what the last block left
     refs = env.get("references") or {}
     if refs:
         refs = {_normalize_label(k) for k in refs}
-    starts = line_starts(body)
-    pieces: list[tuple[int, int, int]] = []
+    pieces = array("q")
     headlines: list[tuple[int, int]] = []
     quotes: list[tuple[int, int]] = []
-    quote_depth = 0
-    in_heading = False
-    for tok in tokens:
-        t = tok.type
-        if t == "blockquote_open":
-            quote_depth += 1
-        elif t == "blockquote_close":
-            quote_depth -= 1
-        elif t == "heading_open":
-            in_heading = True
-        elif t == "heading_close":
-            in_heading = False
-        elif t == "inline" and tok.map:
-            spans = _content_lines(tok.content, tok.map[0], work, starts)
-            if not spans:
-                continue
-            c, cstarts = _joined(body, spans)
+    i = 0
+    while i < len(blocks):
+        kind, flags, n = blocks[i], blocks[i + 1], blocks[i + 2]
+        spans = [(blocks[j], blocks[j + 1]) for j in range(i + 3, i + 3 + 2 * n, 2)]
+        i += 3 + 2 * n
+        c, cstarts = _joined(body, spans)
+        if kind == _INLINE:
             mask = _inline_mask(c, refs)
             before = len(pieces)
             _pieces_from_mask(mask, cstarts, spans, pieces)
-            kept = [p for p in pieces[before:] if p[2] == KEEP]
-            if kept:
-                span = (kept[0][0], kept[-1][1])
-                if in_heading:
+            first = last = -1
+            for k in range(before, len(pieces), 3):
+                if pieces[k + 2] == KEEP:
+                    if first < 0:
+                        first = pieces[k]
+                    last = pieces[k + 1]
+            if first >= 0:
+                span = (first, last)
+                if flags & _IN_HEADING:
                     headlines.append(span)
-                if quote_depth > 0:
+                if flags & _IN_QUOTE:
                     quotes.append(span)
-        elif t == "html_block" and tok.map:
-            spans = _content_lines(tok.content, tok.map[0], work, starts)
-            if not spans:
-                continue
-            c, cstarts = _joined(body, spans)
+        else:
             q_c: list[tuple[int, int]] = []
             h_c: list[tuple[int, int]] = []
             mask = _html_block_mask(c, q_c, h_c)
             _pieces_from_mask(mask, cstarts, spans, pieces)
             block_quotes = _to_source(q_c, cstarts, spans)
-            if quote_depth > 0:
+            if flags & _IN_QUOTE:
                 block_quotes.append((spans[0][0], spans[-1][1]))
             quotes.extend(block_quotes)
             headlines.extend(_to_source(h_c, cstarts, spans))
+    del blocks
     text = _assemble(body, pieces)
+    del pieces
     text = _remove(text, common_removals(text))
     # Front matter is cut rather than blanked, with one segment to map the rest: 11 MB of
     # front matter would otherwise be 11 MB of spaces for every rule to read through.
