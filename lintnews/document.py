@@ -440,11 +440,12 @@ class Document:
 
     @cached_property
     def _token_columns(self) -> tuple[array, array, list[str]]:
-        """The word tokens as three columns: starts and ends (machine integers, 8 bytes
-        each) and words (lower-cased, straight apostrophes; each distinct word one string
+        """The word tokens as three columns: starts and ends (machine integers, 4 bytes
+        each below 2 GB of text) and words (lower-cased, straight apostrophes; each distinct word one string
         shared by all its tokens). A tuple of two int objects and a string per token was
         about 180 bytes a word: 31 MB for 1 MB of copy, half of a run's memory."""
-        starts, ends = array("q"), array("q")
+        code = "i" if len(self.text) < 2**31 else "q"  # 4 bytes an offset where they fit
+        starts, ends = array(code), array(code)
         words: list[str] = []
         distinct: dict[str, str] = {}
         shared = distinct.setdefault
