@@ -209,6 +209,11 @@ class Document:
             if pieces:
                 pieces.append(text[pos:])
                 text = "".join(pieces)
+                del pieces
+                # The rules read this text; the prose's own (debris still in it) is let go
+                # unless its maker keeps it (a Word draft): not two copies of the file to
+                # the end of the run.
+                self._prose = markup.Prose("", prose.segments, prose.headlines, prose.quotes, prose.hard_breaks)
         self.text = text
 
     @classmethod
