@@ -301,6 +301,10 @@ class Linter:
                 # Rules with a one-off cost (textstat's import) run here: the next file's
                 # helper is forked from this process and then inherits what they loaded.
                 pinned = [i for i in order if any(r.first_use_cost() > 0 for r in units[i][1])]
+                # What rules on both sides read is built once, here, and inherited.
+                doc.prepare_shared()
+                for cls in dict.fromkeys(cls for cls, _group in units):
+                    cls.prepare(self.by_kind[cls], doc, self.ctx)
                 results = parallel.share(order, run, here_first=pinned)
         if not results:
             results = {i: run(i) for i in order}

@@ -386,6 +386,12 @@ class AttributionRule(Rule):
 
     # --- check -------------------------------------------------------------------
 
+    @classmethod
+    def prepare(cls, rules, doc, ctx):
+        # The narration and the walk over the tokens (which sentences hold which words),
+        # read by every attribution rule on both sides of a shared run.
+        _state(doc, ctx).words()
+
     def check(self, doc, ctx):
         try:
             if self.target == "quotes":

@@ -143,6 +143,14 @@ class Rule:
         are cached: kinds that share one pass (phrases) build what the pass needs here,
         once, rather than at the start of every run."""
 
+    @classmethod
+    def prepare(cls, rules: list["Rule"], doc: "Document", ctx: "Context") -> None:
+        """Build what rules of this kind share about ``doc``, before its rules are shared
+        between two processes: a kind whose rules may run on both sides (each rule its own
+        unit of work) and share a costly structure builds it here, once, and the forked
+        helper inherits it. Never called for a serial run (whatever it builds is built
+        on first use anyway)."""
+
     def cost(self, chars: int) -> float:
         """Estimated milliseconds to run this rule over ``chars`` characters of text."""
         return self.first_use_cost() + self.COST_PER_MB * chars / 1e6
