@@ -279,7 +279,11 @@ class Linter:
         if source.text is None:
             return [], errors
         shown = display or source.path
+        if cancelled is not None and cancelled():
+            raise Cancelled()
         doc = self.source_document(source, fmt)
+        if cancelled is not None and cancelled():
+            raise Cancelled()
         errors.extend(InputError(shown, message) for message in doc.errors)
         if part is None:
             sup, shift = Suppressions.parse(source.text), (0, 0)
@@ -305,6 +309,8 @@ class Linter:
                 doc.prepare_shared()
                 for cls in dict.fromkeys(cls for cls, _group in units):
                     cls.prepare(self.by_kind[cls], doc, self.ctx)
+                if cancelled is not None and cancelled():
+                    raise Cancelled()
                 results = parallel.share(order, run, here_first=pinned)
         if not results:
             results = {i: run(i) for i in order}
