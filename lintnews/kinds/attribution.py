@@ -103,18 +103,13 @@ NAMED_RE = regex.compile(r"(?<=\S[ \t]+)[A-Z][a-z]+[A-Za-z'’-]*(?:[ \t]+(?:[A-
 
 
 def _word_alternation(items: list[str]) -> str:
-    """A word-bounded alternation of words or phrases, built as a character trie so that a
-    list of hundreds of words costs about what one word does: spaces match any run of white
-    space, a hyphen matches a hyphen, a space or nothing, an apostrophe either form."""
-    trie: dict = {}
-    for item in {" ".join(i.split()).replace("’", "'") for i in items if i.strip()}:
-        node = trie
-        for ch in item:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-    if not trie:
+    """A word-bounded alternation of words or phrases, built as a character trie
+    (``literals.alternation``): spaces match any run of white space, a hyphen matches a
+    hyphen, a space or nothing, an apostrophe either form."""
+    words = {" ".join(i.split()).replace("’", "'") for i in items if i.strip()}
+    if not words:
         return r"(?!x)x"
-    return r"(?:\b" + _trie_regex(trie) + r"\b)"
+    return r"(?:\b" + literals.alternation(words, _char_regex) + r"\b)"
 
 
 def _char_regex(ch: str) -> str:
@@ -125,17 +120,6 @@ def _char_regex(ch: str) -> str:
     if ch == "'":
         return "['’]"
     return regex.escape(ch)
-
-
-def _trie_regex(node: dict) -> str:
-    ends = "" in node
-    branches = [_char_regex(ch) + _trie_regex(child) for ch, child in sorted(node.items()) if ch != ""]
-    if not branches:
-        return ""
-    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    if ends:
-        return f"(?:{body})?"
-    return body
 
 
 class AttributionRule(Rule):

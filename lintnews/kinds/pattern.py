@@ -29,6 +29,7 @@ import re
 from array import array
 
 from ..finding import Hit
+from ..literals import fold, required
 from .base import Rule, RuleSpec, string_list
 
 TEMPLATE_REF_RE = re.compile(r"\\(?:(\d+)|g<([^>]*)>)")
@@ -99,6 +100,9 @@ class PatternRule(Rule):
             self.regex = regex.compile(source, flags)
         except (regex.error, OverflowError, RecursionError, ValueError) as exc:
             raise spec.error(f"'pattern' does not compile: {exc}", "pattern", source) from None
+        # Words every match needs (``literals.required``; sound, often none): a document
+        # holding none of one alternative, not even inside a longer word, is not searched.
+        self.needs = tuple(tuple(alts) for alts in required(source, flags))
         group = data.get("group", 0)
         if not isinstance(group, (int, str)) or isinstance(group, bool):
             raise spec.error("'group' must be a group number or name", "group", group)
@@ -139,6 +143,11 @@ class PatternRule(Rule):
                 raise spec.error(f"'fix_when' does not compile: {exc}", "fix_when", when) from None
 
     def check(self, doc, ctx):
+        if self.needs:
+            folded = fold(doc.text)  # not kept: a copy of a long text costs its size again
+            for alts in self.needs:
+                if not any(word in folded for word in alts):
+                    return
         try:
             found = self._with_fixes(doc.text) if self.fix else spans(self.regex, doc.text, self.group)
         except TimeoutError:
