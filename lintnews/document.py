@@ -219,7 +219,7 @@ class Document:
 
     def prepare_shared(self) -> None:
         """Build what most rules read (paragraphs, sentences, quotations, headlines, word
-        tokens) now, before a document's rules are shared between two processes
+        tokens, the source's lines) now, before a document's rules are shared between two processes
         (``parallel.share``): the forked helper inherits them. Built lazily instead, each
         process built them again for its own rules, and on 1 MB that was 0.6 s of CPU in
         both, which left the helper's half of the work no quicker than a serial run."""
@@ -227,6 +227,7 @@ class Document:
         self._quote_union  # noqa: B018 (the quotations, for every narration-scoped rule)
         self._headline_starts  # noqa: B018
         self._token_columns  # noqa: B018
+        self._line_starts  # noqa: B018 (where each finding is: both processes make findings)
 
     @cached_property
     def paragraphs(self) -> list[Span]:
