@@ -566,7 +566,8 @@ _ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 # Every character an inline construct (or a table's pipe) starts with or needs: a
 # paragraph with none of them is prose from end to end (40 µs a paragraph saved, 0.15 s
 # on 1 MB of copy).
-_INLINE_MARK_RE = re.compile(r"[\\`<\[\]*_~|]")
+_INLINE_MARKS = r"[\\`<\[\]*_~|]"
+_inline_mark_re: re.Pattern | None = None  # compiled when first used: not at every start-up
 _P1_RE = re.compile(r"\\|`+|<")
 _P2_RE = re.compile(r"!\[|\[|\]|\*+|_+|~+")
 _BACKTICKS_RE = re.compile(r"`+")
@@ -617,7 +618,10 @@ def _inline_mask(c: str, refs) -> bytearray:
     a backtick, not the start of a code span."""
     n = len(c)
     mask = bytearray(n)
-    if not _INLINE_MARK_RE.search(c):  # most paragraphs of news copy: nothing to remove
+    global _inline_mark_re
+    if _inline_mark_re is None:
+        _inline_mark_re = re.compile(_INLINE_MARKS)
+    if not _inline_mark_re.search(c):  # most paragraphs of news copy: nothing to remove
         return mask
     # Code spans close with a run of the same length: their starts, by length.
     runs: dict[int, list[int]] = {}
