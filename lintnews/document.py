@@ -13,6 +13,7 @@ from array import array
 from bisect import bisect_left, bisect_right
 from functools import cached_property
 
+from . import rx
 from . import markup
 
 Span = tuple[int, int]
@@ -55,7 +56,7 @@ def compile_skip(patterns) -> re.Pattern:
     return re.compile(_skip_body(patterns), re.MULTILINE)
 
 
-DEFAULT_SKIP_RE = compile_skip(DEFAULT_SKIP_PATTERNS)
+DEFAULT_SKIP_RE = rx.compile(_skip_body(DEFAULT_SKIP_PATTERNS), re.MULTILINE)
 
 
 class SkipPatterns:
@@ -111,13 +112,13 @@ DEFAULT_SKIP = SkipPatterns(DEFAULT_SKIP_PATTERNS)
 
 # A word: letters and digits, joined by apostrophes or by markup removed from inside the
 # word (markup.JOINERS: "**un**fair" is one word, as the reader sees it).
-TOKEN_RE = re.compile(r"[^\W_]+(?:(?:\u2060*['’]\u2060*|\u2060+)[^\W_]+)*")
+TOKEN_RE = rx.compile(r"[^\W_]+(?:(?:\u2060*['’]\u2060*|\u2060+)[^\W_]+)*")
 # A "sentence" longer than this is no sentence (a table, a data dump, a file with no full
 # stops): rules that read a sentence per claim or per quotation skip it rather than spend
 # seconds on it.
 MAX_SENTENCE_CHARS = 5000
-NON_SPACE_RE = re.compile(r"\S")
-PARA_BREAK_RE = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+NON_SPACE_RE = rx.compile(r"\S")
+PARA_BREAK_RE = rx.compile(r"\n[ \t\r\f\v]*\n\s*")
 
 ABBREVIATIONS = frozenset(
     """mr mrs ms messrs dr prof sen sens rep reps gov govs gen lt col maj capt cpt sgt adm cmdr cdr
@@ -126,7 +127,7 @@ ABBREVIATIONS = frozenset(
     inc corp co ltd llc plc bros no nos vs v ca approx est dept univ assn ave blvd rd
     fig figs vol ed eds al op cf""".split()
 )
-SENTENCE_END_RE = re.compile(r"(?:[.!?]+|…)[\"'”’)\]]*(?=\s+[\"'“‘(\[]*[A-Z0-9À-ÖØ-Þ])")
+SENTENCE_END_RE = rx.compile(r"(?:[.!?]+|…)[\"'”’)\]]*(?=\s+[\"'“‘(\[]*[A-Z0-9À-ÖØ-Þ])")
 OPEN_QUOTES = "“\""
 TERMINAL = ".!?…:\"”’)"
 
@@ -488,7 +489,7 @@ def _looks_like_headline(line: str) -> bool:
 
 # --- direct quotations -------------------------------------------------------------
 
-QUOTE_MARK_RE = re.compile("[“”\"‘']")
+QUOTE_MARK_RE = rx.compile("[“”\"‘']")
 
 
 def find_quotes(text: str, paragraphs: list[Span]) -> list[Span]:
@@ -541,7 +542,7 @@ def find_quotes(text: str, paragraphs: list[Span]) -> list[Span]:
     return spans
 
 
-INTRODUCES_QUOTE_RE = re.compile(
+INTRODUCES_QUOTE_RE = rx.compile(
     r"\b(?:said|says|say|saying|wrote|writes|writing|tweeted|tweets|tweeting|posted|posts|reads|read|"
     r"stated|states|statement|added|adds|told|tells|declared|declares|announced|warned|continued|"
     r"concluded|explained|follows|following)\b[^:.!?]{0,80}:\s*$",
