@@ -14,6 +14,7 @@ from bisect import bisect_left, bisect_right
 from functools import cached_property
 from itertools import accumulate, repeat
 
+from . import rx
 from . import markup
 
 Span = tuple[int, int]
@@ -56,7 +57,7 @@ def compile_skip(patterns) -> re.Pattern:
     return re.compile(_skip_body(patterns), re.MULTILINE)
 
 
-DEFAULT_SKIP_RE = compile_skip(DEFAULT_SKIP_PATTERNS)
+DEFAULT_SKIP_RE = rx.compile(_skip_body(DEFAULT_SKIP_PATTERNS), re.MULTILINE)
 
 
 class SkipPatterns:
@@ -112,14 +113,14 @@ DEFAULT_SKIP = SkipPatterns(DEFAULT_SKIP_PATTERNS)
 
 # A word: letters and digits, joined by apostrophes or by markup removed from inside the
 # word (markup.JOINERS: "**un**fair" is one word, as the reader sees it).
-TOKEN_RE = re.compile(r"[^\W_]+(?:(?:\u2060*['’]\u2060*|\u2060+)[^\W_]+)*")
-_token_split_re: re.Pattern | None = None  # TOKEN_RE in a group, for a split: compiled when first used
+TOKEN_RE = rx.compile(r"[^\W_]+(?:(?:\u2060*['’]\u2060*|\u2060+)[^\W_]+)*")
+_TOKEN_SPLIT_RE = rx.compile(f"({TOKEN_RE.pattern})")  # the same, in a group: for a split
 # A "sentence" longer than this is no sentence (a table, a data dump, a file with no full
 # stops): rules that read a sentence per claim or per quotation skip it rather than spend
 # seconds on it.
 MAX_SENTENCE_CHARS = 5000
-NON_SPACE_RE = re.compile(r"\S")
-PARA_BREAK_RE = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+NON_SPACE_RE = rx.compile(r"\S")
+PARA_BREAK_RE = rx.compile(r"\n[ \t\r\f\v]*\n\s*")
 
 ABBREVIATIONS = frozenset(
     """mr mrs ms messrs dr prof sen sens rep reps gov govs gen lt col maj capt cpt sgt adm cmdr cdr
@@ -128,7 +129,7 @@ ABBREVIATIONS = frozenset(
     inc corp co ltd llc plc bros no nos vs v ca approx est dept univ assn ave blvd rd
     fig figs vol ed eds al op cf""".split()
 )
-SENTENCE_END_RE = re.compile(r"(?:[.!?]+|…)[\"'”’)\]]*(?=\s+[\"'“‘(\[]*[A-Z0-9À-ÖØ-Þ])")
+SENTENCE_END_RE = rx.compile(r"(?:[.!?]+|…)[\"'”’)\]]*(?=\s+[\"'“‘(\[]*[A-Z0-9À-ÖØ-Þ])")
 OPEN_QUOTES = "“\""
 TERMINAL = ".!?…:\"”’)"
 
@@ -219,10 +220,11 @@ class Document:
 
     def prepare_shared(self) -> None:
         """Build what most rules read (paragraphs, sentences, quotations, headlines, word
-        tokens, the source's lines) now, before a document's rules are shared between two processes
-        (``parallel.share``): the forked helper inherits them. Built lazily instead, each
-        process built them again for its own rules, and on 1 MB that was 0.6 s of CPU in
-        both, which left the helper's half of the work no quicker than a serial run."""
+        tokens, the source's lines) now, before a document's rules are shared between two
+        processes (``parallel.share``): the forked helper inherits them. Built lazily
+        instead, each process built them again for its own rules, and on 1 MB that was
+        0.6 s of CPU in both, which left the helper's half of the work no quicker than a
+        serial run."""
         self.sentences  # noqa: B018 (paragraphs first)
         self._quote_union  # noqa: B018 (the quotations, for every narration-scoped rule)
         self._headline_starts  # noqa: B018
@@ -416,11 +418,8 @@ class Document:
         # One pass of the pattern and loops in C, not a Python loop over each of 170,000
         # matches (0.3 s on 1 MB, now 0.2): the split gives the runs between the tokens
         # and the tokens in turn, and their lengths, summed, are the tokens' offsets.
-        global _token_split_re
-        if _token_split_re is None:
-            _token_split_re = re.compile(f"({TOKEN_RE.pattern})")
         text = self.text
-        pieces = _token_split_re.split(text)  # gap, token, gap, ..., token, gap (never an empty token)
+        pieces = _TOKEN_SPLIT_RE.split(text)  # gap, token, gap, ..., token, gap (never an empty token)
         offsets = list(accumulate(map(len, pieces[:-1])))
         starts, ends = array("q", offsets[0::2]), array("q", offsets[1::2])
         lowered = map(str.lower, pieces[1::2])
@@ -507,7 +506,7 @@ def _looks_like_headline(line: str) -> bool:
 
 # --- direct quotations -------------------------------------------------------------
 
-QUOTE_MARK_RE = re.compile("[“”\"‘']")
+QUOTE_MARK_RE = rx.compile("[“”\"‘']")
 
 
 def find_quotes(text: str, paragraphs: list[Span]) -> list[Span]:
@@ -560,7 +559,7 @@ def find_quotes(text: str, paragraphs: list[Span]) -> list[Span]:
     return spans
 
 
-INTRODUCES_QUOTE_RE = re.compile(
+INTRODUCES_QUOTE_RE = rx.compile(
     r"\b(?:said|says|say|saying|wrote|writes|writing|tweeted|tweets|tweeting|posted|posts|reads|read|"
     r"stated|states|statement|added|adds|told|tells|declared|declares|announced|warned|continued|"
     r"concluded|explained|follows|following)\b[^:.!?]{0,80}:\s*$",

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from . import rx
 
 MAX_EXACT = 64  # largest set of exact strings carried through a concatenation
 MAX_SET = 1024  # largest set of strings built by joining two sets
@@ -40,7 +41,7 @@ WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 DELIMITERS = frozenset(
     BOUND + SEP + "".join(chr(c) for c in range(32, 127) if not chr(c).isalnum()) + "’‘“”–—…"
 )
-PIECE_RE = re.compile(r"[a-z0-9]+")
+PIECE_RE = rx.compile(r"[a-z0-9]+")
 # Characters whose lower case is not what ``fold`` makes of them (or holds an ASCII letter
 # it does not): a document holding one is not read through its tokens' lower case.
 UNSAFE_LOWER = _EXTRA_CHARS + "\u212a"

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 
+from . import rx
 from .literals import alternation
 
 Span = tuple[int, int]
@@ -47,7 +48,7 @@ def _words(words) -> str:
 
 _SAY = _words(SAY_VERBS)
 # "called X a Y", "described X as Y", "accused X of Y": the verdict is the speaker's.
-CALLED_RE = re.compile(
+CALLED_RE = rx.compile(
     r"\b(?:called|calls|calling|call)\b(?!\s+(?:for|on|upon|off|up|in|out|back|it\s+quits|(?:an?|the)\s+"
     r"(?:election|elections|meeting|strike|halt|vote|press|news|referendum|truce|ceasefire|recess|timeout|"
     r"time-out|summit|session|conference)\b))",
@@ -61,12 +62,12 @@ AS_VERBS = """
     decried decries slammed blasted regarded regards viewed views sees saw considers considered rejected
     rejects
 """.split()
-AS_VERBS_RE = re.compile(
+AS_VERBS_RE = rx.compile(
     rf"\b(?:{_words(AS_VERBS)})\b"
     r"(?P<obj>(?:\s+(?!as\b)[\w'’.-]+){0,8}?)\s+as\b",
 )
 OF_VERBS = "accused accuses accusing accuse suspected suspects convicted charged charges".split()
-OF_VERBS_RE = re.compile(
+OF_VERBS_RE = rx.compile(
     rf"\b(?:{_words(OF_VERBS)})\b"
     r"(?P<obj>(?:\s+(?!of\b)[\w'’.-]+){0,6}?)\s+of\b",
 )
@@ -75,7 +76,7 @@ FOR_VERBS = """
     faulted faults praised praises attacked attacks slammed blasted chided rebuked scolded censured
     condemned condemns sued sues thanked
 """.split()
-FOR_VERBS_RE = re.compile(
+FOR_VERBS_RE = rx.compile(
     rf"\b(?:{_words(FOR_VERBS)})\b"
     r"(?P<obj>(?:\s+(?!for\b)[\w'’.-]+){0,6}?)\s+for\b",
 )
@@ -87,33 +88,33 @@ CLAIM_NOUNS = """
     criticism characterisation characterization description verdict conclusion finding findings
     testimony denials denial statements statement remarks remark comments comment position theory
 """.split()
-CLAIM_NOUN_RE = re.compile(rf"\b(?:{_words(CLAIM_NOUNS)})\s+that\b")
-SAY_RE = re.compile(rf"\b(?:{_SAY})\b")
-ACCORDING_RE = re.compile(
+CLAIM_NOUN_RE = rx.compile(rf"\b(?:{_words(CLAIM_NOUNS)})\s+that\b")
+SAY_RE = rx.compile(rf"\b(?:{_SAY})\b")
+ACCORDING_RE = rx.compile(
     r"\b(?:[Aa]ccording\s+to|[Ii]n\s+the\s+(?:view|words|eyes|opinion)\s+of|as\s+(?:reported|described|"
     r"alleged|claimed|told)\s+by)\s+(?:[^,;.]{1,80}?)(?=\s*[,;.]|$)",
 )
 # "The plan, the minister said, is a giveaway." / "…, critics say."
-PARENTHETICAL_RE = re.compile(
+PARENTHETICAL_RE = rx.compile(
     rf",\s+(?:[\w'’.-]+\s+){{0,7}}?(?:{_SAY})(?:\s+[\w'’.-]+){{0,4}}?\s*(?:,|(?=[.!?]?[\"'”’)]*\s*$))",
 )
 # "…, said the minister." / "…, added Ms Ruiz, a lawyer."
-INVERTED_RE = re.compile(
+INVERTED_RE = rx.compile(
     r",\s+(?:said|says|added|adds|wrote|writes|argued|argues|insisted|warned|noted|explained|stated|"
     r"declared|continued|claimed|alleged|according\s+to)\s+[^,.;]{1,80}(?:,[^,.;]{1,80})?[.!?]?[\"'”’)]*\s*$",
 )
 # Where reported content stops: a new clause that is the paper's again.
-CLAUSE_END_RE = re.compile(
+CLAUSE_END_RE = rx.compile(
     r";|\s[—–]\s|\s--\s|[“\"]|,\s+(?:but|while|whereas|although|though|yet)\b|\s+but\s+(?!also\b)",
     re.IGNORECASE,
 )
-LEADING_THAT_RE = re.compile(r"\s*(?:,\s*)?(?:that\b)?\s*")
-PASSIVE_BEFORE_RE = re.compile(
+LEADING_THAT_RE = rx.compile(r"\s*(?:,\s*)?(?:that\b)?\s*")
+PASSIVE_BEFORE_RE = rx.compile(
     r"\b(?:is|are|was|were|be|been|being|get|gets|got|getting)\s+(?:[a-z]+ly\s+|also\s+|often\s+|now\s+|long\s+)?$",
     re.IGNORECASE,
 )
 # A "said" that is not a verb of saying: "the said property", "is said to be".
-NOT_SPEECH_RE = re.compile(r"\b(?:the|is|are|was|were|be|been|being)\s+$", re.IGNORECASE)
+NOT_SPEECH_RE = rx.compile(r"\b(?:the|is|are|was|were|be|been|being)\s+$", re.IGNORECASE)
 
 
 def _clause_end(text: str, start: int, end: int) -> int:
@@ -149,7 +150,7 @@ _needs: dict | None = None
 def _build_needs() -> dict:
     from .literals import required
 
-    return {name: tuple(frozenset(alts) for alts in required(rx.pattern, rx.flags)) for name, rx in _GATED.items()}
+    return {name: tuple(frozenset(alts) for alts in required(gated.pattern, gated.flags)) for name, gated in _GATED.items()}
 
 
 def _all_needs() -> dict:
@@ -200,15 +201,15 @@ def reported_spans(text: str, sentences: list[Span]) -> list[Span]:
                 _content(text, m.end() + skip.end(), e, spans)
                 continue
             _content(text, m.end(), e, spans)
-        for name, rx in (("as", AS_VERBS_RE), ("of", OF_VERBS_RE), ("for", FOR_VERBS_RE), ("called", CALLED_RE)):
+        for name, verbs_re in (("as", AS_VERBS_RE), ("of", OF_VERBS_RE), ("for", FOR_VERBS_RE), ("called", CALLED_RE)):
             if not may[name]:
                 continue
-            for m in rx.finditer(text, s, e):
+            for m in verbs_re.finditer(text, s, e):
                 # "was hailed as a hero", "is called a traitor": a passive with no one
                 # named as saying it is the paper's own verdict.
                 if PASSIVE_BEFORE_RE.search(text, max(s, m.start() - 24), m.start()):
                     continue
-                _content(text, m.end(), e, spans, to_comma=rx is not CALLED_RE)
+                _content(text, m.end(), e, spans, to_comma=verbs_re is not CALLED_RE)
         for m in CLAIM_NOUN_RE.finditer(text, s, e) if may["noun"] else ():
             _content(text, m.end(), e, spans, to_comma=True)
         # "according to X": the rest of the sentence is X's, the phrase itself is not.
@@ -217,12 +218,12 @@ def reported_spans(text: str, sentences: list[Span]) -> list[Span]:
                 spans.append((s, m.start()))
             _content(text, m.end(), e, spans)
         # "The plan, the minister said, is …" and "…, critics say." / "…, said the minister."
-        for rx in (PARENTHETICAL_RE, INVERTED_RE) if may["inverted"] else (PARENTHETICAL_RE,):
-            m = rx.search(text, s, e)
+        for aside_re in (PARENTHETICAL_RE, INVERTED_RE) if may["inverted"] else (PARENTHETICAL_RE,):
+            m = aside_re.search(text, s, e)
             if m:
                 if m.start() > s:
                     spans.append((s, m.start()))
-                if rx is PARENTHETICAL_RE and text[m.end() - 1 : m.end()] == ",":
+                if aside_re is PARENTHETICAL_RE and text[m.end() - 1 : m.end()] == ",":
                     _content(text, m.end(), e, spans)
     spans.sort()
     merged: list[Span] = []

@@ -69,12 +69,12 @@ shared by the rules (``_DocState``).
 from __future__ import annotations
 
 import pickle
-import re
 from bisect import bisect_right
 from pathlib import Path
 
 import regex
 
+from .. import rx
 from .. import literals, markup, yamlio
 from ..document import MAX_SENTENCE_CHARS, TOKEN_RE
 from ..finding import Hit
@@ -82,7 +82,7 @@ from .base import Rule, RuleSpec, string_list
 from .pattern import PatternTimeout, time_limit
 
 QUOTE_FILL_RE = regex.compile(r"[^\r\n]")
-NONSPACE_RE = re.compile(r"\S")  # re's \S is exactly "not str.isspace()"
+NONSPACE_RE = rx.compile(r"\S")  # re's \S is exactly "not str.isspace()"
 PLACEHOLDER_RE = regex.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 MAX_EXPANSION_DEPTH = 8
 FLAGS = regex.IGNORECASE | regex.VERSION0
@@ -986,7 +986,7 @@ def _common(alts) -> bool:
 
 _NOWHERE: frozenset[int] = frozenset()
 # A token (of a space-joined vocabulary) with anything but ASCII letters and digits.
-_ODD_TOKEN_RE = re.compile(r"[^ ]*[^a-z0-9 ][^ ]*")
+_ODD_TOKEN_RE = rx.compile(r"[^ ]*[^a-z0-9 ][^ ]*")
 _NO_WORDS: frozenset[str] = frozenset()
 # Every trigger word of the rules of this process (rule triggers, claim gates).
 _TRIGGERS: set[str] = set()

@@ -8,9 +8,9 @@ formatting are the engine's job, so a kind only finds spans.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Iterator
 
+from .. import rx
 from ..finding import SEVERITIES, Hit
 from ..yamlio import LocatedError, mark_of
 
@@ -31,7 +31,7 @@ COMMON_FIELDS = {
     "fix": False,
 }
 FIX_MODES = ("safe", "unsafe")
-ID_RE = re.compile(r"^[a-z][a-z0-9]*(?:\.[a-z0-9][a-z0-9-]*)+$")
+ID_RE = rx.compile(r"^[a-z][a-z0-9]*(?:\.[a-z0-9][a-z0-9-]*)+$")
 
 
 class RuleError(LocatedError):

@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from .. import rx
 from ..finding import Hit
 from .base import Rule, RuleSpec
 
@@ -170,9 +171,9 @@ def _cmudict_view(lang: str) -> _CmuView:
 # patterns. Importing textstat cost 20-60 ms of a one-article run; pyphen alone costs 2.
 # ``tests/test_speed_equivalence.py`` checks the figure against textstat's own.
 _FK_LANG = "en_US"
-_NONCONTRACTION_APOSTROPHE = re.compile(r"\'(?!" + r"[tsd]|ve|ll|re" + ")")
-_PUNCTUATION = re.compile(r"[^\w\s\']")
-_SENTENCE = re.compile(r"\b[^.!?]+[.!?]*", re.UNICODE)
+_NONCONTRACTION_APOSTROPHE = rx.compile(r"\'(?!" + r"[tsd]|ve|ll|re" + ")")
+_PUNCTUATION = rx.compile(r"[^\w\s\']")
+_SENTENCE = rx.compile(r"\b[^.!?]+[.!?]*", re.UNICODE)
 _pyphen_dict = None
 
 

@@ -25,14 +25,14 @@ YAML fields:
 
 from __future__ import annotations
 
-import re
 from array import array
 
+from .. import rx
 from ..finding import Hit
 from ..literals import fold, required
 from .base import Rule, RuleSpec, string_list
 
-TEMPLATE_REF_RE = re.compile(r"\\(?:(\d+)|g<([^>]*)>)")
+TEMPLATE_REF_RE = rx.compile(r"\\(?:(\d+)|g<([^>]*)>)")
 TIMEOUT_SECONDS = 1.0  # per megabyte of text searched, and never less
 
 
