@@ -156,7 +156,7 @@ class _KeptTable:
     lint) for the few hundred words a story holds. Stored instead as one string of entries
     ``word TAB count-character NEWLINE``, grouped in buckets by a CRC-32 of the word, and
     the offsets where the buckets start: loading makes two objects, and a word is found by
-    reading its bucket (one or two entries)."""
+    reading its bucket (about four entries)."""
 
     __slots__ = ("text", "starts", "buckets", "size")
     BASE = 0x30  # counts are stored as characters from "0" up: never a tab or a line break
@@ -191,7 +191,7 @@ class _KeptTable:
     @classmethod
     def pack(cls, counts: dict[str, int]) -> tuple[str, bytes]:
         kept = [(w, n) for w, n in counts.items() if 0 <= n < cls.MAX_COUNT and "\n" not in w and "\t" not in w]
-        size = max(1, len(kept))
+        size = max(1, len(kept) // 4)  # about four words a bucket: small offsets, short reads
         buckets: list[list[str]] = [[] for _ in range(size)]
         for w, n in kept:
             buckets[crc32(w.encode("utf-8", "surrogatepass")) % size].append(f"{w}\t{chr(cls.BASE + n)}\n")
