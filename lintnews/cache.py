@@ -430,7 +430,7 @@ def _load(path: Path, secret: bytes, namespace: str, key: bytes, check):
     if not same_digest(blob[len(MAGIC) : head], _mac(secret, payload)):
         return _MISS  # not written by this user's lintnews: never unpickled
     try:
-        entry = pickle.loads(payload)
+        entry = _unpickle(payload)
         stored_namespace, stored_key, deps, value = entry
         if stored_namespace != namespace or stored_key != key or not isinstance(deps, dict):
             return _MISS
@@ -441,6 +441,21 @@ def _load(path: Path, secret: bytes, namespace: str, key: bytes, check):
     if not _deps_unchanged(deps):
         return _MISS
     return deps, value
+
+
+def _unpickle(payload: bytes):
+    """``pickle.loads`` with the cycle collector paused: the packs are tens of thousands of
+    containers, none of them garbage, and collections triggered while they are made only
+    walk them again."""
+    import gc
+
+    was_collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return pickle.loads(payload)
+    finally:
+        if was_collecting:
+            gc.enable()
 
 
 def _store(path: Path, secret: bytes, namespace: str, key: bytes, deps: dict, value) -> None:

@@ -15,10 +15,10 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings; 2 usage, config, rul
 from __future__ import annotations
 
 import os
-import re
 import sys
 from typing import NoReturn
 
+from . import rx
 from .finding import SEVERITIES, SEVERITY_RANK
 from .formatters import FORMATTERS
 
@@ -28,7 +28,7 @@ DIALECTS = ("en-US", "en-GB")
 # The commands of ``cli.main``; a first argument that is none of them means ``check``.
 COMMANDS = ("annotate", "check", "explain", "lsp", "rules", "serve", "test-rules")
 
-_ANSI_RE = re.compile(r"\033\[[;?0-9]*[a-zA-Z]")
+_ANSI_RE = rx.compile(r"\033\[[;?0-9]*[a-zA-Z]")
 
 
 def echo(message: str = "", err: bool = False, nl: bool = True) -> None:
@@ -280,6 +280,7 @@ def check(paths, fmt, output_path, select, ignore, fail_on, config_path, extra_r
         findings, file_errors = lint_files(linter, files, jobs=jobs, stdin_name=stdin_filename)
         changed = 0
     errors.extend(file_errors)
+    rx.save_if_grown()  # the patterns this run compiled, for the next run
     reader = _SourceReader(linter, stdin_filename if "-" in files else None)
     if not files and not errors:
         errors.append(InputError(" ".join(paths) or ".", "no article files found (.md, .markdown, .txt, .html, .htm, .docx)"))

@@ -12,6 +12,7 @@ import os
 import re
 from pathlib import Path
 
+from . import rx
 from . import yamlio
 from .finding import SEVERITIES
 
@@ -78,8 +79,8 @@ def find_config(start: Path | None = None) -> Path | None:
 
 # A section header that names lintnews, even a malformed one ("[lintnews", "[tool.lintnews"):
 # such a file is the config, and its mistake is reported rather than the file skipped.
-_INI_HEADER_RE = re.compile(r"^[ \t]*\[[^\n]*\blintnews\b", re.MULTILINE)
-_TOML_HEADER_RE = re.compile(r"^[ \t]*\[[ \t]*tool[ \t]*\.[ \t]*[\"']?lintnews\b", re.MULTILINE)
+_INI_HEADER_RE = rx.compile(r"^[ \t]*\[[^\n]*\blintnews\b", re.MULTILINE)
+_TOML_HEADER_RE = rx.compile(r"^[ \t]*\[[ \t]*tool[ \t]*\.[ \t]*[\"']?lintnews\b", re.MULTILINE)
 
 
 def _has_section(path: Path) -> bool:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from . import rx
 
 DIALECTS = ("en-US", "en-GB")
 
@@ -92,7 +93,7 @@ def _gb_to_us() -> dict[str, str]:
 def _pattern(to: str) -> re.Pattern:
     table = _us_to_gb() if to == "en-GB" else _gb_to_us()
     words = sorted(table, key=len, reverse=True)
-    return re.compile(r"\b(" + "|".join(map(re.escape, words)) + r")\b", re.IGNORECASE)
+    return rx.compile(r"\b(" + "|".join(map(re.escape, words)) + r")\b", re.IGNORECASE)
 
 
 def _keep_case(written: str, replacement: str) -> str:

@@ -35,6 +35,7 @@ import zipfile
 from copy import deepcopy
 from dataclasses import dataclass
 
+from . import rx
 from . import markup
 from .finding import Finding, InputError
 from .sources import Source
@@ -64,7 +65,7 @@ ONE_CHAR = {_w("tab"): "\t", _w("ptab"): "\t", _w("br"): " ", _w("cr"): " ", _w(
 # Block level: containers to walk into for paragraphs.
 BLOCK_CONTAINERS = frozenset(_w(t) for t in ("body", "tbl", "tr", "tc", "sdt", "sdtContent", "customXml"))
 BLOCK_CONTAINERS |= {f"{{{MC_NS}}}AlternateContent", f"{{{MC_NS}}}Choice"}
-HEADING_NAME_RE = re.compile(r"^(?:heading\s*\d|title)$", re.IGNORECASE)
+HEADING_NAME_RE = rx.compile(r"^(?:heading\s*\d|title)$", re.IGNORECASE)
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 MAX_UNPACKED = 256 * 1024 * 1024  # a draft is kilobytes; a zip that unpacks to more is refused
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)

@@ -13,6 +13,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
+from . import rx
 from . import parallel
 from . import markup
 from .document import DEFAULT_SKIP_PATTERNS, Document, SkipPatterns
@@ -24,11 +25,11 @@ from .sources import Source
 if TYPE_CHECKING:
     from typing import Callable
 
-DIRECTIVE_RE = re.compile(
+DIRECTIVE_RE = rx.compile(
     r"<!--\s*lintnews-(disable-next-line|disable-line|disable-file|disable|enable)\b[ \t]*([^<>]*?)\s*-->",
     re.IGNORECASE,
 )
-PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")
+PLACEHOLDER_RE = rx.compile(r"\{([a-z_]+)\}")
 # Forking a helper costs more than the fork: its first touch of each page of the parent's
 # heap copies the page, which on one 6.7 KB article made the run 60 ms slower in CPU and in
 # wall time than a serial run (0.27-0.31 s against 0.21-0.24 s, median of 15). Share a
@@ -279,7 +280,11 @@ class Linter:
         if source.text is None:
             return [], errors
         shown = display or source.path
+        if cancelled is not None and cancelled():
+            raise Cancelled()
         doc = self.source_document(source, fmt)
+        if cancelled is not None and cancelled():
+            raise Cancelled()
         errors.extend(InputError(shown, message) for message in doc.errors)
         if part is None:
             sup, shift = Suppressions.parse(source.text), (0, 0)
@@ -301,6 +306,12 @@ class Linter:
                 # Rules with a one-off cost (textstat's import) run here: the next file's
                 # helper is forked from this process and then inherits what they loaded.
                 pinned = [i for i in order if any(r.first_use_cost() > 0 for r in units[i][1])]
+                # What rules on both sides read is built once, here, and inherited.
+                doc.prepare_shared()
+                for cls in dict.fromkeys(cls for cls, _group in units):
+                    cls.prepare(self.by_kind[cls], doc, self.ctx)
+                if cancelled is not None and cancelled():
+                    raise Cancelled()
                 results = parallel.share(order, run, here_first=pinned)
         if not results:
             results = {i: run(i) for i in order}

@@ -36,6 +36,7 @@ import re
 import unicodedata
 from pathlib import Path
 
+from . import rx
 from . import yamlio
 from .yamlio import LocatedError
 
@@ -52,10 +53,10 @@ _SPECIAL = str.maketrans(
         "-": "", "‐": "", "‑": "", "–": "", ".": "",
     }
 )
-_DOUBLE_RE = re.compile(r"(.)\1+")
+_DOUBLE_RE = rx.compile(r"(.)\1+")
 # An h that is neither the start of a word nor part of ch/sh/th/ph/zh/kh/dh/gh and is not
 # followed by a vowel is silent in the spellings that matter (Dehghan/Deghan, Abdullah/Abdulla).
-_SILENT_H_RE = re.compile(r"(?<=[aeiouy])h(?![aeiouy])")
+_SILENT_H_RE = rx.compile(r"(?<=[aeiouy])h(?![aeiouy])")
 _KEY_CACHE: dict[str, str] = {}
 
 # Particles that are part of a surname but not of its key: al-Assad = Assad.
@@ -146,10 +147,10 @@ def name_keys(name: str, words: list[str] | None = None) -> tuple[str, ...]:
 
 _SPECIAL_KEEP_HYPHEN = {k: v for k, v in _SPECIAL.items() if chr(k) not in "-‐‑–"}
 _ARTICLE_ALT = "|".join(sorted(ARTICLE_PARTICLES, key=len, reverse=True))
-_BULK_ARTICLE_WORD_RE = re.compile(rf"(?<!\S)(?:{_ARTICLE_ALT})(?!\S)")
-_BULK_ARTICLE_HEAD_RE = re.compile(rf"(?<!\S)(?:{_ARTICLE_ALT})-+(?=[^\s-])")
-_BULK_Y_RE = re.compile(r"(?<=\S)y")
-_BULK_LONG_H_RE = re.compile(r"\S*h\S*")
+_BULK_ARTICLE_WORD_RE = rx.compile(rf"(?<!\S)(?:{_ARTICLE_ALT})(?!\S)")
+_BULK_ARTICLE_HEAD_RE = rx.compile(rf"(?<!\S)(?:{_ARTICLE_ALT})-+(?=[^\s-])")
+_BULK_Y_RE = rx.compile(r"(?<=\S)y")
+_BULK_LONG_H_RE = rx.compile(r"\S*h\S*")
 
 
 def _silent_h_long(m: re.Match) -> str:
@@ -352,11 +353,11 @@ def _read_text(path: str) -> str:
     return yamlio.read_text(path, "names file", HouseNamesError)
 
 
-_NOT_NAME_RE = re.compile(r"[\d<>{}\[\]()|=;:\\/@\"\x00-\x1f]")
-_LETTER_RE = re.compile(r"[^\W\d_]")
+_NOT_NAME_RE = rx.compile(r"[\d<>{}\[\]()|=;:\\/@\"\x00-\x1f]")
+_LETTER_RE = rx.compile(r"[^\W\d_]")
 
 
-_SUFFIX_RE = re.compile(r",?\s+(?:Jr|Sr|II|III|IV)\.?$")
+_SUFFIX_RE = rx.compile(r",?\s+(?:Jr|Sr|II|III|IV)\.?$")
 
 
 def _check_name(name: str, path: str, line: int, column: int | None = None) -> str:
@@ -377,7 +378,7 @@ def _check_name(name: str, path: str, line: int, column: int | None = None) -> s
     return name
 
 
-_COMMENT_RE = re.compile(r"(?:^|\s)#.*$")
+_COMMENT_RE = rx.compile(r"(?:^|\s)#.*$")
 
 
 def parse_text_list(text: str, path: str) -> list[tuple[str, tuple[str, ...], str]]:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from . import rx
 
 MAX_EXACT = 64  # largest set of exact strings carried through a concatenation
 MAX_SET = 1024  # largest set of strings built by joining two sets
@@ -40,7 +41,7 @@ WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 DELIMITERS = frozenset(
     BOUND + SEP + "".join(chr(c) for c in range(32, 127) if not chr(c).isalnum()) + "’‘“”–—…"
 )
-PIECE_RE = re.compile(r"[a-z0-9]+")
+PIECE_RE = rx.compile(r"[a-z0-9]+")
 # Characters whose lower case is not what ``fold`` makes of them (or holds an ASCII letter
 # it does not): a document holding one is not read through its tokens' lower case.
 UNSAFE_LOWER = _EXTRA_CHARS + "\u212a"
@@ -81,6 +82,30 @@ def lower(text: str) -> str:
         parts.append(text[a:b].lower())
         a = b
     return "".join(parts)
+
+
+def alternation(items, char=re.escape) -> str:
+    """An alternation of literal strings written as a character trie, ``s(?:aid|ays?)``
+    rather than ``said|says|say``: a list of hundreds of words then costs a search about
+    what one word does (``re`` tries the alternatives of a flat list one by one at every
+    position). ``char`` writes one character. Where one string is a prefix of another the
+    longer is tried first; bounded by ``\b`` on both sides (as every caller does), the
+    two cannot both match at one place, so the matches are those of the flat list."""
+    trie: dict = {}
+    for item in items:
+        node = trie
+        for ch in item:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return _trie(trie, char) if trie else r"(?!x)x"
+
+
+def _trie(node: dict, char) -> str:
+    branches = [char(ch) + _trie(child, char) for ch, child in sorted(node.items()) if ch != ""]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if "" in node else body
 
 
 def required(pattern: str, flags: int = 0) -> tuple[tuple[str, ...], ...]:

@@ -14,7 +14,8 @@ pickled requests and reads one pickled reply to each.
     ("warm",) -> ("ok", None)
 
 A run is cancelled when the server writes its request id (8 bytes) to the pipe whose file
-descriptor is this module's first argument; it is read between units of work.
+descriptor is this module's first argument; this process reads it between units of work
+(``Cancels``), and before and after building the document.
 """
 
 from __future__ import annotations
@@ -25,25 +26,51 @@ import struct
 import sys
 
 ID = struct.Struct("<q")
-def main() -> None:
-    inp = sys.stdin.buffer
-    out = os.fdopen(os.dup(1), "wb")
-    os.dup2(2, 1)  # anything printed goes to stderr, never into the replies
-    sys.stdout = sys.stderr
-    cancel_fd = int(sys.argv[1])
-    os.set_blocking(cancel_fd, False)
-    cancelled: set[int] = set()
 
-    def poll() -> None:
+
+class Cancels:
+    """The ids of the runs the server has cancelled, read from the cancel pipe.
+
+    Only the process that made this reads the pipe. A helper forked for a long document's
+    rules (parallel.py) inherits the descriptor; when it read an id, the id was lost to
+    this process, which went on to run the helper's share of the stale run as well (a
+    cancel sent after the fork was lost about half the time). This process sees every id
+    and, stopping, stops the helper."""
+
+    def __init__(self, fd: int):
+        self.fd = fd
+        self.owner = os.getpid()
+        self.ids: set[int] = set()
+        os.set_blocking(fd, False)
+
+    def poll(self) -> None:
+        if os.getpid() != self.owner:
+            return
         while True:
             try:
-                data = os.read(cancel_fd, ID.size * 64)
+                data = os.read(self.fd, ID.size * 64)
             except BlockingIOError:
                 return
             if not data:
                 return
             for i in range(0, len(data) - len(data) % ID.size, ID.size):
-                cancelled.add(ID.unpack_from(data, i)[0])
+                self.ids.add(ID.unpack_from(data, i)[0])
+
+    def stopped(self, request_id: int) -> bool:
+        self.poll()
+        return request_id in self.ids
+
+    def done(self, request_id: int) -> None:
+        """Forget the ids of this run and of earlier ones."""
+        self.ids = {c for c in self.ids if c > request_id}
+
+
+def main() -> None:
+    inp = sys.stdin.buffer
+    out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # anything printed goes to stderr, never into the replies
+    sys.stdout = sys.stderr
+    cancels = Cancels(int(sys.argv[1]))
 
     from .app import SetupError, build_linter, check_house_names, load_settings
     from .config import Config
@@ -68,11 +95,9 @@ def main() -> None:
                 reply = ("error", str(exc))
         elif kind == "lint":
             _, req, path, text, fmt, workers = msg
-            poll()
 
             def stop(req=req) -> bool:
-                poll()
-                return req in cancelled
+                return cancels.stopped(req)
 
             try:
                 if linter is None:
@@ -84,7 +109,7 @@ def main() -> None:
                 reply = ("cancelled",)
             except Exception as exc:  # a bug must not take the editor's linting down with it
                 reply = ("failed", f"{type(exc).__name__}: {exc}")
-            cancelled = {c for c in cancelled if c > req}
+            cancels.done(req)
         elif kind == "warm":
             # First-use costs (textstat's import, Markdown's patterns) paid before the first
             # real document, not during it.

@@ -18,81 +18,103 @@ from __future__ import annotations
 
 import re
 
+from . import rx
+from .literals import alternation
+
 Span = tuple[int, int]
 
 # Finite verbs of saying, believing and finding that take a reported clause.
-SAY_VERBS = (
-    r"said|says|say|told|tells|added|adds|argued|argues|contended|contends|maintained|maintains|"
-    r"asserted|asserts|alleged|alleges|charged|charges|claimed|claims|insisted|insists|warned|warns|"
-    r"wrote|writes|tweeted|posted|stated|states|believes|believed|suggested|suggests|complained|"
-    r"complains|noted|notes|explained|explains|acknowledged|acknowledges|admitted|admits|conceded|"
-    r"concedes|announced|announces|reported|testified|predicted|predicts|concluded|concludes|ruled|"
-    r"declared|declares|countered|counters|responded|replied|denied|denies|agreed|agrees|feared|fears|"
-    r"hoped|hopes|worried|worries|thinks|stressed|stresses|emphasized|emphasised|cautioned|cautions|"
-    r"indicated|indicates|signaled|signalled|confirmed|confirms|revealed|reveals|disclosed|discloses|"
-    r"recalled|recalls|observed|remarked|predicted|reckons|reckoned|estimated|estimates|found\s+that|"
-    r"shows|showed|recounted|testifies|assured|reminded|informed|vowed|vows|promised|pledged|"
-    r"fumed|boasted|bragged|scoffed|quipped|sniffed|lamented|"
-    r"bemoaned|protested|objected|retorted|conceded|speculated|speculates|surmised|wondered|asked|asks"
-)
+SAY_VERBS = """
+    said says say told tells added adds argued argues contended contends maintained maintains
+    asserted asserts alleged alleges charged charges claimed claims insisted insists warned warns
+    wrote writes tweeted posted stated states believes believed suggested suggests complained
+    complains noted notes explained explains acknowledged acknowledges admitted admits conceded
+    concedes announced announces reported testified predicted predicts concluded concludes ruled
+    declared declares countered counters responded replied denied denies agreed agrees feared fears
+    hoped hopes worried worries thinks stressed stresses emphasized emphasised cautioned cautions
+    indicated indicates signaled signalled confirmed confirms revealed reveals disclosed discloses
+    recalled recalls observed remarked reckons reckoned estimated estimates found_that
+    shows showed recounted testifies assured reminded informed vowed vows promised pledged
+    fumed boasted bragged scoffed quipped sniffed lamented
+    bemoaned protested objected retorted speculated speculates surmised wondered asked asks
+""".split()
+
+
+def _words(words) -> str:
+    """The words as one alternation (a trie: ``literals.alternation``); ``_`` in a word
+    stands for white space."""
+    return alternation(sorted(set(words)), lambda ch: r"\s+" if ch == "_" else re.escape(ch))
+
+
+_SAY = _words(SAY_VERBS)
 # "called X a Y", "described X as Y", "accused X of Y": the verdict is the speaker's.
-CALLED_RE = re.compile(
+CALLED_RE = rx.compile(
     r"\b(?:called|calls|calling|call)\b(?!\s+(?:for|on|upon|off|up|in|out|back|it\s+quits|(?:an?|the)\s+"
     r"(?:election|elections|meeting|strike|halt|vote|press|news|referendum|truce|ceasefire|recess|timeout|"
     r"time-out|summit|session|conference)\b))",
 )
-AS_VERBS_RE = re.compile(
-    r"\b(?:described|describes|describing|describe|labell?ed|labels|labell?ing|branded|brands|branding|"
-    r"dubbed|dubs|termed|terms|denounced|denounces|denouncing|condemned|condemns|condemning|dismissed|"
-    r"dismisses|dismissing|derided|derides|deriding|portrayed|portrays|portraying|characteri[sz]ed|"
-    r"characteri[sz]es|characteri[sz]ing|painted|paints|depicted|depicts|cast|casts|framed|frames|"
-    r"criticized|criticised|attacked|praised|hailed|hails|mocked|ridiculed|decried|decries|slammed|"
-    r"blasted|regarded|regards|viewed|views|sees|saw|considers|considered|rejected|rejects)\b"
+AS_VERBS = """
+    described describes describing describe labelled labeled labels labelling labeling branded brands
+    branding dubbed dubs termed terms denounced denounces denouncing condemned condemns condemning
+    dismissed dismisses dismissing derided derides deriding portrayed portrays portraying characterised
+    characterized characterises characterizes characterising characterizing painted paints depicted
+    depicts cast casts framed frames criticized criticised attacked praised hailed hails mocked ridiculed
+    decried decries slammed blasted regarded regards viewed views sees saw considers considered rejected
+    rejects
+""".split()
+AS_VERBS_RE = rx.compile(
+    rf"\b(?:{_words(AS_VERBS)})\b"
     r"(?P<obj>(?:\s+(?!as\b)[\w'’.-]+){0,8}?)\s+as\b",
 )
-OF_VERBS_RE = re.compile(
-    r"\b(?:accused|accuses|accusing|accuse|suspected|suspects|convicted|charged|charges)\b"
+OF_VERBS = "accused accuses accusing accuse suspected suspects convicted charged charges".split()
+OF_VERBS_RE = rx.compile(
+    rf"\b(?:{_words(OF_VERBS)})\b"
     r"(?P<obj>(?:\s+(?!of\b)[\w'’.-]+){0,6}?)\s+of\b",
 )
-FOR_VERBS_RE = re.compile(
-    r"\b(?:blamed|blames|blaming|blame|criticized|criticised|criticizes|criticises|criticizing|"
-    r"criticising|faulted|faults|praised|praises|attacked|attacks|slammed|blasted|chided|rebuked|"
-    r"scolded|censured|condemned|condemns|sued|sues|thanked)\b"
+FOR_VERBS = """
+    blamed blames blaming blame criticized criticised criticizes criticises criticizing criticising
+    faulted faults praised praises attacked attacks slammed blasted chided rebuked scolded censured
+    condemned condemns sued sues thanked
+""".split()
+FOR_VERBS_RE = rx.compile(
+    rf"\b(?:{_words(FOR_VERBS)})\b"
     r"(?P<obj>(?:\s+(?!for\b)[\w'’.-]+){0,6}?)\s+for\b",
 )
 # "the senator's assertion that …", "Republican claims that …", "the allegation that …".
-CLAIM_NOUN_RE = re.compile(
-    r"\b(?:assertions?|claims?|allegations?|accusations?|charges?|contentions?|arguments?|insistence|"
-    r"complaints?|warnings?|views?|beliefs?|suggestions?|suspicions?|fears?|concerns?|criticism|"
-    r"characteri[sz]ation|description|view|verdict|conclusion|finding|findings|testimony|"
-    r"denials?|statements?|remarks?|comments?|argument|position|theory)\s+that\b",
-)
-SAY_RE = re.compile(rf"\b(?:{SAY_VERBS})\b")
-ACCORDING_RE = re.compile(
+CLAIM_NOUNS = """
+    assertions assertion claims claim allegations allegation accusations accusation charges charge
+    contentions contention arguments argument insistence complaints complaint warnings warning views
+    view beliefs belief suggestions suggestion suspicions suspicion fears fear concerns concern
+    criticism characterisation characterization description verdict conclusion finding findings
+    testimony denials denial statements statement remarks remark comments comment position theory
+""".split()
+CLAIM_NOUN_RE = rx.compile(rf"\b(?:{_words(CLAIM_NOUNS)})\s+that\b")
+SAY_RE = rx.compile(rf"\b(?:{_SAY})\b")
+ACCORDING_RE = rx.compile(
     r"\b(?:[Aa]ccording\s+to|[Ii]n\s+the\s+(?:view|words|eyes|opinion)\s+of|as\s+(?:reported|described|"
     r"alleged|claimed|told)\s+by)\s+(?:[^,;.]{1,80}?)(?=\s*[,;.]|$)",
 )
 # "The plan, the minister said, is a giveaway." / "…, critics say."
-PARENTHETICAL_RE = re.compile(
-    rf",\s+(?:[\w'’.-]+\s+){{0,7}}?(?:{SAY_VERBS})(?:\s+[\w'’.-]+){{0,4}}?\s*(?:,|(?=[.!?]?[\"'”’)]*\s*$))",
+PARENTHETICAL_RE = rx.compile(
+    rf",\s+(?:[\w'’.-]+\s+){{0,7}}?(?:{_SAY})(?:\s+[\w'’.-]+){{0,4}}?\s*(?:,|(?=[.!?]?[\"'”’)]*\s*$))",
 )
 # "…, said the minister." / "…, added Ms Ruiz, a lawyer."
-INVERTED_RE = re.compile(
+INVERTED_RE = rx.compile(
     r",\s+(?:said|says|added|adds|wrote|writes|argued|argues|insisted|warned|noted|explained|stated|"
     r"declared|continued|claimed|alleged|according\s+to)\s+[^,.;]{1,80}(?:,[^,.;]{1,80})?[.!?]?[\"'”’)]*\s*$",
 )
 # Where reported content stops: a new clause that is the paper's again.
-CLAUSE_END_RE = re.compile(
+CLAUSE_END_RE = rx.compile(
     r";|\s[—–]\s|\s--\s|[“\"]|,\s+(?:but|while|whereas|although|though|yet)\b|\s+but\s+(?!also\b)",
     re.IGNORECASE,
 )
-LEADING_THAT_RE = re.compile(r"\s*(?:,\s*)?(?:that\b)?\s*")
-PASSIVE_BEFORE_RE = re.compile(
+LEADING_THAT_RE = rx.compile(r"\s*(?:,\s*)?(?:that\b)?\s*")
+PASSIVE_BEFORE_RE = rx.compile(
     r"\b(?:is|are|was|were|be|been|being|get|gets|got|getting)\s+(?:[a-z]+ly\s+|also\s+|often\s+|now\s+|long\s+)?$",
     re.IGNORECASE,
 )
 # A "said" that is not a verb of saying: "the said property", "is said to be".
-NOT_SPEECH_RE = re.compile(r"\b(?:the|is|are|was|were|be|been|being)\s+$", re.IGNORECASE)
+NOT_SPEECH_RE = rx.compile(r"\b(?:the|is|are|was|were|be|been|being)\s+$", re.IGNORECASE)
 
 
 def _clause_end(text: str, start: int, end: int) -> int:
@@ -128,7 +150,7 @@ _needs: dict | None = None
 def _build_needs() -> dict:
     from .literals import required
 
-    return {name: tuple(frozenset(alts) for alts in required(rx.pattern, rx.flags)) for name, rx in _GATED.items()}
+    return {name: tuple(frozenset(alts) for alts in required(gated.pattern, gated.flags)) for name, gated in _GATED.items()}
 
 
 def _all_needs() -> dict:
@@ -179,15 +201,15 @@ def reported_spans(text: str, sentences: list[Span]) -> list[Span]:
                 _content(text, m.end() + skip.end(), e, spans)
                 continue
             _content(text, m.end(), e, spans)
-        for name, rx in (("as", AS_VERBS_RE), ("of", OF_VERBS_RE), ("for", FOR_VERBS_RE), ("called", CALLED_RE)):
+        for name, verbs_re in (("as", AS_VERBS_RE), ("of", OF_VERBS_RE), ("for", FOR_VERBS_RE), ("called", CALLED_RE)):
             if not may[name]:
                 continue
-            for m in rx.finditer(text, s, e):
+            for m in verbs_re.finditer(text, s, e):
                 # "was hailed as a hero", "is called a traitor": a passive with no one
                 # named as saying it is the paper's own verdict.
                 if PASSIVE_BEFORE_RE.search(text, max(s, m.start() - 24), m.start()):
                     continue
-                _content(text, m.end(), e, spans, to_comma=rx is not CALLED_RE)
+                _content(text, m.end(), e, spans, to_comma=verbs_re is not CALLED_RE)
         for m in CLAIM_NOUN_RE.finditer(text, s, e) if may["noun"] else ():
             _content(text, m.end(), e, spans, to_comma=True)
         # "according to X": the rest of the sentence is X's, the phrase itself is not.
@@ -196,12 +218,12 @@ def reported_spans(text: str, sentences: list[Span]) -> list[Span]:
                 spans.append((s, m.start()))
             _content(text, m.end(), e, spans)
         # "The plan, the minister said, is …" and "…, critics say." / "…, said the minister."
-        for rx in (PARENTHETICAL_RE, INVERTED_RE) if may["inverted"] else (PARENTHETICAL_RE,):
-            m = rx.search(text, s, e)
+        for aside_re in (PARENTHETICAL_RE, INVERTED_RE) if may["inverted"] else (PARENTHETICAL_RE,):
+            m = aside_re.search(text, s, e)
             if m:
                 if m.start() > s:
                     spans.append((s, m.start()))
-                if rx is PARENTHETICAL_RE and text[m.end() - 1 : m.end()] == ",":
+                if aside_re is PARENTHETICAL_RE and text[m.end() - 1 : m.end()] == ",":
                     _content(text, m.end(), e, spans)
     spans.sort()
     merged: list[Span] = []

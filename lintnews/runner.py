@@ -7,6 +7,7 @@ import os
 import re
 from typing import Callable
 
+from . import rx
 from . import markup
 from .engine import Linter, Part, Suppressions
 from .finding import Finding, InputError
@@ -21,8 +22,8 @@ PARALLEL_THRESHOLD = 8  # fewer files than this: workers cost more than they sav
 PIECES_ABOVE = 16_000_000
 PIECE_CHARS = 4_000_000
 # A blank line: the end of a paragraph in every format pieces are made of.
-_BLANK_LINE_RE = re.compile(r"\n[ \t]*\r?\n")
-_FENCE_RE = re.compile(r"^ {0,3}(?:```|~~~)", re.MULTILINE)
+_BLANK_LINE_RE = rx.compile(r"\n[ \t]*\r?\n")
+_FENCE_RE = rx.compile(r"^ {0,3}(?:```|~~~)", re.MULTILINE)
 
 _worker_linter: Linter | None = None
 

@@ -169,3 +169,28 @@ def test_sentence_word_index_matches_the_tokens_of_each_sentence():
         assert found == expected, word
     assert doc.sentences_with({"critics", "don't"}) == [0, 1, 2]
     assert doc.sentences_with({"absent"}) == []
+
+
+def test_tokens_are_the_words_with_their_offsets_lower_cased_and_apostrophes_straightened():
+    # Curly and straight apostrophes, a word joiner inside a word (the markup's mark of a
+    # removed tag), underscores and digits, Greek capitals (final sigma), a dotted capital I.
+    text = ("Officials’ claims_about İstanbul’s ΟΔΟΣ were 3rd-hand; ‘ex\u2060’\u2060pert’ "
+            "analysts don't agree, the Prime\u2060Minister said.\n\n   _ ’ \u2060 \n")
+    doc = Document.from_source("t.txt", text)
+    assert doc.text == text
+    found = [(s, e, doc.text[s:e]) for s, e, _w in doc.tokens]
+    assert [w for _s, _e, w in found] == [
+        "Officials", "claims", "about", "İstanbul’s", "ΟΔΟΣ", "were", "3rd", "hand", "ex\u2060’\u2060pert",
+        "analysts", "don't", "agree", "the", "Prime\u2060Minister", "said"]
+    assert [w for _s, _e, w in doc.tokens] == [
+        "officials", "claims", "about", "i̇stanbul's", "οδος", "were", "3rd", "hand", "ex'pert",
+        "analysts", "don't", "agree", "the", "primeminister", "said"]
+    assert list(doc.token_starts) == [s for s, _e, _w in found]
+    assert list(doc.token_ends) == [e for _s, e, _w in found]
+    assert doc.tokens_in(0, 18) == [(0, 9, "officials"), (11, 17, "claims")]
+
+
+def test_a_text_without_words_has_no_tokens():
+    for text in ("", "   \n\n", "— … ’ _ \u2060"):
+        doc = Document.from_source("e.txt", text)
+        assert doc.tokens == [] and doc.word_count() == 0

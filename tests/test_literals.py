@@ -1,4 +1,4 @@
-"""The pre-filter of attribution patterns: the words a pattern cannot match without.
+"""The pre-filters of patterns: the words a pattern cannot match without.
 
 A pattern is not run on a sentence that lacks a word it needs, so ``literals.required``
 must never name a word a match can do without. Checked on hand-written patterns that
@@ -164,3 +164,36 @@ def test_reported_speech_is_the_same_with_and_without_its_pre_filter(monkeypatch
     assert gated == ungated
     assert len(gated) >= 8
     assert reported._build_needs()["called"] == (frozenset({"call", "called", "calling", "calls"}),)
+
+
+PATTERN_RULE = r"""
+rules:
+  - id: house.truce
+    kind: pattern
+    severity: warning
+    message: "'{match}': say which side broke the truce."
+    pattern: '\btruce\s+(?:collapsed|crumbled)\b'
+    examples:
+      flag: ["The truce collapsed on Tuesday."]
+      pass: ["The truce held on Tuesday."]
+"""
+
+
+def test_a_pattern_rule_skips_a_story_without_its_words_and_finds_every_case_form(tmp_path):
+    """``kind: pattern`` is not run on a document lacking a word it needs; capitals, a
+    long s or a dotted capital I still count as the word (regex matches them)."""
+    (tmp_path / "truce.yaml").write_text(PATTERN_RULE, encoding="utf-8")
+    rules = load_rules([tmp_path], use_cache=False)
+    needs = rules[0].needs
+    assert sorted(needs) == [("collapsed", "crumbled"), ("truce",)]
+    linter = Linter(rules)
+    for text in ["The TRUCE COLLAPSED on Tuesday.", "The truce crumbled.", "The truce \u017fcrumbled? No: the truce collap\u017fed.",
+                 "THE TRUCE COLLAPİSED"]:
+        with_filter = [f.match for f in linter.lint_text(text + "\n", "story.txt")]
+        rules[0].needs = ()
+        without = [f.match for f in linter.lint_text(text + "\n", "story.txt")]
+        rules[0].needs = needs
+        assert with_filter == without, text
+    assert [f.match for f in linter.lint_text("The Truce collapsed.\n", "story.txt")] == ["Truce collapsed"]
+    assert [f.match for f in linter.lint_text("The truce collap\u017fed.\n", "story.txt")] == ["truce collap\u017fed"]
+    assert linter.lint_text("The ceasefire collapsed.\n", "story.txt") == []

@@ -536,6 +536,29 @@ def test_a_run_gives_up_when_its_text_is_stale():
     assert linter.lint_source(Source("a.txt", "The regime fell.", []), cancelled=lambda: False)[0]
 
 
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the lint process forks a helper only where it can")
+def test_a_cancel_is_seen_by_the_lint_process_not_by_a_helper_forked_from_it():
+    """The helper of a shared run inherits the cancel pipe; an id it read was lost to the
+    lint process, which then ran the stale run to the end (the helper's share too)."""
+    from lintnews.lsp_worker import ID, Cancels
+
+    r, w = os.pipe()
+    try:
+        cancels = Cancels(r)
+        os.write(w, ID.pack(7))
+        pid = os.fork()
+        if pid == 0:  # the helper asks first: it must neither stop nor take the id
+            os._exit(3 if cancels.stopped(7) else 0)
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0
+        assert cancels.stopped(7) and not cancels.stopped(8)
+        cancels.done(7)
+        assert not cancels.stopped(7)
+    finally:
+        os.close(r)
+        os.close(w)
+
+
 def test_allow_list_is_created_or_extended_in_the_file_s_own_style(tmp_path: Path):
     from lintnews.lsp import add_allowed
 

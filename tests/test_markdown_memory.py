@@ -53,11 +53,13 @@ def test_thousands_of_code_fences_after_unclosed_front_matter_stay_small(linter)
 
 
 def test_a_file_of_one_letter_sentences_stays_small(linter):
-    # A word every two characters: the token columns alone are 8 MiB per MB, and the grade
-    # level hyphenates one word of 20,000 letters; about 22 MiB per MB in all.
+    # A word every two characters: what is kept per word (token columns, the names rules'
+    # columns) is some 20 MiB per MB here, and the grade level hyphenates one word of 20,000
+    # letters; about 32 MiB per MB in all. Splitting the whole text into tokens at once
+    # held 140 MiB per MB of strings and offsets for a moment.
     text = "a." * 20_000 + " Write to desk@example.com. The regime said no.\n"
     mb = len(text) / 1e6
-    assert peak_over(linter, "dots.txt", text) < 30 * mb
+    assert peak_over(linter, "dots.txt", text) < 45 * mb
 
 
 def test_ordinary_copy_in_markdown_stays_small(linter):

@@ -82,7 +82,27 @@ def test_the_syllable_table_is_kept_between_runs(tmp_path):
         "from lintnews.kinds import metric\n"
         "table = metric.syllables('en_US')\n"
         "n = table.count('consolidation')\n"
-        "print(len(table.counts) >= 32, n, table.hyphenator is None)\n"
+        "print(len(table.kept) >= 32, n, table.hyphenator is None)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env)
     assert out.stdout.split() == ["True", "5", "True"], out.stderr
+
+
+def test_the_kept_syllable_table_finds_every_word_it_was_given_and_no_other():
+    """Words that end alike share buckets ("said", "unsaid"); non-ASCII, a lone surrogate
+    and long counts survive the packing; a word not given is not found."""
+    from lintnews.kinds.metric import _KeptTable
+
+    counts = {f"word{i}": i % 9 + 1 for i in range(3000)}
+    counts.update({"said": 1, "unsaid": 2, "aid": 1, "naïveté": 4, "\ud800x": 3, "antidisestablishment": 999 - 993,
+                   "s": 1, "zero": 0, "many": 999})
+    packed = _KeptTable.pack(counts)
+    assert _KeptTable.valid(packed)
+    table = _KeptTable(packed)
+    assert len(table) == len(counts)
+    assert all(table.get(w) == n for w, n in counts.items())
+    assert dict(table.items()) == counts
+    for absent in ("sai", "aids", "unsai", "word3000", "", "naivete", "word1 "):
+        assert table.get(absent) is None, absent
+    assert not _KeptTable.valid((packed[0][:-1], packed[1]))
+    assert _KeptTable(_KeptTable.pack({})).get("said") is None

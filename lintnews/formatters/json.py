@@ -4,13 +4,13 @@
 from __future__ import annotations
 
 import json
-import re
+from .. import rx
 
 # A file name that is not valid UTF-8 reaches lintnews with its bytes as lone surrogates
 # (U+DC80-U+DCFF), which no output encoding accepts. In JSON they are written as \u
 # escapes: a reader gets back exactly the string Python had, and os.fsencode() of it is
 # the file's real name.
-_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+_SURROGATE_RE = rx.compile("[\ud800-\udfff]")
 
 
 def dumps(value) -> str:

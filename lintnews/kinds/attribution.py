@@ -69,13 +69,13 @@ shared by the rules (``_DocState``).
 from __future__ import annotations
 
 import pickle
-import re
 from array import array
 from bisect import bisect_right
 from pathlib import Path
 
 import regex
 
+from .. import rx
 from .. import literals, markup, yamlio
 from ..document import MAX_SENTENCE_CHARS, TOKEN_RE
 from ..finding import Hit
@@ -83,7 +83,7 @@ from .base import Rule, RuleSpec, string_list
 from .pattern import PatternTimeout, time_limit
 
 QUOTE_FILL_RE = regex.compile(r"[^\r\n]")
-NONSPACE_RE = re.compile(r"\S")  # re's \S is exactly "not str.isspace()"
+NONSPACE_RE = rx.compile(r"\S")  # re's \S is exactly "not str.isspace()"
 PLACEHOLDER_RE = regex.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 MAX_EXPANSION_DEPTH = 8
 FLAGS = regex.IGNORECASE | regex.VERSION0
@@ -104,18 +104,13 @@ NAMED_RE = regex.compile(r"(?<=\S[ \t]+)[A-Z][a-z]+[A-Za-z'’-]*(?:[ \t]+(?:[A-
 
 
 def _word_alternation(items: list[str]) -> str:
-    """A word-bounded alternation of words or phrases, built as a character trie so that a
-    list of hundreds of words costs about what one word does: spaces match any run of white
-    space, a hyphen matches a hyphen, a space or nothing, an apostrophe either form."""
-    trie: dict = {}
-    for item in {" ".join(i.split()).replace("’", "'") for i in items if i.strip()}:
-        node = trie
-        for ch in item:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-    if not trie:
+    """A word-bounded alternation of words or phrases, built as a character trie
+    (``literals.alternation``): spaces match any run of white space, a hyphen matches a
+    hyphen, a space or nothing, an apostrophe either form."""
+    words = {" ".join(i.split()).replace("’", "'") for i in items if i.strip()}
+    if not words:
         return r"(?!x)x"
-    return r"(?:\b" + _trie_regex(trie) + r"\b)"
+    return r"(?:\b" + literals.alternation(words, _char_regex) + r"\b)"
 
 
 def _char_regex(ch: str) -> str:
@@ -126,17 +121,6 @@ def _char_regex(ch: str) -> str:
     if ch == "'":
         return "['’]"
     return regex.escape(ch)
-
-
-def _trie_regex(node: dict) -> str:
-    ends = "" in node
-    branches = [_char_regex(ch) + _trie_regex(child) for ch, child in sorted(node.items()) if ch != ""]
-    if not branches:
-        return ""
-    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    if ends:
-        return f"(?:{body})?"
-    return body
 
 
 class AttributionRule(Rule):
@@ -386,6 +370,12 @@ class AttributionRule(Rule):
             _TRIGGERS.update(self.triggers)
 
     # --- check -------------------------------------------------------------------
+
+    @classmethod
+    def prepare(cls, rules, doc, ctx):
+        # The narration and the walk over the tokens (which sentences hold which words),
+        # read by every attribution rule on both sides of a shared run.
+        _state(doc, ctx).words()
 
     def check(self, doc, ctx):
         try:
@@ -1005,7 +995,7 @@ def _common(alts) -> bool:
 
 _NOWHERE: frozenset[int] = frozenset()
 # A token (of a space-joined vocabulary) with anything but ASCII letters and digits.
-_ODD_TOKEN_RE = re.compile(r"[^ ]*[^a-z0-9 ][^ ]*")
+_ODD_TOKEN_RE = rx.compile(r"[^ ]*[^a-z0-9 ][^ ]*")
 _NO_WORDS: frozenset[str] = frozenset()
 # Every trigger word of the rules of this process (rule triggers, claim gates).
 _TRIGGERS: set[str] = set()

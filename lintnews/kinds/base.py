@@ -8,9 +8,9 @@ formatting are the engine's job, so a kind only finds spans.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Iterator
 
+from .. import rx
 from ..finding import SEVERITIES, Hit
 from ..yamlio import LocatedError, mark_of
 
@@ -31,7 +31,7 @@ COMMON_FIELDS = {
     "fix": False,
 }
 FIX_MODES = ("safe", "unsafe")
-ID_RE = re.compile(r"^[a-z][a-z0-9]*(?:\.[a-z0-9][a-z0-9-]*)+$")
+ID_RE = rx.compile(r"^[a-z][a-z0-9]*(?:\.[a-z0-9][a-z0-9-]*)+$")
 
 
 class RuleError(LocatedError):
@@ -142,6 +142,14 @@ class Rule:
         """Called once the rules of this kind in a set of packs are compiled, before they
         are cached: kinds that share one pass (phrases) build what the pass needs here,
         once, rather than at the start of every run."""
+
+    @classmethod
+    def prepare(cls, rules: list["Rule"], doc: "Document", ctx: "Context") -> None:
+        """Build what rules of this kind share about ``doc``, before its rules are shared
+        between two processes: a kind whose rules may run on both sides (each rule its own
+        unit of work) and share a costly structure builds it here, once, and the forked
+        helper inherits it. Never called for a serial run (whatever it builds is built
+        on first use anyway)."""
 
     def cost(self, chars: int) -> float:
         """Estimated milliseconds to run this rule over ``chars`` characters of text."""

@@ -48,11 +48,11 @@ YAML fields:
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from itertools import accumulate, compress
 
+from .. import rx
 from ..finding import Hit
 from ..housenames import (
     ARTICLE_PARTICLES,
@@ -113,7 +113,7 @@ STANDALONE_PARTICLES = frozenset(
     "al el bin ibn bint ben abu van von der den de del della di da dos das du la le ter ten bu ould".split()
 )
 
-POSSESSIVE_RE = re.compile(r"['’][sS]$")
+POSSESSIVE_RE = rx.compile(r"['’][sS]$")
 
 
 # Plain classes, not dataclasses: ``dataclasses`` imports ``inspect`` (~10 ms a run).
@@ -470,9 +470,9 @@ def _with_fix(rule, hit: Hit, text: str) -> Hit:
 
 # A run of up to five capitalised words. (The capital comes first and the look-behind after it,
 # so that the regular expression engine can skip ahead to capitals.)
-CAP_RUN_RE = re.compile(r"[A-Z](?<![\w'’][A-Z])(?:[\w'’]*[a-z][\w'’]*)(?:[ \t]+[A-Z][\w'’]*[a-z][\w'’]*){0,4}(?![\w'’])")
+CAP_RUN_RE = rx.compile(r"[A-Z](?<![\w'’][A-Z])(?:[\w'’]*[a-z][\w'’]*)(?:[ \t]+[A-Z][\w'’]*[a-z][\w'’]*){0,4}(?![\w'’])")
 LEADING_FUNCTION_WORDS = frozenset("The A An In On At For But And Or As By To Of From With When While If".split())
-INNER_CAP_RE = re.compile(r"^[A-Z][a-z]+[A-Z][a-z]+")
+INNER_CAP_RE = rx.compile(r"^[A-Z][a-z]+[A-Z][a-z]+")
 _FORM_WORDS: dict[str, tuple] = {}  # word -> ``_form_word``: capitalised words recur
 
 

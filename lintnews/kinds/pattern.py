@@ -25,13 +25,14 @@ YAML fields:
 
 from __future__ import annotations
 
-import re
 from array import array
 
+from .. import rx
 from ..finding import Hit
+from ..literals import fold, required
 from .base import Rule, RuleSpec, string_list
 
-TEMPLATE_REF_RE = re.compile(r"\\(?:(\d+)|g<([^>]*)>)")
+TEMPLATE_REF_RE = rx.compile(r"\\(?:(\d+)|g<([^>]*)>)")
 TIMEOUT_SECONDS = 1.0  # per megabyte of text searched, and never less
 
 
@@ -76,6 +77,15 @@ class PatternRule(Rule):
     FIXABLE = True
     FIX_IN_DIALECT = True
 
+    def cost(self, chars: int) -> float:
+        # A back-reference (a repeated word) is tried at every word; a pattern with a
+        # literal in it is searched for that literal first: 0.2 s against 0.02-0.06 s on
+        # 1 MB. Only the order in which a shared run hands out its work reads this.
+        pattern = self.regex.pattern
+        if "(?P=" in pattern or any(f"\\{d}" in pattern for d in "123456789"):  # \1 or (?P=name)
+            return 200.0 * chars / 1e6
+        return super().cost(chars)
+
     def compile(self, spec: RuleSpec) -> None:
         import regex
 
@@ -90,6 +100,9 @@ class PatternRule(Rule):
             self.regex = regex.compile(source, flags)
         except (regex.error, OverflowError, RecursionError, ValueError) as exc:
             raise spec.error(f"'pattern' does not compile: {exc}", "pattern", source) from None
+        # Words every match needs (``literals.required``; sound, often none): a document
+        # holding none of one alternative, not even inside a longer word, is not searched.
+        self.needs = tuple(tuple(alts) for alts in required(source, flags))
         group = data.get("group", 0)
         if not isinstance(group, (int, str)) or isinstance(group, bool):
             raise spec.error("'group' must be a group number or name", "group", group)
@@ -130,6 +143,11 @@ class PatternRule(Rule):
                 raise spec.error(f"'fix_when' does not compile: {exc}", "fix_when", when) from None
 
     def check(self, doc, ctx):
+        if self.needs:
+            folded = fold(doc.text)  # not kept: a copy of a long text costs its size again
+            for alts in self.needs:
+                if not any(word in folded for word in alts):
+                    return
         try:
             found = self._with_fixes(doc.text) if self.fix else spans(self.regex, doc.text, self.group)
         except TimeoutError:

@@ -218,7 +218,7 @@ def _merged(rules) -> dict:
     """The indexes of several rules as one, first word -> entries, in rule order."""
     index: dict[str, list] = {}
     for rule in rules:
-        for first, entries in rule.index.items():
+        for first, entries in rule.own_index().items():
             have = index.get(first)
             index[first] = entries if have is None else have + entries
     return index
@@ -476,6 +476,21 @@ class PhrasesRule(Rule):
                         index.setdefault(tokens[0], []).append((tokens, False, False, self, None, tokens))
         self.index = index
 
+    def own_index(self) -> dict[str, list[tuple]]:
+        """This rule's index: its own, or, once it is part of a shared index, taken back out
+        of that (the entries of each first word in their order, one-word phrases first:
+        ``prepare`` makes the same split of it)."""
+        if self.index is None:
+            index: dict[str, list[tuple]] = {}
+            for first, (singles, by_second) in self.shared_index[1].items():
+                mine = [e for e in singles if e[3] is self]
+                for entries in by_second.values():
+                    mine.extend(e for e in entries if e[3] is self)
+                if mine:
+                    index[first] = mine
+            self.index = index
+        return self.index
+
     def check(self, doc, ctx):
         for _rule, hit in self.check_all([self], doc, ctx):
             yield hit
@@ -484,10 +499,13 @@ class PhrasesRule(Rule):
     def compiled_together(cls, rules) -> None:
         # The index of every phrase rule of the packs together, prepared once and cached
         # with them (merging and preparing ~7,000 entries cost 10 ms of a one-article run);
-        # a run that selects only some of them, or adds others, merges its own.
+        # a run that selects only some of them, or adds others, merges its own. Each rule's
+        # own index is dropped meanwhile (``own_index`` takes it back out of the shared
+        # one): kept beside it, it was half of the time spent loading the cached packs.
         shared = (tuple(rules), prepare(_merged(rules)))
         for rule in rules:
             rule.shared_index = shared
+            rule.index = None
 
     @classmethod
     def check_all(cls, rules, doc, ctx):

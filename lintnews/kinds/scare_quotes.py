@@ -21,6 +21,7 @@ import re
 
 import regex
 
+from .. import rx
 from ..document import MAX_SENTENCE_CHARS
 from ..finding import Hit
 from .base import Rule, RuleSpec, string_list
@@ -47,7 +48,7 @@ ATTRIBUTION = (
 # A scare quote modifies a noun phrase the writer is using: "the “reforms”", "its 'charity'
 # work", "Moscow's “peacekeepers”". Quoted words after anything else are far more often a
 # partial quotation whose speaker is named in the next sentence.
-DETERMINER_RE = re.compile(
+DETERMINER_RE = rx.compile(
     r"(?:\b(?:the|a|an|its|his|her|their|our|this|that|these|those|such)|['’]s|s['’])\s+$", re.IGNORECASE
 )
 
