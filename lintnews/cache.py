@@ -426,7 +426,7 @@ def _load(path: Path, secret: bytes, namespace: str, key: bytes, check):
     head = len(MAGIC) + MAC_SIZE
     if len(blob) <= head or not blob.startswith(MAGIC):
         return _MISS
-    payload = blob[head:]
+    payload = memoryview(blob)[head:]  # not a copy: the packs' entry is a megabyte or two
     if not same_digest(blob[len(MAGIC) : head], _mac(secret, payload)):
         return _MISS  # not written by this user's lintnews: never unpickled
     try:
@@ -443,7 +443,7 @@ def _load(path: Path, secret: bytes, namespace: str, key: bytes, check):
     return deps, value
 
 
-def _unpickle(payload: bytes):
+def _unpickle(payload):
     """``pickle.loads`` with the cycle collector paused: the packs are tens of thousands of
     containers, none of them garbage, and collections triggered while they are made only
     walk them again."""
