@@ -290,6 +290,19 @@ def flesch_kincaid_grade(text: str) -> float:
 NATIVE = {"flesch_kincaid_grade": flesch_kincaid_grade}
 
 
+def _shared_patterns(hd):
+    """``hd`` with its patterns' equal (offset, values) pairs made one object: English has
+    11,000 patterns but few distinct pairs, and a pair of tuples each was 2.2 MB loaded into
+    every run that meets a new word (1 MB now). Pairs holding pyphen's ``DataInt`` (a
+    nonstandard hyphenation, which carries more than its value) are left alone."""
+    shared: dict = {}
+    patterns = hd.patterns
+    for key, pair in patterns.items():
+        if all(type(v) is int for v in pair[1]):
+            patterns[key] = shared.setdefault(pair, pair)
+    return hd
+
+
 def _warm_pyphen(lang: str = "en_US") -> None:
     """Parsing pyphen's English patterns takes 40 ms a run; unpickling them takes 4."""
     try:
@@ -301,7 +314,7 @@ def _warm_pyphen(lang: str = "en_US") -> None:
         from .. import cache
 
         extra = f"{getattr(pyphen, 'VERSION', getattr(pyphen, '__version__', ''))}|{lang}".encode()
-        hd = cache.get_or_build("pyphen", [path], lambda: pyphen.HyphDict(path),
+        hd = cache.get_or_build("pyphen", [path], lambda: _shared_patterns(pyphen.HyphDict(path)),
                                 lambda v: isinstance(v, pyphen.HyphDict), extra)
         pyphen.hdcache[path] = hd
     except Exception:  # only a speed-up: textstat loads the patterns itself otherwise
