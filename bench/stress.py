@@ -12,7 +12,7 @@ in a subprocess of a small wrapper process, which reports `resource.getrusage
 same format, so the interpreter and the compiled rules are not charged to the input;
 "MiB/MB" divides it by the input's size. "warm" is MiB/MB again, above a run on a 64-word
 paragraph instead, which every rule reads: the one-off loads that real copy triggers
-(pyphen's patterns, 2.5 MB, for the grade level's syllables; the attribution patterns a
+(pyphen's patterns, about 1 MB, for the grade level's syllables; the attribution patterns a
 sentence needs) are then not charged to the input either. A case that triggers them is
 charged them in "over"; one that does not is under-counted by them in "warm": the input's
 own cost lies between the two. Every run starts from a copy of one cache folder holding the
