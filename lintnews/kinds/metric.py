@@ -93,9 +93,10 @@ class Syllables:
     # growing by SAVE_GROWTH (a folder of thousands, in every worker: a few writes, not one a file).
     SAVE_MIN = 32
     SAVE_GROWTH = 0.25
-    # A bound on the table, which every run loads (about 0.25 ms per thousand words): a
-    # newsroom's everyday vocabulary fits; rarer words beyond it are counted, not kept.
+    # A bound on the table (loaded as stored, about 10 bytes a word): a newsroom's everyday
+    # vocabulary fits; rarer words beyond it are counted, not kept.
     MAX_WORDS = 50_000
+    MAX_LENGTH = 64  # characters: a longer "word" (a URL, a run of initials) is counted, not kept
 
     def __init__(self, lang: str):
         self.lang = lang
@@ -130,6 +131,14 @@ class Syllables:
                     _warm_pyphen(self.lang)
                     self.hyphenator = pyphen.Pyphen(lang=self.lang)  # what textstat's get_pyphen builds
                 n = len(self.hyphenator.positions(word)) + 1
+                # pyphen keeps every word's positions (a list of int objects a letter) for
+                # the life of the process; the count is all that is needed, and it is kept
+                # here: a feed's vocabulary, or one 40,000-letter "word", is not kept twice.
+                cache = getattr(getattr(self.hyphenator, "hd", None), "cache", None)
+                if isinstance(cache, dict):
+                    cache.pop(word.lower(), None)
+                if len(word) > self.MAX_LENGTH:
+                    return n  # no word: not worth keeping
                 if len(self.kept) + len(self.new) < self.MAX_WORDS:
                     self.new[word] = n
             if len(self.counts) < self.MAX_WORDS:
