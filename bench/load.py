@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Load test of ``lintnews serve`` on loopback. Prints figures; it is not a test and exits 0.
 
-Starts the server (``python -m lintnews serve --port 0``, the default two workers on two
-cores) in a subprocess, then runs CLIENTS concurrent clients for DURATION seconds, each
-posting one real article after another to ``POST /v1/check`` on a kept-alive connection
-and waiting for the answer before sending the next (a closed loop: the figures are what
+Starts the server (``python -m lintnews serve --port 0``, the default workers: one per
+core plus one, three on two cores) in a subprocess, then runs CLIENTS concurrent clients
+for DURATION seconds, each posting one real article after another to ``POST /v1/check``
+on a kept-alive connection and waiting for the answer before sending the next (a closed loop: the figures are what
 32 busy editors or CMS processes would see, not an offered rate). Reports requests per
 second, the 50th and 99th percentile latency and failed requests (anything but a 200 with
 the JSON shape, or a connection error). Then, for comparison, runs the CLI once per
@@ -247,7 +247,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--duration", type=float, default=30.0, help="seconds of load per phase (default 30)")
-    parser.add_argument("--workers", type=int, default=None, help="server worker processes (default: one per core)")
+    parser.add_argument("--workers", type=int, default=None, help="server worker processes (default: the server's own, one per core plus one)")
     parser.add_argument("--articles", type=int, default=200, help="BBC articles to post, when ../shared/eval/bbc is there")
     parser.add_argument("--cli-runs", type=int, default=40, help="articles for the CLI comparison")
     parser.add_argument("--no-cli", action="store_true", help="skip the CLI comparison")

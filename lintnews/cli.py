@@ -242,7 +242,7 @@ def _size_option_or_zero(ctx, param, value):
               help="Address to listen on. The default answers this machine only; 0.0.0.0 opens it to the network.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port (0: any free port).")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Worker processes, each with the rules compiled.  [default: one per core]")
+              help="Worker processes, each with the rules compiled.  [default: one per core, plus one]")
 @click.option("--allow-origin", "allow_origins", multiple=True, metavar="ORIGIN",
               help="A web origin allowed to call the API from a browser (repeatable), e.g. https://cms.example.org. Default: none.")
 @click.option("--max-body", default="5MB", show_default=True, callback=_size_option, help="Largest request body (413 above it).")
@@ -265,13 +265,11 @@ def serve(host, port, workers, allow_origins, max_body, timeout, cache_bytes, co
     """
     try:
         from .serve.app import serve as run_server
-        from .serve.pool import LinterOptions
+        from .serve.pool import LinterOptions, default_workers
     except ImportError as exc:
         fail(f"'lintnews serve' needs Starlette and uvicorn ({exc.name} is missing): pip install 'lintnews[serve]'")
-    from .runner import usable_cores
-
     options = LinterOptions(config_path, tuple(extra_rules), tuple(split_list(select)), tuple(split_list(ignore)), tuple(names), dialect)
-    run_server(options, host=host, port=port, workers=workers or usable_cores(), max_body=max_body,
+    run_server(options, host=host, port=port, workers=workers or default_workers(), max_body=max_body,
                timeout=timeout, allow_origins=tuple(allow_origins), cache_bytes=cache_bytes)
 
 
