@@ -269,6 +269,12 @@ class Document:
         end = starts[line] if line < len(starts) else len(self.source)
         return self.source[start:end].rstrip("\r\n")
 
+    def forget(self, *names: str) -> None:
+        """Drop these cached structures (built again if asked for): what a kind of rule
+        alone reads is let go once its rules are done (``engine.Releases``)."""
+        for name in names:
+            self.__dict__.pop(name, None)
+
     # --- structure -------------------------------------------------------------
 
     def prepare_shared(self) -> None:
@@ -379,20 +385,20 @@ class Document:
         return [(s, e) for s, e in self.paragraphs if "\n" not in text[s:e] and _looks_like_headline(text[s:e])]
 
     @cached_property
-    def quotes(self) -> list[Span]:
+    def quotes(self) -> Spans:
         """Direct quotations, quote marks included. See ``find_quotes`` and ``block_quotes``."""
         spans = find_quotes(self.text, self.paragraphs)
         blocks = block_quotes(self.text, self.paragraphs)
         if self._prose.quotes or blocks:
             spans = sorted(spans + self._prose.quotes + blocks)
-        return spans
+        return _spans(spans)
 
     @cached_property
-    def _quote_union(self) -> tuple[list[int], list[int]]:
+    def _quote_union(self) -> tuple[array, array]:
         """Quotation spans merged where they overlap (a block quote holding quoted words):
         starts and ends, sorted, for bisection."""
-        starts: list[int] = []
-        ends: list[int] = []
+        starts = array("q")
+        ends = array("q")
         for qs, qe in self.quotes:  # sorted by start
             if ends and qs < ends[-1]:
                 ends[-1] = max(ends[-1], qe)
@@ -402,14 +408,10 @@ class Document:
         return starts, ends
 
     @cached_property
-    def _quote_reach(self) -> tuple[list[int], list[int]]:
+    def _quote_reach(self) -> tuple[array, array]:
         """Quotation starts, and the furthest end of any quotation up to each one."""
-        starts, reach, furthest = [], [], -1
-        for qs, qe in self.quotes:
-            furthest = max(furthest, qe)
-            starts.append(qs)
-            reach.append(furthest)
-        return starts, reach
+        quotes = self.quotes
+        return quotes.starts, array("q", accumulate(quotes.ends, max, initial=-1))[1:]
 
     def quotes_overlapping(self, start: int, end: int) -> list[Span]:
         """The direct quotations that overlap [start, end), in order: found by bisection, so
@@ -432,21 +434,18 @@ class Document:
         return k >= 0 and ends[k] > start
 
     @cached_property
-    def reported(self) -> list[Span]:
+    def reported(self) -> Spans:
         """Reported speech in narration: what "X said", "according to X", "X called it a
         Y" carry. Sorted, merged; never the attribution itself (see ``reported``)."""
         from .reported import reported_spans
 
-        return reported_spans(self.text, self.sentences)
-
-    @cached_property
-    def _reported_starts(self) -> list[int]:
-        return [s for s, _ in self.reported]
+        return _spans(reported_spans(self.text, self.sentences))
 
     def in_reported(self, start: int, end: int) -> bool:
         """True when the span [start, end) overlaps reported speech."""
-        k = bisect_right(self._reported_starts, end - 1) - 1
-        return k >= 0 and self.reported[k][1] > start
+        reported = self.reported
+        k = bisect_right(reported.starts, end - 1) - 1
+        return k >= 0 and reported.ends[k] > start
 
     def in_own_voice(self, start: int, end: int) -> bool:
         """The paper's own voice: not a direct quotation, not reported speech."""
@@ -565,6 +564,11 @@ class Document:
             if found:
                 hits.update(found)
         return sorted(hits)
+
+
+def _spans(spans: list[Span]) -> Spans:
+    """A list of (start, end) as ``Spans``: 16 bytes a span, not some 100."""
+    return Spans(array("q", [s for s, _ in spans]), array("q", [e for _, e in spans]))
 
 
 def _looks_like_headline(line: str) -> bool:

@@ -291,10 +291,25 @@ class Linter:
         else:
             sup, shift = part.suppressions, (part.first_line - 1, part.offset)
         units = self._units()
+        releases = Releases(units, doc, self.ctx)
+        try:
+            results = self._run_units(units, doc, sup, shown, shift, workers, cancelled, releases)
+        finally:
+            releases.all()  # nothing of this document outlives its run
+        findings: list[Finding] = []
+        for i in range(len(units)):  # in rule order, as a serial run reports them
+            unit_findings, unit_errors = results[i]
+            findings.extend(unit_findings)
+            errors.extend(unit_errors)
+        findings.sort()
+        return one_problem_one_finding(findings), errors
 
+    def _run_units(self, units, doc: Document, sup, shown: str, shift, workers: int, cancelled,
+                   releases: "Releases") -> dict[int, tuple]:
         def run(i: int):
             if cancelled is not None and cancelled():
                 raise Cancelled()
+            releases.before(i)
             return self._run_unit(units[i], doc, sup, shown, shift)
 
         order = list(range(len(units)))
@@ -312,16 +327,12 @@ class Linter:
                     cls.prepare(self.by_kind[cls], doc, self.ctx)
                 if cancelled is not None and cancelled():
                     raise Cancelled()
+                releases.order(pinned + [i for i in order if i not in pinned])
                 results = parallel.share(order, run, here_first=pinned)
         if not results:
+            releases.order(order)
             results = {i: run(i) for i in order}
-        findings: list[Finding] = []
-        for i in range(len(units)):  # in rule order, as a serial run reports them
-            unit_findings, unit_errors = results[i]
-            findings.extend(unit_findings)
-            errors.extend(unit_errors)
-        findings.sort()
-        return one_problem_one_finding(findings), errors
+        return results
 
     def _units(self) -> list[tuple[type, list[Rule]]]:
         """The rules to run, as units of work: kinds that share one pass get their rules
@@ -402,6 +413,60 @@ class Linter:
         if fix is not None and shift[1]:
             fix = Fix(fix.start + shift[1], fix.end + shift[1], fix.replacement, fix.safe)
         return Finding(path, line, col, end_line, end_col, rule.id, self.severity_of(rule), message, doc.source[s:e], suggestions, fix)
+
+
+class Releases:
+    """What units of work keep about one document between them, dropped as soon as no
+    later unit of this process reads it: each kind's own state (``Rule.release``), and the
+    reported speech the ``voice`` scope reads. Kinds run one after another, so a long
+    feed's memory is the document's plus one kind's, not every kind's at once.
+
+    ``order`` is the sequence in which this process takes the units: a serial run's
+    order, or for a shared run the units it keeps first, then the queue both processes
+    take from (``parallel.share``), in which a unit taken means every earlier one was
+    taken, here or by the helper. Before unit ``i`` runs, what only units earlier in the
+    sequence read is dropped. A unit run again out of turn (the helper failed) builds
+    what it needs again; ``all`` drops everything at the end of the run."""
+
+    REPORTED = ("reported",)  # what the voice scope reads (``Document.in_reported``)
+
+    def __init__(self, units, doc: Document, ctx: Context):
+        self.doc, self.ctx = doc, ctx
+        self.keeps = [self._keeps(cls, group) for cls, group in units]
+        self.position: dict[int, int] = {}
+        self.pending: list[tuple[int, int, object]] = []  # (last position, tie-break, key)
+
+    @staticmethod
+    def _keeps(cls, group) -> list:
+        keys: list = [cls]
+        if any(r.scope == "voice" for r in group):
+            keys.append(Releases.REPORTED)
+        return keys
+
+    def order(self, sequence: list[int]) -> None:
+        self.position = {i: p for p, i in enumerate(sequence)}
+        last: dict = {}
+        for p, i in enumerate(sequence):
+            for key in self.keeps[i]:
+                last[key] = p
+        self.pending = sorted(((p, n, key) for n, (key, p) in enumerate(last.items())), reverse=True)
+
+    def before(self, i: int) -> None:
+        p = self.position.get(i, -1)
+        pending = self.pending
+        while pending and pending[-1][0] < p:
+            self._drop(pending.pop()[2])
+
+    def all(self) -> None:
+        for key in dict.fromkeys(k for keys in self.keeps for k in keys):
+            self._drop(key)
+        self.pending = []
+
+    def _drop(self, key) -> None:
+        if key is Releases.REPORTED:
+            self.doc.forget(*key)
+        else:
+            key.release(self.doc, self.ctx)
 
 
 def source_fix(rule: Rule, hit: Hit, doc: Document, match: str) -> Fix | None:

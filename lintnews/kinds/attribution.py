@@ -70,7 +70,7 @@ from __future__ import annotations
 
 import pickle
 from array import array
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from pathlib import Path
 
 import regex
@@ -377,6 +377,12 @@ class AttributionRule(Rule):
         # read by every attribution rule on both sides of a shared run.
         _state(doc, ctx).words()
 
+    @classmethod
+    def release(cls, doc, ctx):
+        # The narration (a copy of the text) and the sentence indexes: some 5 MB for 1 MB of
+        # copy, of no use to the kinds that run after this one.
+        ctx.cache.pop("attribution.doc", None)
+
     def check(self, doc, ctx):
         try:
             if self.target == "quotes":
@@ -407,14 +413,13 @@ class AttributionRule(Rule):
         for g in gates:
             if g is not None:
                 state.check_triggers(g)
-        for k in range(len(sentences)) if anywhere else sorted(by_sentence):
-            active = by_sentence.get(k, anywhere)
+        for k, active in by_sentence.walk(len(sentences), anywhere):
             if triggers is not None or gated:
                 words = state.triggers_in(k)
-                if triggers is not None and words.isdisjoint(triggers):
+                if triggers is not None and triggers.isdisjoint(words):
                     continue
                 if gated:
-                    active = [i for i in active if gates[i] is None or not words.isdisjoint(gates[i])]
+                    active = [i for i in active if gates[i] is None or not gates[i].isdisjoint(words)]
             if not active:
                 continue
             s, e = sentences[k]
@@ -448,24 +453,24 @@ class AttributionRule(Rule):
         if self.earlier_answers is None:
             return 1 << 62
         doc = state.doc
-        cached = getattr(self, "_earlier_cache", None)
-        if cached is not None and cached[0] is doc:
-            return cached[1]
+        cached = state.earlier.get(self.id)
+        if cached is not None:
+            return cached
         found = 1 << 62
         narration = state.narration
         earlier = self.earlier_answers
         by_sentence, anywhere = earlier.allowed(state)
         sentences = doc.sentences
-        for k in range(len(sentences)) if anywhere else sorted(by_sentence):
+        for k, only in by_sentence.walk(len(sentences), anywhere):
             s, e = sentences[k]
             if e - s > MAX_SENTENCE_CHARS:
                 continue
             chunk = narration[s:e]
-            m = earlier.search(chunk, timeout=time_limit(len(chunk)), only=by_sentence.get(k, anywhere))
+            m = earlier.search(chunk, timeout=time_limit(len(chunk)), only=only)
             if m is not None:
                 found = s + m.start()
                 break
-        self._earlier_cache = (doc, found)
+        state.earlier[self.id] = found
         return found
 
     def _answered(self, state, k: int, claim_start: int, claim_end: int) -> bool:
@@ -704,7 +709,6 @@ class PatternSet:
         self.messages = {p.pattern: m for p, m in zip(self.patterns, messages or ()) if m}
         # Per pattern: alternatives of words one of each of which a match needs (folded).
         self.needs = needs if needs is not None else [()] * len(self.patterns)
-        self._allowed: tuple | None = None
         self._key: tuple | None = None
         self._want()
 
@@ -716,7 +720,6 @@ class PatternSet:
         state.pop("_need_sets", None)
         state["patterns"] = None
         state["_pickled"] = [pickle.dumps(p, protocol=pickle.HIGHEST_PROTOCOL) for p in self.patterns]
-        state["_allowed"] = None
         state["_key"] = None
         return state
 
@@ -744,23 +747,24 @@ class PatternSet:
     def message_for(self, match) -> str | None:
         return self.messages.get(match.re.pattern) if self.messages else None
 
-    def allowed(self, state) -> tuple[dict[int, list[int]], list[int]]:
+    def allowed(self, state) -> tuple["_BySentence", list[int]]:
         """For the document of ``state``: sentence -> the patterns that may match it (by
         their words, not their gates), and the patterns that may match any sentence."""
-        cached = self._allowed
-        if cached is not None and cached[0] is state:
-            return cached[1], cached[2]
+        # Kept by the document's state, not here: the state goes when the kind is done
+        # (``AttributionRule.release``), and the pattern set must not keep it alive.
+        found = state.by_set.get(id(self))
+        if found is not None:
+            return found
         key = self._key
         if key is None:
             key = self._key = tuple(self.needs)
-        shared = state.allowed.get(key)  # the same patterns in another rule (answers)
-        if shared is None:
-            shared = state.allowed[key] = self._allowed_in(state)
-        by_sentence, anywhere = shared
-        self._allowed = (state, by_sentence, anywhere)
-        return by_sentence, anywhere
+        found = state.allowed.get(key)  # the same patterns in another rule (answers)
+        if found is None:
+            found = state.allowed[key] = self._allowed_in(state)
+        state.by_set[id(self)] = found
+        return found
 
-    def _allowed_in(self, state) -> tuple[dict[int, list[int]], list[int]]:
+    def _allowed_in(self, state) -> tuple["_BySentence", list[int]]:
         by_sentence: dict[int, list[int]] = {}
         anywhere: list[int] = []
         present = state.words()
@@ -795,14 +799,16 @@ class PatternSet:
         # Sentences that may match the same patterns share one list (read, never changed):
         # a list per sentence of a long feed was 3 MB for 1 MB of copy.
         shared: dict[tuple[int, ...], list[int]] = {}
-        for k, at in by_sentence.items():
-            by_sentence[k] = shared.setdefault(tuple(at), at)
-        return by_sentence, anywhere
+        keys = sorted(by_sentence)
+        values = [shared.setdefault(tuple(at), at) for at in map(by_sentence.__getitem__, keys)]
+        return _BySentence(array("i", keys), values), anywhere
 
     def active(self, state, k: int) -> list[int]:
         """The patterns that may match sentence ``k`` of the document of ``state``."""
         by_sentence, anywhere = self.allowed(state)
-        return by_sentence.get(k, anywhere)
+        keys = by_sentence.keys
+        i = bisect_left(keys, k)
+        return by_sentence.values[i] if i < len(keys) and keys[i] == k else anywhere
 
     def search(self, text: str, timeout: float, only: list[int] | None = None):
         patterns = self.patterns
@@ -836,6 +842,36 @@ class PatternSet:
         return out
 
 
+class _BySentence:
+    """Sentence -> the patterns of a set that may match it, for the sentences where that
+    is not every pattern of ``anywhere``: the sentence numbers as a sorted array and a
+    list of the (shared) pattern lists beside it. A dict of int objects was some 60 bytes
+    a sentence, for each pattern set, while the attribution rules ran: 4 MB on 2 MB."""
+
+    __slots__ = ("keys", "values")
+
+    def __init__(self, keys: array, values: list[list[int]]):
+        self.keys = keys
+        self.values = values
+
+    def walk(self, n: int, anywhere: list[int]):
+        """(sentence, patterns) for each sentence below ``n`` that may match a pattern, in
+        order: with patterns that may match ``anywhere``, every sentence."""
+        if not anywhere:
+            return zip(self.keys, self.values)
+        return self._every(n, anywhere)
+
+    def _every(self, n: int, anywhere: list[int]):
+        keys, values = self.keys, self.values
+        j, m = 0, len(keys)
+        for k in range(n):
+            if j < m and keys[j] == k:
+                yield k, values[j]
+                j += 1
+            else:
+                yield k, anywhere
+
+
 class _DocState:
     """What the attribution rules share about one document: its narration, the sentences
     holding each trigger word (as ``Document.sentences_with`` counts them), and the
@@ -850,19 +886,20 @@ class _DocState:
         self._words: frozenset[str] | None = None  # the wanted words the document holds
         self._wanted: frozenset[str] = frozenset()
         self._triggers_wanted: frozenset[str] | None = None
-        self._index: dict[str, list[int]] = {}
-        self._triggers: dict[int, set[str]] = {}
-        self._alts: dict = {}
+        self._index: dict[str, array] = {}
+        self._triggers: list[tuple[str, ...]] = []
         self.allowed: dict = {}  # PatternSet needs -> its ``allowed`` here
+        self.by_set: dict = {}  # id(PatternSet) -> its ``allowed`` here (sets live as long as the rules)
+        self.earlier: dict[str, int] = {}  # rule id -> its ``_first_earlier_answer``
 
-    def triggers_in(self, k: int) -> frozenset[str] | set[str]:
+    def triggers_in(self, k: int) -> tuple[str, ...] | frozenset[str]:
         """The trigger words (of every rule and claim, ``_TRIGGERS``) among the tokens of
         sentence ``k``, as ``Document.sentences_with`` counts them (the tokens starting in
         the sentence): what a rule's ``triggers`` are checked against."""
         if not self._walked:
             self._walk()
         if self._triggers_wanted is not None:
-            return self._triggers.get(k, _NO_WORDS)
+            return self._triggers[k]
         found = self._tokens.get(k)  # triggers made after the walk: the sentence's tokens
         if found is None:
             doc = self.doc
@@ -912,11 +949,14 @@ class _DocState:
             if w not in hot:
                 hot[w] = ((), True)
         self._words = frozenset(present) if safe else None
-        index: dict[str, list[int]] = {}
-        by_sentence: dict[int, set[str]] = {}
-        self._index, self._triggers = index, by_sentence
+        # Sentence numbers as machine integers (4 bytes, not a list's pointer to an int
+        # object), and each sentence's trigger words as a tuple in a list by sentence: a set
+        # per sentence was 3 MB of a 2 MB feed's run.
         sentences = doc.sentences
         n = len(sentences)
+        index: dict[str, array] = {}
+        by_sentence: list[tuple[str, ...]] = [()] * n
+        self._index, self._triggers = index, by_sentence
         if not hot or not n:
             return
         k = 0
@@ -939,15 +979,13 @@ class _DocState:
             for p in pieces:
                 at = index.get(p)
                 if at is None:
-                    index[p] = [k]
+                    index[p] = array("i", (k,))
                 elif at[-1] != k:
                     at.append(k)
             if trigger:
-                at = by_sentence.get(k)
-                if at is None:
-                    by_sentence[k] = {w}
-                else:
-                    at.add(w)
+                at = by_sentence[k]
+                if w not in at:
+                    by_sentence[k] = (*at, w)
 
     def check_triggers(self, words) -> None:
         """Trigger words the walk did not look for (a rule made after it): fall back to
@@ -962,11 +1000,6 @@ class _DocState:
         none); None when one of them is too ``common`` to be worth looking for. A
         sentence's words here are those of its tokens, quotations included: a superset of
         what the patterns read (the narration), as a pre-filter must be."""
-        key = id(alts)
-        memo = self._alts
-        if key in memo:
-            kept = memo[key][1]
-            return set(kept) if isinstance(kept, array) else kept
         present = self._words
         if len(self._wanted) != len(_WANTED) and not self._wanted.issuperset(alts):
             # a pattern set made after the document's walk (the registry only grows)
@@ -982,9 +1015,9 @@ class _DocState:
             index = self._index
             for w in found:
                 out.update(index[w])
-        # Kept as an array (8 bytes a sentence; a set is 30 to 60): some 70 of these on
-        # 1 MB of copy held 6.5 MB as sets. (``alts`` kept alive: its id is the key.)
-        memo[key] = (alts, array("q", out) if out else out)
+        # Not kept: each set of alternatives is asked for once per document (a pattern
+        # set's ``allowed`` is built once and shared), and a memo of them held 2.4 MB for
+        # 2 MB of copy to the end of the run.
         return out
 
 
@@ -996,7 +1029,6 @@ def _common(alts) -> bool:
 _NOWHERE: frozenset[int] = frozenset()
 # A token (of a space-joined vocabulary) with anything but ASCII letters and digits.
 _ODD_TOKEN_RE = rx.compile(r"[^ ]*[^a-z0-9 ][^ ]*")
-_NO_WORDS: frozenset[str] = frozenset()
 # Every trigger word of the rules of this process (rule triggers, claim gates).
 _TRIGGERS: set[str] = set()
 # Every word the patterns of this process need: a document's words are kept only if wanted.

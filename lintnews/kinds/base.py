@@ -144,6 +144,16 @@ class Rule:
         once, rather than at the start of every run."""
 
     @classmethod
+    def release(cls, doc: "Document", ctx: "Context") -> None:
+        """Drop what rules of this kind built for ``doc`` and keep between their units of
+        work (in ``ctx.cache`` or on the document): the engine calls this once the
+        document's last unit of this kind is done in this process, so that a long feed's
+        memory is not held by every kind at once, and at the end of the run, so that
+        nothing keeps the document alive. Whatever is dropped must be built again on
+        demand if asked for after all (a shared run whose helper failed runs its units
+        again)."""
+
+    @classmethod
     def prepare(cls, rules: list["Rule"], doc: "Document", ctx: "Context") -> None:
         """Build what rules of this kind share about ``doc``, before its rules are shared
         between two processes: a kind whose rules may run on both sides (each rule its own

@@ -284,7 +284,9 @@ def scan(split: dict, doc) -> Iterable[tuple]:
     for i, low in enumerate(words):
         starts_here = firsts.get(low)
         if starts_here is None:
-            starts_here = firsts[low] = tuple((form, split[form]) for form in forms(low) if form in split)
+            # Not through ``forms``: every distinct word of a feed passes here once, and
+            # only the words read after a phrase's first word need their forms kept.
+            starts_here = firsts[low] = tuple((form, split[form]) for form in base_forms(low) if form in split)
         if not starts_here:  # most words start no phrase: one look-up each
             continue
         for form, pair in starts_here:
