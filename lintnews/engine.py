@@ -317,7 +317,15 @@ class Linter:
         if workers > 1 and parallel.can_share(len(units)):
             costs = [cls.unit_cost(group, len(doc.text)) for cls, group in units]
             if sum(costs) - max(costs) >= SHARE_MIN_MS:
-                order.sort(key=lambda i: -costs[i])
+                # Largest first, a kind's units together (the kinds by their total): each
+                # process then lets a kind's state go (``Releases``) as soon as the queue
+                # has moved past the kind, not after the last of its units scattered
+                # among the others (the attribution state lived on through the names
+                # rule's peak).
+                total: dict[type, float] = defaultdict(float)
+                for (cls, _group), cost in zip(units, costs):
+                    total[cls] += cost
+                order.sort(key=lambda i: (-total[units[i][0]], -costs[i]))
                 # Rules with a one-off cost (textstat's import) run here: the next file's
                 # helper is forked from this process and then inherits what they loaded.
                 pinned = [i for i in order if any(r.first_use_cost() > 0 for r in units[i][1])]
