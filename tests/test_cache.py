@@ -241,3 +241,23 @@ def test_the_packs_phrase_index_is_loaded_from_the_cache_one_first_word_at_a_tim
     # A run that selects one rule takes that rule's own entries back out of the stored index.
     own = rules[0].own_index()
     assert own and all(entry[3] is rules[0] for entries in own.values() for entry in entries)
+
+
+def test_records_come_back_from_a_pickle_field_for_field():
+    """Terms, hits, fixes, findings and input errors travel through the cache and between
+    worker processes pickled as a call of their class: each comes back equal in every field
+    (a class whose __init__ took its fields in another order would scramble them)."""
+    from lintnews.finding import Finding, Fix, Hit, InputError
+    from lintnews.kinds.phrases import Term
+
+    records = [
+        Term("slammed", ("criticised",), "'{match}': a verdict", frozenset({"grand"}), True),
+        Hit(3, 10, ("said",), "message", (("term", "slammed"),), "said"),
+        Fix(5, 12, "said", False),
+        Finding("story.md", 4, 2, 4, 9, "loaded.said", "warning", "'slammed'", "slammed", ("said",), Fix(5, 12, "said", True)),
+        InputError("story.md", "not valid UTF-8"),
+    ]
+    for record in records:
+        back = pickle.loads(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
+        assert type(back) is type(record)
+        assert [getattr(back, f) for f in record.__slots__] == [getattr(record, f) for f in record.__slots__]
