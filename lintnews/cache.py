@@ -88,12 +88,17 @@ _code_digest: bytes | None = None
 
 
 def code_digest() -> bytes:
-    """The lintnews version, the Python version and the text of every module of the
-    lintnews package: whatever code shapes an entry, a change to it is a miss."""
+    """The lintnews version, the Python version, the installed regex engine and the text of
+    every module of the lintnews package: whatever code shapes an entry, a change to it is a
+    miss."""
     global _code_digest
     if _code_digest is None:
         h = blake2b(digest_size=20)
         h.update(f"{FORMAT}|{__version__}|{sys.version}|".encode())
+        # Cached patterns are compiled code for one version of the regex engine.
+        from .regex_engine import identity
+
+        h.update(identity().encode("utf-8", "surrogateescape") + b"\0")
         package = os.path.dirname(os.path.abspath(__file__))
         for name in _modules(package):
             try:
@@ -449,10 +454,12 @@ def _unpickle(payload):
     walk them again."""
     import gc
 
+    from .regex_engine import loads
+
     was_collecting = gc.isenabled()
     gc.disable()
     try:
-        return pickle.loads(payload)
+        return loads(payload)  # a regex pattern is built without importing the regex package
     finally:
         if was_collecting:
             gc.enable()

@@ -17,6 +17,9 @@ of saying, so a sentence costs a few scans whatever its shape.
 from __future__ import annotations
 
 import re
+from functools import reduce
+from itertools import repeat
+from operator import or_
 
 from . import rx
 from .literals import alternation
@@ -164,27 +167,52 @@ def _all_needs() -> dict:
     return _needs
 
 
+_masks: tuple | None = None
+
+
+def _need_masks() -> tuple[dict[str, int], dict[str, int]]:
+    """The needs as bits: word -> the bits of the needs it satisfies, and each gated
+    pattern's bits (0: it needs nothing, and always runs)."""
+    global _masks
+    if _masks is None:
+        masks: dict[str, int] = {}
+        full: dict[str, int] = {}
+        bit = 1
+        for name, need in _all_needs().items():
+            bits = 0
+            for alts in need:
+                for word in alts:
+                    masks[word] = masks.get(word, 0) | bit
+                bits |= bit
+                bit <<= 1
+            full[name] = bits
+        _masks = (masks, full)
+    return _masks
+
+
 def reported_spans(text: str, sentences: list[Span]) -> list[Span]:
     """Spans of reported content in ``text``, sorted and merged."""
     from .literals import PIECE_RE, fold
 
     spans: list[Span] = []
-    needs = _all_needs()
+    masks, full = _need_masks()
     folded = fold(text)
     if len(folded) != len(text):  # fold keeps offsets; a guard
         folded = ""
     findall = PIECE_RE.findall
-    everything = {name: True for name in _GATED}
+    mask_of = masks.get
+    zeros = repeat(0)
     for s, e in sentences:
         if e - s > 5000:  # no sentence: a table or a data dump
             continue
         if folded:
-            words = set(findall(folded, s, e))
-            may = {name: all(not words.isdisjoint(alts) for alts in need) for name, need in needs.items()}
+            # One bit per need: the sentence's words light the needs they satisfy, and a
+            # pattern may match where all of its bits are lit.
+            lit = reduce(or_, map(mask_of, findall(folded, s, e), zeros), 0)
         else:
-            may = everything
+            lit = -1  # every bit: every pattern runs
         # "X said (that) …", "X told reporters …", "X believes …"
-        for m in SAY_RE.finditer(text, s, e) if may["say"] else ():
+        for m in SAY_RE.finditer(text, s, e) if lit & full["say"] == full["say"] else ():
             if NOT_SPEECH_RE.search(text, max(s, m.start() - 8), m.start()):
                 continue
             after = text[m.end() : m.end() + 4]
@@ -202,7 +230,7 @@ def reported_spans(text: str, sentences: list[Span]) -> list[Span]:
                 continue
             _content(text, m.end(), e, spans)
         for name, verbs_re in (("as", AS_VERBS_RE), ("of", OF_VERBS_RE), ("for", FOR_VERBS_RE), ("called", CALLED_RE)):
-            if not may[name]:
+            if lit & full[name] != full[name]:
                 continue
             for m in verbs_re.finditer(text, s, e):
                 # "was hailed as a hero", "is called a traitor": a passive with no one
@@ -210,15 +238,15 @@ def reported_spans(text: str, sentences: list[Span]) -> list[Span]:
                 if PASSIVE_BEFORE_RE.search(text, max(s, m.start() - 24), m.start()):
                     continue
                 _content(text, m.end(), e, spans, to_comma=verbs_re is not CALLED_RE)
-        for m in CLAIM_NOUN_RE.finditer(text, s, e) if may["noun"] else ():
+        for m in CLAIM_NOUN_RE.finditer(text, s, e) if lit & full["noun"] == full["noun"] else ():
             _content(text, m.end(), e, spans, to_comma=True)
         # "according to X": the rest of the sentence is X's, the phrase itself is not.
-        for m in ACCORDING_RE.finditer(text, s, e) if may["according"] else ():
+        for m in ACCORDING_RE.finditer(text, s, e) if lit & full["according"] == full["according"] else ():
             if m.start() > s:
                 spans.append((s, m.start()))
             _content(text, m.end(), e, spans)
         # "The plan, the minister said, is …" and "…, critics say." / "…, said the minister."
-        for aside_re in (PARENTHETICAL_RE, INVERTED_RE) if may["inverted"] else (PARENTHETICAL_RE,):
+        for aside_re in (PARENTHETICAL_RE, INVERTED_RE) if lit & full["inverted"] == full["inverted"] else (PARENTHETICAL_RE,):
             m = aside_re.search(text, s, e)
             if m:
                 if m.start() > s:

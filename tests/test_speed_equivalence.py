@@ -52,9 +52,16 @@ def test_one_article_is_linted_without_importing_textstat(tmp_path):
         "    pass\n"
         "print('textstat' in sys.modules, 'pyphen' in sys.modules)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code, str(story)], capture_output=True, text=True, cwd=ROOT)
-    # pyphen is loaded (the grade-level rule ran), textstat is not.
+    import os
+
+    env = dict(os.environ, LINTNEWS_CACHE_DIR=str(tmp_path / "cache"), XDG_STATE_HOME=str(tmp_path / "state"))
+    env.pop("LINTNEWS_NO_CACHE", None)
+    out = subprocess.run([sys.executable, "-c", code, str(story)], capture_output=True, text=True, cwd=ROOT, env=env)
+    # A fresh cache: pyphen counts the story's words (the grade-level rule ran); textstat is not imported.
     assert out.stdout.strip().splitlines()[-1] == "False True", out.stderr
+    # Run again: every word is in the kept syllable table, so pyphen is not even imported.
+    out = subprocess.run([sys.executable, "-c", code, str(story)], capture_output=True, text=True, cwd=ROOT, env=env)
+    assert out.stdout.strip().splitlines()[-1] == "False False", out.stderr
 
 
 def test_the_syllable_table_is_kept_between_runs(tmp_path):
