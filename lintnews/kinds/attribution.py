@@ -894,7 +894,7 @@ class _DocState:
         self._words: frozenset[str] | None = None  # the wanted words the document holds
         self._wanted: frozenset[str] = frozenset()
         self._triggers_wanted: frozenset[str] | None = None
-        self._index: dict[str, array] = {}
+        self._index: dict[str, list[int]] = {}
         self._triggers: list[tuple[str, ...]] = []
         self.allowed: dict = {}  # PatternSet needs -> its ``allowed`` here
         self.by_set: dict = {}  # id(PatternSet) -> its ``allowed`` here (sets live as long as the rules)
@@ -957,12 +957,11 @@ class _DocState:
             if w not in hot:
                 hot[w] = ((), True)
         self._words = frozenset(present) if safe else None
-        # Sentence numbers as machine integers (4 bytes, not a list's pointer to an int
-        # object), and each sentence's trigger words as a tuple in a list by sentence: a set
-        # per sentence was 3 MB of a 2 MB feed's run.
+        # Each sentence's trigger words as a tuple in a list by sentence: a set per sentence
+        # was 3 MB of a 2 MB feed's run.
         sentences = doc.sentences
         n = len(sentences)
-        index: dict[str, array] = {}
+        index: dict[str, list[int]] = {}
         by_sentence: list[tuple[str, ...]] = [()] * n
         self._index, self._triggers = index, by_sentence
         if not hot or not n:
@@ -987,7 +986,7 @@ class _DocState:
             for p in pieces:
                 at = index.get(p)
                 if at is None:
-                    index[p] = array("i", (k,))
+                    index[p] = [k]
                 elif at[-1] != k:
                     at.append(k)
             if trigger:
