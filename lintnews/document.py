@@ -21,8 +21,8 @@ Span = tuple[int, int]
 
 
 class Spans:
-    """A list of (start, end) spans held as two arrays of machine integers: 16 bytes a
-    span, where a list of tuples costs some 130 (a file of 15,000 one-line paragraphs held
+    """A list of (start, end) spans held as two arrays of machine integers: 8 bytes a
+    span (16 for a text over 2 GB), where a list of tuples costs some 130 (a file of 15,000 one-line paragraphs held
     4 MB of paragraphs and sentences). Reads like the list of tuples it stands for:
     indexing gives a tuple, iterating gives tuples, a slice is a Spans."""
 
@@ -277,6 +277,12 @@ class Document:
 
     # --- structure -------------------------------------------------------------
 
+    def _new_spans(self) -> Spans:
+        """Empty ``Spans`` for offsets into this text: 4-byte integers (every file lintnews
+        reads is far below 2 GB; 8 bytes for a longer text)."""
+        code = _offset_code(len(self.text))
+        return Spans(array(code), array(code))
+
     def prepare_shared(self) -> None:
         """Build what most rules read (paragraphs, sentences, quotations, headlines, word
         tokens, the source's lines) now, before a document's rules are shared between two
@@ -295,7 +301,7 @@ class Document:
         """Paragraph spans, trimmed. Blank lines separate paragraphs; in plain text a line
         that ends a sentence (or is a short headline) ends its paragraph too."""
         text = self.text
-        spans = Spans()
+        spans = self._new_spans()
         pos = 0
         for m in PARA_BREAK_RE.finditer(text):
             self._add_blocks(pos, m.start(), spans)
@@ -335,7 +341,7 @@ class Document:
     @cached_property
     def sentences(self) -> Spans:
         text = self.text
-        spans = Spans()
+        spans = self._new_spans()
         for p_start, p_end in self.paragraphs:
             start = p_start
             for m in SENTENCE_END_RE.finditer(text, p_start, p_end):
@@ -391,14 +397,14 @@ class Document:
         blocks = block_quotes(self.text, self.paragraphs)
         if self._prose.quotes or blocks:
             spans = sorted(spans + self._prose.quotes + blocks)
-        return _spans(spans)
+        return _spans(spans, len(self.text))
 
     @cached_property
     def _quote_union(self) -> tuple[array, array]:
         """Quotation spans merged where they overlap (a block quote holding quoted words):
         starts and ends, sorted, for bisection."""
-        starts = array("q")
-        ends = array("q")
+        code = _offset_code(len(self.text))
+        starts, ends = array(code), array(code)
         for qs, qe in self.quotes:  # sorted by start
             if ends and qs < ends[-1]:
                 ends[-1] = max(ends[-1], qe)
@@ -411,7 +417,7 @@ class Document:
     def _quote_reach(self) -> tuple[array, array]:
         """Quotation starts, and the furthest end of any quotation up to each one."""
         quotes = self.quotes
-        return quotes.starts, array("q", accumulate(quotes.ends, max, initial=-1))[1:]
+        return quotes.starts, array(quotes.ends.typecode, accumulate(quotes.ends, max, initial=-1))[1:]
 
     def quotes_overlapping(self, start: int, end: int) -> list[Span]:
         """The direct quotations that overlap [start, end), in order: found by bisection, so
@@ -439,7 +445,7 @@ class Document:
         Y" carry. Sorted, merged; never the attribution itself (see ``reported``)."""
         from .reported import reported_spans
 
-        return _spans(reported_spans(self.text, self.sentences))
+        return _spans(reported_spans(self.text, self.sentences), len(self.text))
 
     def in_reported(self, start: int, end: int) -> bool:
         """True when the span [start, end) overlaps reported speech."""
@@ -566,9 +572,16 @@ class Document:
         return sorted(hits)
 
 
-def _spans(spans: list[Span]) -> Spans:
-    """A list of (start, end) as ``Spans``: 16 bytes a span, not some 100."""
-    return Spans(array("q", [s for s, _ in spans]), array("q", [e for _, e in spans]))
+def _spans(spans: list[Span], n: int) -> Spans:
+    """A list of (start, end) offsets into a text of ``n`` characters as ``Spans``: 8 bytes
+    a span, not some 100."""
+    code = _offset_code(n)
+    return Spans(array(code, [s for s, _ in spans]), array(code, [e for _, e in spans]))
+
+
+def _offset_code(n: int) -> str:
+    """The array type code for offsets into a text of ``n`` characters."""
+    return "i" if n < 2**31 else "q"
 
 
 def _looks_like_headline(line: str) -> bool:

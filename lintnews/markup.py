@@ -118,9 +118,9 @@ LINE_BREAK_RE = rx.compile(r"\r\n?|\n")
 
 def line_starts(text: str) -> array:
     """Offsets where each line starts. A line ends at LF, CRLF or a lone CR, as editors
-    count them. Machine integers (8 bytes a line, not 36: a document keeps them to the
-    end of its run)."""
-    starts = array("q", [0])
+    count them. Machine integers (4 bytes a line below 2 GB of text, not 36: a document
+    keeps them to the end of its run)."""
+    starts = array("i" if len(text) < 2**31 else "q", [0])
     if "\r" in text:
         starts.extend(m.end() for m in LINE_BREAK_RE.finditer(text))
         return starts
