@@ -956,7 +956,8 @@ def markdown(source: str) -> Prose:
     # Each block's lines as source spans, taken from the tokens as they are made; the
     # blocks are read once the parse is over (a reference defined at the end of a file
     # makes a link of "[text]" before it).
-    blocks = array("q")
+    code = "i" if len(source) < 2**31 else "q"  # offsets, counts and flags: 4 bytes each
+    blocks = array(code)
     where = [0, False]  # blockquotes open, in a heading
 
     def take(tokens) -> None:
@@ -989,7 +990,7 @@ def markdown(source: str) -> Prose:
     refs = env.get("references") or {}
     if refs:
         refs = {_normalize_label(k) for k in refs}
-    pieces = array("q")
+    pieces = array(code)
     headlines: list[tuple[int, int]] = []
     quotes: list[tuple[int, int]] = []
     i = 0
