@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import io
 import os
-import pickle
 import sys
+
+from .cache import pickle
 
 # regex's flag values (tests/test_regex_engine.py checks them against the package): the
 # attribution packs' patterns are compiled with IGNORECASE | VERSION0.

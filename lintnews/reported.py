@@ -41,21 +41,6 @@ SAY_VERBS = """
     fumed boasted bragged scoffed quipped sniffed lamented
     bemoaned protested objected retorted speculated speculates surmised wondered asked asks
 """.split()
-
-
-def _words(words) -> str:
-    """The words as one alternation (a trie: ``literals.alternation``); ``_`` in a word
-    stands for white space."""
-    return alternation(sorted(set(words)), lambda ch: r"\s+" if ch == "_" else re.escape(ch))
-
-
-_SAY = _words(SAY_VERBS)
-# "called X a Y", "described X as Y", "accused X of Y": the verdict is the speaker's.
-CALLED_RE = rx.compile(
-    r"\b(?:called|calls|calling|call)\b(?!\s+(?:for|on|upon|off|up|in|out|back|it\s+quits|(?:an?|the)\s+"
-    r"(?:election|elections|meeting|strike|halt|vote|press|news|referendum|truce|ceasefire|recess|timeout|"
-    r"time-out|summit|session|conference)\b))",
-)
 AS_VERBS = """
     described describes describing describe labelled labeled labels labelling labeling branded brands
     branding dubbed dubs termed terms denounced denounces denouncing condemned condemns condemning
@@ -65,24 +50,12 @@ AS_VERBS = """
     decried decries slammed blasted regarded regards viewed views sees saw considers considered rejected
     rejects
 """.split()
-AS_VERBS_RE = rx.compile(
-    rf"\b(?:{_words(AS_VERBS)})\b"
-    r"(?P<obj>(?:\s+(?!as\b)[\w'’.-]+){0,8}?)\s+as\b",
-)
 OF_VERBS = "accused accuses accusing accuse suspected suspects convicted charged charges".split()
-OF_VERBS_RE = rx.compile(
-    rf"\b(?:{_words(OF_VERBS)})\b"
-    r"(?P<obj>(?:\s+(?!of\b)[\w'’.-]+){0,6}?)\s+of\b",
-)
 FOR_VERBS = """
     blamed blames blaming blame criticized criticised criticizes criticises criticizing criticising
     faulted faults praised praises attacked attacks slammed blasted chided rebuked scolded censured
     condemned condemns sued sues thanked
 """.split()
-FOR_VERBS_RE = rx.compile(
-    rf"\b(?:{_words(FOR_VERBS)})\b"
-    r"(?P<obj>(?:\s+(?!for\b)[\w'’.-]+){0,6}?)\s+for\b",
-)
 # "the senator's assertion that …", "Republican claims that …", "the allegation that …".
 CLAIM_NOUNS = """
     assertions assertion claims claim allegations allegation accusations accusation charges charge
@@ -91,7 +64,45 @@ CLAIM_NOUNS = """
     criticism characterisation characterization description verdict conclusion finding findings
     testimony denials denial statements statement remarks remark comments comment position theory
 """.split()
-CLAIM_NOUN_RE = rx.compile(rf"\b(?:{_words(CLAIM_NOUNS)})\s+that\b")
+_WORD_LISTS = {"say": SAY_VERBS, "as": AS_VERBS, "of": OF_VERBS, "for": FOR_VERBS, "noun": CLAIM_NOUNS}
+
+
+def _words(words) -> str:
+    """The words as one alternation (a trie: ``literals.alternation``); ``_`` in a word
+    stands for white space."""
+    return alternation(sorted(set(words)), lambda ch: r"\s+" if ch == "_" else re.escape(ch))
+
+
+def _alternations() -> dict[str, str]:
+    """Each word list as its alternation: built once per install (the tries are 3 ms of
+    Python) and kept in the cache, like the patterns' compiled code (``rx``)."""
+    from . import cache
+
+    return cache.get_or_build("reported-words", [], lambda: {k: _words(v) for k, v in _WORD_LISTS.items()},
+                              lambda v: isinstance(v, dict) and set(v) == set(_WORD_LISTS))
+
+
+_ALT = _alternations()
+_SAY = _ALT["say"]
+# "called X a Y", "described X as Y", "accused X of Y": the verdict is the speaker's.
+CALLED_RE = rx.compile(
+    r"\b(?:called|calls|calling|call)\b(?!\s+(?:for|on|upon|off|up|in|out|back|it\s+quits|(?:an?|the)\s+"
+    r"(?:election|elections|meeting|strike|halt|vote|press|news|referendum|truce|ceasefire|recess|timeout|"
+    r"time-out|summit|session|conference)\b))",
+)
+AS_VERBS_RE = rx.compile(
+    rf"\b(?:{_ALT['as']})\b"
+    r"(?P<obj>(?:\s+(?!as\b)[\w'’.-]+){0,8}?)\s+as\b",
+)
+OF_VERBS_RE = rx.compile(
+    rf"\b(?:{_ALT['of']})\b"
+    r"(?P<obj>(?:\s+(?!of\b)[\w'’.-]+){0,6}?)\s+of\b",
+)
+FOR_VERBS_RE = rx.compile(
+    rf"\b(?:{_ALT['for']})\b"
+    r"(?P<obj>(?:\s+(?!for\b)[\w'’.-]+){0,6}?)\s+for\b",
+)
+CLAIM_NOUN_RE = rx.compile(rf"\b(?:{_ALT['noun']})\s+that\b")
 SAY_RE = rx.compile(rf"\b(?:{_SAY})\b")
 ACCORDING_RE = rx.compile(
     r"\b(?:[Aa]ccording\s+to|[Ii]n\s+the\s+(?:view|words|eyes|opinion)\s+of|as\s+(?:reported|described|"
@@ -116,6 +127,8 @@ PASSIVE_BEFORE_RE = rx.compile(
     r"\b(?:is|are|was|were|be|been|being|get|gets|got|getting)\s+(?:[a-z]+ly\s+|also\s+|often\s+|now\s+|long\s+)?$",
     re.IGNORECASE,
 )
+# "said on Monday (that) …": a short time or place phrase between the verb and its clause.
+TIME_PHRASE_RE = rx.compile(r"\s+(?:on|at|in)\s+(?:[\w'’.-]+\s+){0,4}?(?=that\b|the\b|he\b|she\b|they\b|it\b)")
 # A "said" that is not a verb of saying: "the said property", "is said to be".
 NOT_SPEECH_RE = rx.compile(r"\b(?:the|is|are|was|were|be|been|being)\s+$", re.IGNORECASE)
 
@@ -223,7 +236,7 @@ def reported_spans(text: str, sentences: list[Span]) -> list[Span]:
                 if not after.startswith((" on ", " at ", " in ")):
                     continue
                 # "said on Monday (that) …": skip a short time or place phrase.
-                skip = re.match(r"\s+(?:on|at|in)\s+(?:[\w'’.-]+\s+){0,4}?(?=that\b|the\b|he\b|she\b|they\b|it\b)", text[m.end() : m.end() + 60])
+                skip = TIME_PHRASE_RE.match(text[m.end() : m.end() + 60])
                 if not skip:
                     continue
                 _content(text, m.end() + skip.end(), e, spans)

@@ -68,13 +68,13 @@ shared by the rules (``_DocState``).
 
 from __future__ import annotations
 
-import pickle
 from array import array
 from bisect import bisect_left, bisect_right
 from pathlib import Path
 
 from .. import rx
 from .. import literals, markup, regex_engine, yamlio
+from ..cache import pickle
 from ..document import MAX_SENTENCE_CHARS, TOKEN_RE
 from ..finding import Hit
 from .base import Rule, RuleSpec, string_list
@@ -727,7 +727,7 @@ class PatternSet:
         state = dict(self.__dict__)
         state.pop("_need_sets", None)
         state["patterns"] = None
-        state["_pickled"] = [pickle.dumps(p, protocol=pickle.HIGHEST_PROTOCOL) for p in self.patterns]
+        state["_pickled"] = [pickle.dumps(p, protocol=-1) for p in self.patterns]
         state["_key"] = None
         return state
 

@@ -259,7 +259,8 @@ class _StoredSplit(dict):
         value = dict.__getitem__(self, first)
         if type(value) is bytes:
             import io
-            import pickle
+
+            from ..cache import pickle
 
             unpickler = pickle.Unpickler(io.BytesIO(value))
             unpickler.persistent_load = self.rules.__getitem__
@@ -278,14 +279,15 @@ class _StoredSplit(dict):
 
     def __reduce__(self):
         import io
-        import pickle
+
+        from ..cache import pickle
 
         place = {id(rule): i for i, rule in enumerate(self.rules)}
         stored = {}
         for first, value in dict.items(self):
             if type(value) is not bytes:
                 buf = io.BytesIO()
-                pickler = pickle.Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL)
+                pickler = pickle.Pickler(buf, protocol=-1)  # -1: the highest
                 pickler.persistent_id = lambda obj: place.get(id(obj)) if isinstance(obj, PhrasesRule) else None
                 pickler.dump(value)
                 value = buf.getvalue()
