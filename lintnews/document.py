@@ -391,20 +391,20 @@ class Document:
         return [(s, e) for s, e in self.paragraphs if "\n" not in text[s:e] and _looks_like_headline(text[s:e])]
 
     @cached_property
-    def quotes(self) -> Spans:
+    def quotes(self) -> list[Span]:
         """Direct quotations, quote marks included. See ``find_quotes`` and ``block_quotes``."""
         spans = find_quotes(self.text, self.paragraphs)
         blocks = block_quotes(self.text, self.paragraphs)
         if self._prose.quotes or blocks:
             spans = sorted(spans + self._prose.quotes + blocks)
-        return _spans(spans, len(self.text))
+        return spans
 
     @cached_property
-    def _quote_union(self) -> tuple[array, array]:
+    def _quote_union(self) -> tuple[list[int], list[int]]:
         """Quotation spans merged where they overlap (a block quote holding quoted words):
         starts and ends, sorted, for bisection."""
-        code = _offset_code(len(self.text))
-        starts, ends = array(code), array(code)
+        starts: list[int] = []
+        ends: list[int] = []
         for qs, qe in self.quotes:  # sorted by start
             if ends and qs < ends[-1]:
                 ends[-1] = max(ends[-1], qe)
@@ -414,10 +414,14 @@ class Document:
         return starts, ends
 
     @cached_property
-    def _quote_reach(self) -> tuple[array, array]:
+    def _quote_reach(self) -> tuple[list[int], list[int]]:
         """Quotation starts, and the furthest end of any quotation up to each one."""
-        quotes = self.quotes
-        return quotes.starts, array(quotes.ends.typecode, accumulate(quotes.ends, max, initial=-1))[1:]
+        starts, reach, furthest = [], [], -1
+        for qs, qe in self.quotes:
+            furthest = max(furthest, qe)
+            starts.append(qs)
+            reach.append(furthest)
+        return starts, reach
 
     def quotes_overlapping(self, start: int, end: int) -> list[Span]:
         """The direct quotations that overlap [start, end), in order: found by bisection, so
@@ -440,18 +444,21 @@ class Document:
         return k >= 0 and ends[k] > start
 
     @cached_property
-    def reported(self) -> Spans:
+    def reported(self) -> list[Span]:
         """Reported speech in narration: what "X said", "according to X", "X called it a
         Y" carry. Sorted, merged; never the attribution itself (see ``reported``)."""
         from .reported import reported_spans
 
-        return _spans(reported_spans(self.text, self.sentences), len(self.text))
+        return reported_spans(self.text, self.sentences)
+
+    @cached_property
+    def _reported_starts(self) -> list[int]:
+        return [s for s, _ in self.reported]
 
     def in_reported(self, start: int, end: int) -> bool:
         """True when the span [start, end) overlaps reported speech."""
-        reported = self.reported
-        k = bisect_right(reported.starts, end - 1) - 1
-        return k >= 0 and reported.ends[k] > start
+        k = bisect_right(self._reported_starts, end - 1) - 1
+        return k >= 0 and self.reported[k][1] > start
 
     def in_own_voice(self, start: int, end: int) -> bool:
         """The paper's own voice: not a direct quotation, not reported speech."""
@@ -570,13 +577,6 @@ class Document:
             if found:
                 hits.update(found)
         return sorted(hits)
-
-
-def _spans(spans: list[Span], n: int) -> Spans:
-    """A list of (start, end) offsets into a text of ``n`` characters as ``Spans``: 8 bytes
-    a span, not some 100."""
-    code = _offset_code(n)
-    return Spans(array(code, [s for s, _ in spans]), array(code, [e for _, e in spans]))
 
 
 def _offset_code(n: int) -> str:
