@@ -51,12 +51,14 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from array import array
-from itertools import accumulate, compress
+from itertools import accumulate, compress, count, islice
+from operator import itemgetter, not_, sub
 
 from .. import rx
 from ..finding import Hit
 from ..housenames import (
     ARTICLE_PARTICLES,
+    HouseName,
     HouseNames,
     bare_surface,
     load_house_names,
@@ -164,6 +166,17 @@ class Names:
 
     def __len__(self) -> int:  # mentions
         return len(self.mention) - 1
+
+    def _sizes(self):
+        return map(sub, islice(self.mention, 1, None), self.mention)
+
+    def longer(self):
+        """The mentions of more than one word."""
+        return compress(count(), map((1).__lt__, self._sizes()))
+
+    def single_words(self):
+        """The words that are a mention on their own."""
+        return compress(self.mention, map((1).__eq__, self._sizes()))
 
     def unit(self, k: int) -> Unit:
         surface, key, role, bare, title = self.kinds[self.kind[k]]
@@ -295,7 +308,12 @@ def _hyphens(text: str):
             at = text.find(hyphen, at + 1)
 
 
-_PIECE = 1 << 14  # tokens read at a time where a list or a flag a token is made
+_PIECE = 1 << 12  # tokens read at a time where a list or a flag a token is made
+
+
+# Which Latin-1 characters are capitals and which lower case, by code.
+_UPPER = bytes(chr(c).isupper() for c in range(256))
+_LOWER = bytes(chr(c).islower() for c in range(256))
 
 
 def _offsets(text: str) -> str:
@@ -331,41 +349,46 @@ def _lower_vocab_and_walk(doc) -> tuple[set[str], array, bytearray]:
         k += 1
         if k < n and starts[k] == at + 1:
             tail[k] = 1
-    at_char = text.__getitem__
     lower_vocab: set[str] = set()
     upper = bytearray()
     for a in range(0, n, _PIECE):
         b = min(n, a + _PIECE)
-        firsts = list(map(at_char, starts[a:b]))
-        upper += bytes(map(str.isupper, firsts))
-        lower = int.from_bytes(bytes(map(str.islower, firsts)), "little")
-        lower ^= lower & int.from_bytes(tail[a:b], "little")
-        lower_vocab.update(compress(lows[a:b], _flags(lower, b - a)))
-    del tail, firsts
+        firsts = "".join(itemgetter(*starts[a:b])(text))  # each token's first character
+        try:  # Latin-1: the flags by table
+            firsts_latin = firsts.encode("latin-1")
+            upper += firsts_latin.translate(_UPPER)
+            lower = firsts_latin.translate(_LOWER)
+        except UnicodeEncodeError:
+            upper += bytes(map(str.isupper, firsts))
+            lower = bytes(map(str.islower, firsts))
+        bits = int.from_bytes(lower, "little")
+        bits ^= bits & int.from_bytes(tail[a:b], "little")
+        lower_vocab.update(compress(lows[a:b], _flags(bits, b - a)))
+    del tail
     # Only a capital starts a name; not a stop word ("The", "But") nor a word the story
     # writes in lower case (both end a name, as a plain word does), unless it may start a
     # compound or be an Al of Al Thani. (With markup joiners inside words a token's lower
     # case is not its spelling's: stop words are then left to the walk.) The words that end
-    # a name are the lower-case words with the stop words added and Al taken out, for a
-    # moment (no copy of the set).
+    # a name are the lower-case words with the stop words written with a capital added and
+    # Al taken out, for a moment (no copy of the set).
     stop = STOPWORDS if JOINERS[0] not in text and JOINERS[1] not in text else frozenset()
-    added = stop.difference(lower_vocab)
-    kept = {"al", "el"}.intersection(lower_vocab)
-    lower_vocab |= added
-    lower_vocab -= kept
     particles = STANDALONE_PARTICLES.intersection(lows)
     walk = array("i" if n < 2**31 else "q")
     ends_name = lower_vocab.__contains__
+    kept = {"al", "el"}.intersection(lower_vocab)
+    lower_vocab -= kept
     for a in range(0, n, _PIECE):
         b = min(n, a + _PIECE)
-        piece = lows[a:b]
-        bits = int.from_bytes(upper[a:b], "little")
-        bits ^= bits & int.from_bytes(bytes(map(ends_name, piece)), "little")
-        bits |= int.from_bytes(hyphened[a:b], "little")
+        caps = list(compress(range(a, b), upper[a:b]))
+        words = list(map(lows.__getitem__, caps))
+        added = stop.intersection(words).difference(lower_vocab).difference(("al", "el"))
+        lower_vocab |= added
+        piece = set(compress(caps, map(not_, map(ends_name, words))))
+        lower_vocab -= added
+        piece.update(compress(range(a, b), hyphened[a:b]))
         if particles:
-            bits |= int.from_bytes(bytes(map(particles.__contains__, piece)), "little")
-        walk.extend(compress(range(a, b), _flags(bits, b - a)))
-    lower_vocab -= added
+            piece.update(compress(range(a, b), map(particles.__contains__, lows[a:b])))
+        walk.extend(sorted(piece))
     lower_vocab |= kept
     return lower_vocab, walk, hyphened
 
@@ -812,62 +835,70 @@ def _norm_span(text: str) -> str:
 # --- against the house list ------------------------------------------------------
 
 
+def _house_matches(kinds: list[tuple], shape, house: HouseNames) -> list[tuple[int, int, HouseName]]:
+    """The listed names a name of these kinds of words holds, as (its first word, its last
+    word, the entry): a run of two to five words (articles dropped) whose keys are a listed
+    name's, or one slip from one in a word; longer runs first, none overlapping."""
+    # (kinds: surface, key, role, ...; literal indexes, as this runs for every name)
+    units = [(i, kinds[k]) for i, k in enumerate(shape)]
+    units = [u for u in units if u[1][1] or u[1][2] != "particle"]  # articles dropped
+    n = len(units)
+    covered = [False] * n
+    found = []
+    for size in range(min(n, 5), 1, -1):
+        for a in range(0, n - size + 1):
+            if found and any(covered[a : a + size]):
+                continue
+            window = units[a : a + size]
+            if window[0][1][2] == "particle" or window[-1][1][2] == "particle":
+                continue
+            keys = tuple([u[1][1] for u in window])
+            entry = house.lookup(keys)
+            if entry is None:
+                for cand, i in house.near(keys):
+                    u = window[i][1]
+                    if u[2] == "word" and slip(u[1], cand.keys[i]) and not house.is_house_word(u[0]):
+                        entry = cand
+                        break
+            if entry is None:
+                continue
+            for k in range(a, a + size):
+                covered[k] = True
+            found.append((window[0][0], window[-1][0], entry))
+    return found
+
+
 def check_house(names: Names, house: HouseNames, text: str):
     matched_entries: set[int] = set()
     hits: list[Hit] = []
     house.ensure()
-    mention, kinds, kind = names.mention, names.kinds, names.kind
+    mention, kinds, kind, starts, ends = names.mention, names.kinds, names.kind, names.starts, names.ends
     n_mentions = len(names)
     # Names of two words or more (a name never starts or ends with a particle, so at least
-    # two of its words are words), then the one-word names, once the names matched in full
-    # are known.
-    for m in range(n_mentions):
-        if mention[m + 1] - mention[m] == 1:
-            continue
-        units = [u for u in names.units(m) if not (u.role == "particle" and not u.key)]
-        # keys of units: articles dropped
-        n = len(units)
-        covered = [False] * n
-        for size in range(min(n, 5), 1, -1):
-            for a in range(0, n - size + 1):
-                if any(covered[a : a + size]):
-                    continue
-                window = units[a : a + size]
-                if window[0].role == "particle" or window[-1].role == "particle":
-                    continue
-                keys = tuple([u.key for u in window])
-                entry = house.lookup(keys)
-                if entry is None:
-                    for cand, i in house.near(keys):
-                        u = window[i]
-                        if u.role == "word" and slip(u.key, cand.keys[i]) and not house.is_house_word(u.surface):
-                            entry = cand
-                            break
-                if entry is None:
-                    continue
-                for k in range(a, a + size):
-                    covered[k] = True
-                matched_entries.add(id(entry))
-                start, end = window[0].start, window[-1].end
-                written = text[start:end]
-                # Accents are a spelling the house may not carry (wire copy drops them):
-                # "Peña" is not a misspelling of "Pena".
-                if strip_accents(_norm_span(written)) != strip_accents(_norm_span(entry.canonical)):
-                    hits.append(Hit(start, end, (entry.canonical,), None, (("term", entry.canonical),)))
-    # Most words are neither a listed variant nor a listed surname's key: each kind of word
-    # is asked once.
+    # two of its words are words), looked up once for each distinct run of kinds of words;
+    # then the one-word names, once the names matched in full are known.
+    matches: dict[bytes, list] = {}
+    for m in names.longer():
+        lo, hi = mention[m], mention[m + 1]
+        shape = kind[lo:hi].tobytes()
+        found = matches.get(shape)
+        if found is None:
+            found = matches[shape] = _house_matches(kinds, kind[lo:hi], house)
+        for first, last, entry in found:
+            matched_entries.add(id(entry))
+            start, end = starts[lo + first], ends[lo + last]
+            written = text[start:end]
+            # Accents are a spelling the house may not carry (wire copy drops them):
+            # "Peña" is not a misspelling of "Pena".
+            if strip_accents(_norm_span(written)) != strip_accents(_norm_span(entry.canonical)):
+                hits.append(Hit(start, end, (entry.canonical,), None, (("term", entry.canonical),)))
+    del matches
+    # Most words are neither a listed variant nor a listed surname's key.
     variants, surnames = house.variant_words, house.surnames
-    listed = [
-        kind_[ROLE] == "word" and not kind_[IS_TITLE] and len(kind_[KEY]) >= 4
-        and (kind_[KEY] in variants or kind_[KEY] in surnames)
-        for kind_ in kinds
-    ]
-    starts, ends = names.starts, names.ends
-    for m in range(n_mentions):
-        k = mention[m]
-        if mention[m + 1] - k != 1 or not listed[kind[k]]:
+    for k in names.single_words():
+        surface, key, role, bare, title = kinds[kind[k]]
+        if title or role != "word" or len(key) < 4 or not (key in variants or key in surnames):
             continue
-        surface, key, _role, bare, _title = kinds[kind[k]]
         entry = house.variant_word(key)
         if entry is not None:
             surname = entry.words[-1]
@@ -991,10 +1022,8 @@ def check_document(names: Names, house: HouseNames | None, memos: Memos | None =
     # keys -> [spelling, uses, first mention] while one spelling has them, then
     # {spelling: [uses, first mention]}
     by_compact: dict[str, list | dict[str, list[int]]] = {}
-    for m in range(n_mentions):
+    for m in names.longer():
         lo, hi = mention[m], mention[m + 1]
-        if hi - lo < 2:
-            continue
         shape = kind[lo:hi].tobytes()
         if shape in shapes:
             whole = shapes[shape]
@@ -1036,10 +1065,8 @@ def check_document(names: Names, house: HouseNames | None, memos: Memos | None =
             flagged[keys, surface] = suggestion
     del by_compact
     if flagged:
-        for m in range(n_mentions):
+        for m in names.longer():
             lo, hi = mention[m], mention[m + 1]
-            if hi - lo < 2:
-                continue
             whole = shapes[kind[lo:hi].tobytes()]
             if whole is not None and whole in flagged:
                 suggestion = flagged[whole]
@@ -1060,9 +1087,7 @@ def check_document(names: Names, house: HouseNames | None, memos: Memos | None =
     g_title: list[bool] = []
     g_initial: list[bool] = []
     kind_group: list[int | None] = [None] * len(kinds)  # -1: no word counted here
-    initial = names.initial
-    for k in range(len(kind)):
-        kd = kind[k]
+    for k, kd, first_of_sentence in zip(count(), kind, names.initial):
         g = kind_group[kd]
         if g is None:
             _surface, key, role, bare, _title = kinds[kd]
@@ -1098,7 +1123,7 @@ def check_document(names: Names, house: HouseNames | None, memos: Memos | None =
         counts[key] = counts.get(key, 0) + 1
         if not kinds[kd][IS_TITLE]:
             g_title[g] = False
-        if not initial[k]:
+        if not first_of_sentence:
             g_initial[g] = False
 
     def first(g: int) -> int:
