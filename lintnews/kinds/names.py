@@ -272,6 +272,12 @@ def _classify(parts: list[str], keys: dict | None = None) -> tuple:
     return info + ((word, key, role, bare, kind == TITLE), (word, "", "particle", "", False) if al_el else None)
 
 
+def _key_and_bare(word: str, keys: dict | None) -> tuple[str, str]:
+    """A word's key and bare spelling (one string when they are equal, as they often are)."""
+    key, bare = unit_key(word, keys), bare_surface(word)
+    return key, key if bare == key else bare
+
+
 def _classify_word(parts: list[str], keys: dict | None) -> tuple:
     word = "-".join(parts)
     cut = 2 if POSSESSIVE_RE.search(word) else 0
@@ -288,11 +294,13 @@ def _classify_word(parts: list[str], keys: dict | None) -> tuple:
         digits = any(map(str.isdigit, word))
         if title and not stop and not acronym and len(word) >= 4:
             # A title is not part of the name, but its spelling counts (Supreme/Suprreme).
-            return word, cut, TITLE, unit_key(word, keys), "word", bare_surface(word), al_el, single
+            key, bare = _key_and_bare(word, keys)
+            return word, cut, TITLE, key, "word", bare, al_el, single
         if title or stop or acronym or digits or "_" in word:
             return word, cut, OTHER, "", "", "", al_el, False
         role = "initial" if len(head) == 1 and single else "word"
-        return word, cut, WORD, unit_key(word, keys), role, bare_surface(word), al_el, single
+        key, bare = _key_and_bare(word, keys)
+        return word, cut, WORD, key, role, bare, al_el, single
     if single and head_low in STANDALONE_PARTICLES:
         key = unit_key(word, keys) if head_low not in ARTICLE_PARTICLES else ""
         return word, cut, PARTICLE, key, "particle", "", al_el, False
@@ -993,6 +1001,21 @@ def _plain(spelling: str, memo: dict | None = None) -> str:
     return plain
 
 
+def _put(table: dict, key, item: tuple) -> None:
+    """Adds ``item`` to ``table[key]``: the item itself while it is alone, then a list."""
+    have = table.get(key)
+    if have is None:
+        table[key] = item
+    elif type(have) is list:
+        have.append(item)
+    else:
+        table[key] = [have, item]
+
+
+def _several_of(spellings: str | set[str]):
+    return (spellings,) if type(spellings) is str else spellings
+
+
 def _whole_name(kinds: list[tuple], shape) -> tuple[str, str] | None:
     """(keys, spelling) of a name of these kinds of words, or None when it has fewer than
     two words (particles aside)."""
@@ -1170,7 +1193,7 @@ def check_document(names: Names, house: HouseNames | None, memos: Memos | None =
 
     # Slips are looked for among the keys and among the plain spellings (accents and case
     # dropped), since a slip can make a key move twice (Ireland -> Ieeland).
-    plains: dict[str, tuple[str] | set[str]] = {}
+    plains: dict[str, str | set[str]] = {}
     plain_memo = memos.plains
 
     def spellings(k: str) -> list[str]:
@@ -1178,7 +1201,7 @@ def check_document(names: Names, house: HouseNames | None, memos: Memos | None =
         forms = by_key[k]
         if type(forms) is int:
             plain = _plain(g_bare[forms], plain_memo)
-            plains[k] = (plain,)
+            plains[k] = k if plain == k else plain  # one spelling: the string itself
             return [f for f in ((k,) if plain == k else (k, plain)) if len(f) >= 4]
         plain = plains[k] = {_plain(g_bare[g], plain_memo) for g in forms}
         return [f for f in {k} | plain if len(f) >= 4]
@@ -1188,13 +1211,16 @@ def check_document(names: Names, house: HouseNames | None, memos: Memos | None =
     # each other's last two letters (the last two swapped); and they share a one-letter
     # deletion. The majors are indexed by the former; those a minor finds there are indexed
     # by their deletions (once), in which the minor's are looked up.
-    ends: dict[tuple[str, str, int], list[tuple[str, str]]] = defaultdict(list)  # (first, last, length)
-    swaps: dict[tuple[str, str, int], list[tuple[str, str]]] = defaultdict(list)  # (first, before last, length)
+    # (Tables keyed by (first letter, last letter, length) packed in one integer, length
+    # << 42 | first << 21 | last, a spelling or a list of them each: fewer objects than
+    # tuples and lists.)
+    ends: dict[int, tuple[str, str] | list[tuple[str, str]]] = {}  # (first, last, length)
+    swaps: dict[int, tuple[str, str] | list[tuple[str, str]]] = {}  # (first, before last, length)
     for k in majors:
         for f in spellings(k):
             kf = (k, f)
-            ends[f[0], f[-1], len(f)].append(kf)
-            swaps[f[0], f[-2], len(f)].append(kf)
+            _put(ends, len(f) << 42 | ord(f[0]) << 21 | ord(f[-1]), kf)
+            _put(swaps, len(f) << 42 | ord(f[0]) << 21 | ord(f[-2]), kf)
     index: dict[str, str | set[str]] = {}  # deletion -> its major, or majors
     indexed: set[tuple[str, str]] = set()
     candidates: set[tuple[str, str]] = set()  # (minor, major)
@@ -1203,12 +1229,16 @@ def check_document(names: Names, house: HouseNames | None, memos: Memos | None =
             continue
         checked = False
         for f in spellings(k):
-            head, last, size = f[0], f[-1], len(f)
+            shape = ord(f[0]) << 21 | ord(f[-1])
+            size = len(f) << 42
             near = [
-                (major, q)
-                for major, q in ends.get((head, last, size), []) + ends.get((head, last, size - 1), [])
-                + ends.get((head, last, size + 1), []) + swaps.get((head, last, size), [])
-                if counts[major] >= 2 * c
+                kf
+                for kfs in (
+                    ends.get(size | shape), ends.get(size - (1 << 42) | shape), ends.get(size + (1 << 42) | shape),
+                    swaps.get(size | shape),
+                ) if kfs is not None
+                for kf in ((kfs,) if type(kfs) is tuple else kfs)
+                if counts[kf[0]] >= 2 * c
             ]
             if not near:
                 continue
@@ -1216,10 +1246,11 @@ def check_document(names: Names, house: HouseNames | None, memos: Memos | None =
                 if not may_slip(k):
                     break
                 checked = True
-            for major, q in near:
-                if (major, q) not in indexed:
-                    indexed.add((major, q))
-                    for d in _deletes(q):
+            for kf in near:
+                if kf not in indexed:
+                    indexed.add(kf)
+                    major = kf[0]
+                    for d in _deletes(kf[1]):
                         have = index.get(d)
                         if have is None:
                             index[d] = major
@@ -1249,11 +1280,12 @@ def check_document(names: Names, house: HouseNames | None, memos: Memos | None =
     slips: list[tuple[str, str]] = []
     for minor, major in sorted(candidates, key=strength):
         cM = counts[major]
-        pairs = [(minor, major)] + [(p, q) for p in plains[minor] for q in plains[major]]
+        minor_plains, major_plains = _several_of(plains[minor]), _several_of(plains[major])
+        pairs = [(minor, major)] + [(p, q) for p in minor_plains for q in major_plains]
         if not any(slip(p, q, 5) for p, q in pairs):
             # Four-letter names need more evidence: the common spelling used 3 times,
             # and one slip as written, not only between keys (Royce is not Rice).
-            plain_pairs = [(p, q) for p in plains[minor] for q in plains[major]]
+            plain_pairs = [(p, q) for p in minor_plains for q in major_plains]
             if cM < 3 or not any(slip(p, q, 4) for p, q in plain_pairs):
                 continue
         slips.append((minor, major))
