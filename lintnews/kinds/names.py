@@ -316,7 +316,7 @@ def _hyphens(text: str):
             at = text.find(hyphen, at + 1)
 
 
-_PIECE = 1 << 12  # tokens read at a time where a list or a flag a token is made
+_PIECE = 1 << 11  # tokens read at a time where a list or a flag a token is made
 
 
 # Which Latin-1 characters are capitals and which lower case, by code.
@@ -719,26 +719,31 @@ def check_forms(doc, memos: Memos | None = None) -> list[Hit]:
     n_runs = 0
     words_seen: Counter = Counter()
     seen: list[str] = []
+    note = seen.append
+    leading = LEADING_FUNCTION_WORDS
     for m in CAP_RUN_RE.finditer(text):
         run = m.group()
         if curly:
             run = run.replace("’", "'")
         if " " not in run and "\t" not in run:  # one word, as most runs are
-            if run not in LEADING_FUNCTION_WORDS:
+            if run not in leading:
                 n_runs += 1
-                seen.append(run)
+                note(run)
                 if not run[1:].islower():  # see below
                     number = numbers.get(run)
                     if number is None:
                         number = numbers[run] = len(run_words)
                         run_words.append((run,))
-                    r_starts.append(m.start())
-                    r_ends.append(m.end())
+                    start, end = m.span()
+                    r_starts.append(start)
+                    r_ends.append(end)
                     r_words.append(number)
+                elif n_runs & 1023:
+                    continue
         else:
             words = run.split()
             start = m.start()
-            while words and words[0] in LEADING_FUNCTION_WORDS:  # "The Federal Election Commission"
+            while words and words[0] in leading:  # "The Federal Election Commission"
                 start = (
                     m.start() + run.index(words[1], start - m.start() + len(words[0])) if len(words) > 1 else m.end()
                 )
@@ -758,9 +763,9 @@ def check_forms(doc, memos: Memos | None = None) -> list[Hit]:
                 r_starts.append(start)
                 r_ends.append(m.end())
                 r_words.append(number)
-        if len(seen) >= 4096:
+        if len(seen) >= 1024:
             words_seen.update(seen)
-            seen = []
+            seen.clear()
     if n_runs < 2:
         return []
     words_seen.update(seen)
@@ -848,6 +853,17 @@ def _house_matches(kinds: list[tuple], shape, house: HouseNames) -> list[tuple[i
     word, the entry): a run of two to five words (articles dropped) whose keys are a listed
     name's, or one slip from one in a word; longer runs first, none overlapping."""
     # (kinds: surface, key, role, ...; literal indexes, as this runs for every name)
+    if len(shape) == 2:  # most names: two words (neither a particle: those are trimmed)
+        units = [kinds[shape[0]], kinds[shape[1]]]
+        keys = (units[0][1], units[1][1])
+        entry = house.lookup(keys)
+        if entry is None:
+            for cand, i in house.near(keys):
+                u = units[i]
+                if u[2] == "word" and slip(u[1], cand.keys[i]) and not house.is_house_word(u[0]):
+                    entry = cand
+                    break
+        return [] if entry is None else [(0, 1, entry)]
     units = [(i, kinds[k]) for i, k in enumerate(shape)]
     units = [u for u in units if u[1][1] or u[1][2] != "particle"]  # articles dropped
     n = len(units)
@@ -947,12 +963,15 @@ def _several(units: list[Unit]) -> bool:
     return any(not _ctx_similar(first, u) for u in units[1:])
 
 
-def _contradicts(minor: list[Unit], major: list[Unit], slip_pair: bool = False) -> bool:
+def _contradicts(minor: list[Unit], major: list[Unit], weights: list[int], slip_pair: bool = False) -> bool:
     """True when the words around two spellings show they belong to different people:
     a neighbouring name word of the rarer spelling never sits next to the common one, which
     has other neighbours of the same sort there (Michele Bachmann, Michelle Obama; M Horan,
     S Horgan); or the common one is a given name (always followed by a surname) and the
-    rarer a word used on its own (Giorgia Meloni, Georgia; Mitt Romney, Meet the Press)."""
+    rarer a word used on its own (Giorgia Meloni, Georgia; Mitt Romney, Meet the Press).
+    ``major``: its uses with different neighbours, first uses first, and ``weights``: how
+    many uses each stands for (what is asked of the neighbours does not depend on repeats,
+    only whether most uses have a next word does)."""
     for side in ("prev", "next"):
         # Sentence-initial words ("Faultless Federer" in a headline) say little.
         around = [getattr(u, side) for u in major]
@@ -963,7 +982,7 @@ def _contradicts(minor: list[Unit], major: list[Unit], slip_pair: bool = False) 
             # Only a given name says much by its next word: a spelling mostly followed by one
             # surname (Michelle Obama). Not one mostly used alone (Senate; Senate Majority
             # Leader) or followed by many words (Republican Party, Republican senators).
-            given_like = 2 * sum(u.next is not None for u in major) > len(major)
+            given_like = 2 * sum(w for u, w in zip(major, weights) if u.next is not None) > sum(weights)
             if not given_like or _several(around):
                 continue
         for mo in minor:
@@ -1297,18 +1316,35 @@ def check_document(names: Names, house: HouseNames | None, memos: Memos | None =
     for pair in slips:
         for k in pair:
             wanted.update(groups(k))
-    words: dict[int, list[Unit]] = {g: [] for g in sorted(wanted)}
-    for m in range(n_mentions):
-        lo, hi = mention[m], mention[m + 1]
-        if not any(kind_group[kind[k]] in words for k in range(lo, hi)):
+    # A spelling used often (a major) is looked at for the words beside it only: one word
+    # for each distinct pair of neighbours, with how many times it stands (its weight).
+    words: dict[int, tuple[list[Unit], list[int], dict]] = {g: ([], [], {}) for g in sorted(wanted)}
+    initial = names.initial
+    for k, kd in zip(count(), kind):
+        g = kind_group[kd]
+        if g not in words:
             continue
-        for k in range(lo, hi):
-            g = kind_group[kind[k]]
-            if g in words:
-                words[g].append(names.linked(k, m))
+        m = bisect_right(mention, k) - 1
+        units, weights, seen = words[g]
+        if g_uses[g] > 2:
+            unit = names.linked(k, m)
+            around = (
+                unit.prev and (unit.prev.key, unit.prev.role, unit.prev.initial),
+                unit.next and (unit.next.key, unit.next.role, unit.next.initial),
+            )
+            at = seen.get(around)
+            if at is not None:
+                weights[at] += 1
+                continue
+            seen[around] = len(units)
+            units.append(unit)
+        else:
+            units.append(names.linked(k, m))
+        weights.append(1)
 
-    def units_of(k: str) -> list[Unit]:
-        return [u for g in groups(k) for u in words[g]]
+    def units_of(k: str) -> tuple[list[Unit], list[int]]:
+        gs = groups(k)
+        return [u for g in gs for u in words[g][0]], [w for g in gs for w in words[g][1]]
 
     # A word inside a whole name already flagged is not flagged again. Words do not overlap,
     # so only the whole names (all flagged above) can hold one: a name that starts at or
@@ -1327,14 +1363,14 @@ def check_document(names: Names, house: HouseNames | None, memos: Memos | None =
             hits[(u.start, u.end)] = Hit(u.start, u.end, (suggestion,), None, (("term", suggestion),))
 
     for g, best in same_key:
-        if _contradicts(words[g], words[best]):
+        if _contradicts(words[g][0], words[best][0], words[best][1]):
             continue
-        flag(words[g], surface(best))
+        flag(words[g][0], surface(best))
 
     for minor, major in slips:
-        minor_units = units_of(minor)
-        major_units = units_of(major)
-        if _contradicts(minor_units, major_units, slip_pair=True):
+        minor_units = units_of(minor)[0]
+        major_units, major_weights = units_of(major)
+        if _contradicts(minor_units, major_units, major_weights, slip_pair=True):
             continue
         major_forms = sorted(groups(major), key=lambda g: (-g_uses[g], first(g)))
         flag(minor_units, surface(major_forms[0]))
