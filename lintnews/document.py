@@ -162,7 +162,7 @@ TOKEN_RE = rx.compile(r"[^\W_]+(?:(?:\u2060*['’]\u2060*|\u2060+)[^\W_]+)*")
 _TOKEN_SPLIT_RE = rx.compile(f"({TOKEN_RE.pattern})")  # the same, in a group: for a split
 TOKEN_PIECE = 1 << 12  # characters of text split into tokens at a time
 # Where the text may be cut for the split: before a character no token holds.
-_TOKEN_CUT_RE = re.compile(r"[^\w\u2060'’]|_")
+_TOKEN_CUT_RE = rx.compile(r"[^\w\u2060'’]|_")
 # A "sentence" longer than this is no sentence (a table, a data dump, a file with no full
 # stops): rules that read a sentence per claim or per quotation skip it rather than spend
 # seconds on it.

@@ -156,7 +156,7 @@ def name_keys(name: str, words: list[str] | None = None) -> tuple[str, ...]:
 
 
 _SPECIAL_KEEP_HYPHEN = {k: v for k, v in _SPECIAL.items() if chr(k) not in "-‐‑–"}
-_ARTICLE_ALT = "|".join(sorted(ARTICLE_PARTICLES, key=len, reverse=True))
+_ARTICLE_ALT = "|".join(sorted(ARTICLE_PARTICLES, key=lambda w: (-len(w), w)))  # one text every run: rx keeps it
 _BULK_ARTICLE_WORD_RE = rx.compile(rf"(?<!\S)(?:{_ARTICLE_ALT})(?!\S)")
 _BULK_ARTICLE_HEAD_RE = rx.compile(rf"(?<!\S)(?:{_ARTICLE_ALT})-+(?=[^\s-])")
 _BULK_Y_RE = rx.compile(r"(?<=\S)y")

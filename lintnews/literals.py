@@ -63,7 +63,7 @@ def fold(text: str) -> str:
 
 
 LOWER_PIECE = 1 << 16
-_BLANK_RE = re.compile(r"[ \n]")
+_BLANK_RE = rx.compile(r"[ \n]")
 
 
 def lower(text: str) -> str:

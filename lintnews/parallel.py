@@ -15,7 +15,7 @@ serial run.
 from __future__ import annotations
 
 import os
-import pickle
+from .cache import pickle
 import struct
 from typing import Callable, TypeVar
 
@@ -81,7 +81,7 @@ def share(order: list[int], run: Callable[[int], R], here_first=()) -> dict[int,
             watch_parent(alive_r, parent)
             results = {i: run(i) for i in _take(todo_r)}
             with os.fdopen(done_w, "wb") as out:
-                pickle.dump(results, out, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(results, out, protocol=-1)  # -1: the highest
             status = 0
         finally:
             os._exit(status)

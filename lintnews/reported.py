@@ -17,6 +17,9 @@ of saying, so a sentence costs a few scans whatever its shape.
 from __future__ import annotations
 
 import re
+from functools import reduce
+from itertools import repeat
+from operator import or_
 
 from . import rx
 from .literals import alternation
@@ -38,21 +41,6 @@ SAY_VERBS = """
     fumed boasted bragged scoffed quipped sniffed lamented
     bemoaned protested objected retorted speculated speculates surmised wondered asked asks
 """.split()
-
-
-def _words(words) -> str:
-    """The words as one alternation (a trie: ``literals.alternation``); ``_`` in a word
-    stands for white space."""
-    return alternation(sorted(set(words)), lambda ch: r"\s+" if ch == "_" else re.escape(ch))
-
-
-_SAY = _words(SAY_VERBS)
-# "called X a Y", "described X as Y", "accused X of Y": the verdict is the speaker's.
-CALLED_RE = rx.compile(
-    r"\b(?:called|calls|calling|call)\b(?!\s+(?:for|on|upon|off|up|in|out|back|it\s+quits|(?:an?|the)\s+"
-    r"(?:election|elections|meeting|strike|halt|vote|press|news|referendum|truce|ceasefire|recess|timeout|"
-    r"time-out|summit|session|conference)\b))",
-)
 AS_VERBS = """
     described describes describing describe labelled labeled labels labelling labeling branded brands
     branding dubbed dubs termed terms denounced denounces denouncing condemned condemns condemning
@@ -62,24 +50,12 @@ AS_VERBS = """
     decried decries slammed blasted regarded regards viewed views sees saw considers considered rejected
     rejects
 """.split()
-AS_VERBS_RE = rx.compile(
-    rf"\b(?:{_words(AS_VERBS)})\b"
-    r"(?P<obj>(?:\s+(?!as\b)[\w'’.-]+){0,8}?)\s+as\b",
-)
 OF_VERBS = "accused accuses accusing accuse suspected suspects convicted charged charges".split()
-OF_VERBS_RE = rx.compile(
-    rf"\b(?:{_words(OF_VERBS)})\b"
-    r"(?P<obj>(?:\s+(?!of\b)[\w'’.-]+){0,6}?)\s+of\b",
-)
 FOR_VERBS = """
     blamed blames blaming blame criticized criticised criticizes criticises criticizing criticising
     faulted faults praised praises attacked attacks slammed blasted chided rebuked scolded censured
     condemned condemns sued sues thanked
 """.split()
-FOR_VERBS_RE = rx.compile(
-    rf"\b(?:{_words(FOR_VERBS)})\b"
-    r"(?P<obj>(?:\s+(?!for\b)[\w'’.-]+){0,6}?)\s+for\b",
-)
 # "the senator's assertion that …", "Republican claims that …", "the allegation that …".
 CLAIM_NOUNS = """
     assertions assertion claims claim allegations allegation accusations accusation charges charge
@@ -88,7 +64,45 @@ CLAIM_NOUNS = """
     criticism characterisation characterization description verdict conclusion finding findings
     testimony denials denial statements statement remarks remark comments comment position theory
 """.split()
-CLAIM_NOUN_RE = rx.compile(rf"\b(?:{_words(CLAIM_NOUNS)})\s+that\b")
+_WORD_LISTS = {"say": SAY_VERBS, "as": AS_VERBS, "of": OF_VERBS, "for": FOR_VERBS, "noun": CLAIM_NOUNS}
+
+
+def _words(words) -> str:
+    """The words as one alternation (a trie: ``literals.alternation``); ``_`` in a word
+    stands for white space."""
+    return alternation(sorted(set(words)), lambda ch: r"\s+" if ch == "_" else re.escape(ch))
+
+
+def _alternations() -> dict[str, str]:
+    """Each word list as its alternation: built once per install (the tries are 3 ms of
+    Python) and kept in the cache, like the patterns' compiled code (``rx``)."""
+    from . import cache
+
+    return cache.get_or_build("reported-words", [], lambda: {k: _words(v) for k, v in _WORD_LISTS.items()},
+                              lambda v: isinstance(v, dict) and set(v) == set(_WORD_LISTS))
+
+
+_ALT = _alternations()
+_SAY = _ALT["say"]
+# "called X a Y", "described X as Y", "accused X of Y": the verdict is the speaker's.
+CALLED_RE = rx.compile(
+    r"\b(?:called|calls|calling|call)\b(?!\s+(?:for|on|upon|off|up|in|out|back|it\s+quits|(?:an?|the)\s+"
+    r"(?:election|elections|meeting|strike|halt|vote|press|news|referendum|truce|ceasefire|recess|timeout|"
+    r"time-out|summit|session|conference)\b))",
+)
+AS_VERBS_RE = rx.compile(
+    rf"\b(?:{_ALT['as']})\b"
+    r"(?P<obj>(?:\s+(?!as\b)[\w'’.-]+){0,8}?)\s+as\b",
+)
+OF_VERBS_RE = rx.compile(
+    rf"\b(?:{_ALT['of']})\b"
+    r"(?P<obj>(?:\s+(?!of\b)[\w'’.-]+){0,6}?)\s+of\b",
+)
+FOR_VERBS_RE = rx.compile(
+    rf"\b(?:{_ALT['for']})\b"
+    r"(?P<obj>(?:\s+(?!for\b)[\w'’.-]+){0,6}?)\s+for\b",
+)
+CLAIM_NOUN_RE = rx.compile(rf"\b(?:{_ALT['noun']})\s+that\b")
 SAY_RE = rx.compile(rf"\b(?:{_SAY})\b")
 ACCORDING_RE = rx.compile(
     r"\b(?:[Aa]ccording\s+to|[Ii]n\s+the\s+(?:view|words|eyes|opinion)\s+of|as\s+(?:reported|described|"
@@ -113,6 +127,8 @@ PASSIVE_BEFORE_RE = rx.compile(
     r"\b(?:is|are|was|were|be|been|being|get|gets|got|getting)\s+(?:[a-z]+ly\s+|also\s+|often\s+|now\s+|long\s+)?$",
     re.IGNORECASE,
 )
+# "said on Monday (that) …": a short time or place phrase between the verb and its clause.
+TIME_PHRASE_RE = rx.compile(r"\s+(?:on|at|in)\s+(?:[\w'’.-]+\s+){0,4}?(?=that\b|the\b|he\b|she\b|they\b|it\b)")
 # A "said" that is not a verb of saying: "the said property", "is said to be".
 NOT_SPEECH_RE = rx.compile(r"\b(?:the|is|are|was|were|be|been|being)\s+$", re.IGNORECASE)
 
@@ -164,27 +180,52 @@ def _all_needs() -> dict:
     return _needs
 
 
+_masks: tuple | None = None
+
+
+def _need_masks() -> tuple[dict[str, int], dict[str, int]]:
+    """The needs as bits: word -> the bits of the needs it satisfies, and each gated
+    pattern's bits (0: it needs nothing, and always runs)."""
+    global _masks
+    if _masks is None:
+        masks: dict[str, int] = {}
+        full: dict[str, int] = {}
+        bit = 1
+        for name, need in _all_needs().items():
+            bits = 0
+            for alts in need:
+                for word in alts:
+                    masks[word] = masks.get(word, 0) | bit
+                bits |= bit
+                bit <<= 1
+            full[name] = bits
+        _masks = (masks, full)
+    return _masks
+
+
 def reported_spans(text: str, sentences: list[Span]) -> list[Span]:
     """Spans of reported content in ``text``, sorted and merged."""
     from .literals import PIECE_RE, fold
 
     spans: list[Span] = []
-    needs = _all_needs()
+    masks, full = _need_masks()
     folded = fold(text)
     if len(folded) != len(text):  # fold keeps offsets; a guard
         folded = ""
     findall = PIECE_RE.findall
-    everything = {name: True for name in _GATED}
+    mask_of = masks.get
+    zeros = repeat(0)
     for s, e in sentences:
         if e - s > 5000:  # no sentence: a table or a data dump
             continue
         if folded:
-            words = set(findall(folded, s, e))
-            may = {name: all(not words.isdisjoint(alts) for alts in need) for name, need in needs.items()}
+            # One bit per need: the sentence's words light the needs they satisfy, and a
+            # pattern may match where all of its bits are lit.
+            lit = reduce(or_, map(mask_of, findall(folded, s, e), zeros), 0)
         else:
-            may = everything
+            lit = -1  # every bit: every pattern runs
         # "X said (that) …", "X told reporters …", "X believes …"
-        for m in SAY_RE.finditer(text, s, e) if may["say"] else ():
+        for m in SAY_RE.finditer(text, s, e) if lit & full["say"] == full["say"] else ():
             if NOT_SPEECH_RE.search(text, max(s, m.start() - 8), m.start()):
                 continue
             after = text[m.end() : m.end() + 4]
@@ -195,14 +236,14 @@ def reported_spans(text: str, sentences: list[Span]) -> list[Span]:
                 if not after.startswith((" on ", " at ", " in ")):
                     continue
                 # "said on Monday (that) …": skip a short time or place phrase.
-                skip = re.match(r"\s+(?:on|at|in)\s+(?:[\w'’.-]+\s+){0,4}?(?=that\b|the\b|he\b|she\b|they\b|it\b)", text[m.end() : m.end() + 60])
+                skip = TIME_PHRASE_RE.match(text[m.end() : m.end() + 60])
                 if not skip:
                     continue
                 _content(text, m.end() + skip.end(), e, spans)
                 continue
             _content(text, m.end(), e, spans)
         for name, verbs_re in (("as", AS_VERBS_RE), ("of", OF_VERBS_RE), ("for", FOR_VERBS_RE), ("called", CALLED_RE)):
-            if not may[name]:
+            if lit & full[name] != full[name]:
                 continue
             for m in verbs_re.finditer(text, s, e):
                 # "was hailed as a hero", "is called a traitor": a passive with no one
@@ -210,15 +251,15 @@ def reported_spans(text: str, sentences: list[Span]) -> list[Span]:
                 if PASSIVE_BEFORE_RE.search(text, max(s, m.start() - 24), m.start()):
                     continue
                 _content(text, m.end(), e, spans, to_comma=verbs_re is not CALLED_RE)
-        for m in CLAIM_NOUN_RE.finditer(text, s, e) if may["noun"] else ():
+        for m in CLAIM_NOUN_RE.finditer(text, s, e) if lit & full["noun"] == full["noun"] else ():
             _content(text, m.end(), e, spans, to_comma=True)
         # "according to X": the rest of the sentence is X's, the phrase itself is not.
-        for m in ACCORDING_RE.finditer(text, s, e) if may["according"] else ():
+        for m in ACCORDING_RE.finditer(text, s, e) if lit & full["according"] == full["according"] else ():
             if m.start() > s:
                 spans.append((s, m.start()))
             _content(text, m.end(), e, spans)
         # "The plan, the minister said, is …" and "…, critics say." / "…, said the minister."
-        for aside_re in (PARENTHETICAL_RE, INVERTED_RE) if may["inverted"] else (PARENTHETICAL_RE,):
+        for aside_re in (PARENTHETICAL_RE, INVERTED_RE) if lit & full["inverted"] == full["inverted"] else (PARENTHETICAL_RE,):
             m = aside_re.search(text, s, e)
             if m:
                 if m.start() > s:

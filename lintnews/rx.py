@@ -9,7 +9,7 @@ lintnews's code, checked with the cache's keyed digest), and a later run builds 
 pattern object from it directly, in microseconds. The object is the one ``re.compile``
 returns: the same code from the same compiler, handed to the same constructor.
 
-Anything unexpected (no cache, a Python whose internals differ, a bytes pattern) falls
+Anything unexpected (no cache, a Python whose internals differ) falls
 back to ``re.compile``. Patterns written by users (rules, configuration) are not kept.
 """
 
@@ -55,7 +55,7 @@ def _version() -> bytes:
 def compile(pattern: str, flags: int = 0) -> re.Pattern:
     """``re.compile(pattern, flags)``, from the cache when it holds the pattern's code."""
     flags = int(flags)
-    if _sre is None or not isinstance(pattern, str) or flags & re.DEBUG:
+    if _sre is None or not isinstance(pattern, (str, bytes)) or flags & re.DEBUG:
         return re.compile(pattern, flags)
     table = _load()
     entry = table.get((pattern, flags))

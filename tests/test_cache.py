@@ -195,3 +195,69 @@ def test_no_cache_builds_every_time_and_writes_nothing(proj, monkeypatch):
     monkeypatch.setenv("LINTNEWS_NO_CACHE", "1")
     assert flagged() == ["Pundits say"]
     assert not (proj / "cache").exists()
+
+
+PHRASE_STORY = (
+    "Opposition leaders slammed the budget on Tuesday, and one lashed out at the finance "
+    "minister, calling the plan a disaster for the crippling debt of a pariah state.\n\n"
+    "The regime's spokesman claimed the figures were sound and the so-called austerity "
+    "package would pass.\n"
+)
+
+
+def test_the_packs_phrase_index_is_loaded_from_the_cache_one_first_word_at_a_time(tmp_path, monkeypatch):
+    """The default packs' phrase index as the cache stores it (each first word's entries
+    pickled apart, loaded when a document holds the word) finds what the freshly compiled
+    index finds, and loads no first word the story lacks."""
+    from lintnews.app import build_linter, load_settings
+    from lintnews.kinds.phrases import PhrasesRule
+    from lintnews.sources import Source
+
+    story = tmp_path / "story.txt"
+    story.write_text(PHRASE_STORY, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)  # no project configuration: the default packs
+    monkeypatch.setenv("LINTNEWS_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.delenv("LINTNEWS_NO_CACHE", raising=False)
+    for name, value in (("_secret", None), ("_memo", {}), ("_ready", None), ("_stat_memo", None)):
+        monkeypatch.setattr(cache, name, value)
+
+    def findings():
+        linter = build_linter(load_settings(None))
+        found, errors = linter.lint_source(Source(str(story), PHRASE_STORY, []))
+        assert errors == []
+        rules = [r for r in linter.rules if isinstance(r, PhrasesRule)]
+        return [(f.rule, f.line, f.column, f.message, f.suggestions, f.fix) for f in found], rules
+
+    built, _ = findings()  # compiled, and stored
+    new_run()
+    loaded, rules = findings()  # from the cache
+    assert loaded == built
+    assert {"loaded.said", "loaded.adverbs"} & {rule for rule, *_ in loaded}
+    split = rules[0].shared_index[1]
+    kept = [first for first in dict.keys(split) if type(dict.__getitem__(split, first)) is bytes]
+    assert "slammed" in split and "slammed" not in kept  # the story's words were loaded...
+    assert len(kept) > len(split) // 2  # ...and most others were not
+    # A run that selects one rule takes that rule's own entries back out of the stored index.
+    own = rules[0].own_index()
+    assert own and all(entry[3] is rules[0] for entries in own.values() for entry in entries)
+
+
+def test_records_come_back_from_a_pickle_field_for_field():
+    """Terms, hits, fixes, findings and input errors travel through the cache and between
+    worker processes pickled as a call of their class: each comes back equal in every field
+    (a class whose __init__ took its fields in another order would scramble them)."""
+    from lintnews.finding import Finding, Fix, Hit, InputError
+    from lintnews.kinds.phrases import Term
+
+    records = [
+        Term("slammed", ("criticised",), "'{match}': a verdict", frozenset({"grand"}), True),
+        Hit(3, 10, ("said",), "message", (("term", "slammed"),), "said"),
+        Fix(5, 12, "said", False),
+        Finding("story.md", 4, 2, 4, 9, "loaded.said", "warning", "'slammed'", "slammed", ("said",), Fix(5, 12, "said", True)),
+        InputError("story.md", "not valid UTF-8"),
+    ]
+    for record in records:
+        back = pickle.loads(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
+        assert type(back) is type(record)
+        assert [getattr(back, f) for f in record.__slots__] == [getattr(record, f) for f in record.__slots__]

@@ -25,7 +25,7 @@ def own_patterns() -> list[re.Pattern]:
     found = []
     for name in MODULES:
         module = importlib.import_module(name)
-        found.extend(v for v in vars(module).values() if isinstance(v, re.Pattern) and isinstance(v.pattern, str))
+        found.extend(v for v in vars(module).values() if isinstance(v, re.Pattern))
     return found
 
 

@@ -24,6 +24,29 @@ TEXTS = [
 ]
 
 
+# A story long enough for the grade-level rule to measure it.
+DEPOT_STORY = (
+        "Council approves depot closure\n\n"
+        "The council voted on Tuesday to close the depot, which has served the eastern "
+        "districts since 1974 and employs 212 drivers and mechanics.\n\n"
+        "Critics say the decision was rushed. The mayor said the savings would pay for new buses, "
+        "and that the drivers would be offered jobs at the western garage, which is being "
+        "extended this summer with money from the regional transport fund.\n\n"
+        "A public meeting on the closure will be held next month at the central library, and "
+        "residents can send their views to the council by email until the end of May.\n"
+)
+# Lints the file named on its command line, then prints whether textstat and pyphen were imported.
+LINT_AND_SAY = (
+    "import sys\n"
+    "from lintnews import cli\n"
+    "try:\n"
+    "    cli.main([sys.argv[1], '--jobs', '1', '--quiet'])\n"
+    "except SystemExit:\n"
+    "    pass\n"
+    "print('textstat' in sys.modules, 'pyphen' in sys.modules)\n"
+)
+
+
 @pytest.mark.parametrize("text", TEXTS)
 def test_flesch_kincaid_grade_is_textstats_own(text):
     text = " ".join(text.split())
@@ -32,29 +55,18 @@ def test_flesch_kincaid_grade_is_textstats_own(text):
 
 def test_one_article_is_linted_without_importing_textstat(tmp_path):
     story = tmp_path / "story.txt"
-    story.write_text(
-        "Council approves depot closure\n\n"
-        "The council voted on Tuesday to close the depot, which has served the eastern "
-        "districts since 1974 and employs 212 drivers and mechanics.\n\n"
-        "Critics say the decision was rushed. The mayor said the savings would pay for new buses, "
-        "and that the drivers would be offered jobs at the western garage, which is being "
-        "extended this summer with money from the regional transport fund.\n\n"
-        "A public meeting on the closure will be held next month at the central library, and "
-        "residents can send their views to the council by email until the end of May.\n",
-        encoding="utf-8",
-    )
-    code = (
-        "import sys\n"
-        "from lintnews import cli\n"
-        "try:\n"
-        "    cli.main([sys.argv[1], '--jobs', '1', '--quiet'])\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        "print('textstat' in sys.modules, 'pyphen' in sys.modules)\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code, str(story)], capture_output=True, text=True, cwd=ROOT)
-    # pyphen is loaded (the grade-level rule ran), textstat is not.
+    story.write_text(DEPOT_STORY, encoding="utf-8")
+    code = LINT_AND_SAY
+    import os
+
+    env = dict(os.environ, LINTNEWS_CACHE_DIR=str(tmp_path / "cache"), XDG_STATE_HOME=str(tmp_path / "state"))
+    env.pop("LINTNEWS_NO_CACHE", None)
+    out = subprocess.run([sys.executable, "-c", code, str(story)], capture_output=True, text=True, cwd=ROOT, env=env)
+    # A fresh cache: pyphen counts the story's words (the grade-level rule ran); textstat is not imported.
     assert out.stdout.strip().splitlines()[-1] == "False True", out.stderr
+    # Run again: every word is in the kept syllable table, so pyphen is not even imported.
+    out = subprocess.run([sys.executable, "-c", code, str(story)], capture_output=True, text=True, cwd=ROOT, env=env)
+    assert out.stdout.strip().splitlines()[-1] == "False False", out.stderr
 
 
 def test_the_syllable_table_is_kept_between_runs(tmp_path):
@@ -106,3 +118,27 @@ def test_the_kept_syllable_table_finds_every_word_it_was_given_and_no_other():
         assert table.get(absent) is None, absent
     assert not _KeptTable.valid((packed[0][:-1], packed[1]))
     assert _KeptTable(_KeptTable.pack({})).get("said") is None
+
+
+def test_a_story_with_one_new_word_teaches_the_table_at_once(tmp_path):
+    """A reporter's story usually brings only a few words the table lacks: they are kept
+    after the first run, so the next run of the hook does not load pyphen for them."""
+    import os
+
+    text = DEPOT_STORY
+    first = tmp_path / "first.txt"
+    first.write_text(text, encoding="utf-8")
+    second = tmp_path / "second.txt"
+    second.write_text(text.replace("new buses", "new trolleybuses"), encoding="utf-8")
+    env = dict(os.environ, LINTNEWS_CACHE_DIR=str(tmp_path / "cache"), XDG_STATE_HOME=str(tmp_path / "state"))
+    env.pop("LINTNEWS_NO_CACHE", None)
+
+    def pyphen_loaded(story) -> str:
+        out = subprocess.run([sys.executable, "-c", LINT_AND_SAY, str(story)], capture_output=True, text=True, cwd=ROOT,
+                             env=env)
+        return out.stdout.strip().splitlines()[-1].split()[1]
+
+    assert pyphen_loaded(first) == "True"  # every word new
+    assert pyphen_loaded(first) == "False"
+    assert pyphen_loaded(second) == "True"  # one new word: "trolleybuses"
+    assert pyphen_loaded(second) == "False"  # kept after one run

@@ -68,25 +68,26 @@ shared by the rules (``_DocState``).
 
 from __future__ import annotations
 
-import pickle
 from array import array
 from bisect import bisect_right
 from pathlib import Path
 
-import regex
-
 from .. import rx
-from .. import literals, markup, yamlio
+from .. import literals, markup, regex_engine, yamlio
+from ..cache import pickle
 from ..document import MAX_SENTENCE_CHARS, TOKEN_RE
 from ..finding import Hit
 from .base import Rule, RuleSpec, string_list
 from .pattern import PatternTimeout, time_limit
 
-QUOTE_FILL_RE = regex.compile(r"[^\r\n]")
+QUOTE_FILL_RE = rx.compile(r"[^\r\n]")
 NONSPACE_RE = rx.compile(r"\S")  # re's \S is exactly "not str.isspace()"
-PLACEHOLDER_RE = regex.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+LIST_NAME_RE = rx.compile(r"[a-z_][a-z0-9_]*")
+PLACEHOLDER_RE = rx.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 MAX_EXPANSION_DEPTH = 8
-FLAGS = regex.IGNORECASE | regex.VERSION0
+# The packs' patterns are compiled with ``regex``, imported only when a pack is compiled:
+# cached patterns are built by its engine alone (see ``regex_engine``).
+FLAGS = regex_engine.IGNORECASE | regex_engine.VERSION0
 
 # Structural fragments: letter case matters here, so they switch case-insensitivity off.
 # Atomic: a capitalised word is matched whole or not at all. Letting the engine try every
@@ -98,9 +99,10 @@ BUILTINS = {
     "NUM": r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)",
 }
 _LISTS_CACHE: dict = {}  # shared lists files, parsed once per process: path -> (text, data)
-LINE_BREAK_RE = regex.compile(r"[ \t]*\r?\n[ \t]*")
-# Two or more capitalised words after the first word of a sentence: someone named.
-NAMED_RE = regex.compile(r"(?<=\S[ \t]+)[A-Z][a-z]+[A-Za-z'’-]*(?:[ \t]+(?:[A-Z]\.[ \t]+)?[A-Z][a-z]+[A-Za-z'’-]*)+")
+LINE_BREAK_RE = rx.compile(r"[ \t]*\r?\n[ \t]*")
+# Two or more capitalised words after the first word of a sentence: someone named. (Only
+# whether there are is asked, so the word before them is part of the match.)
+NAMED_RE = rx.compile(r"\S[ \t]+[A-Z][a-z]+[A-Za-z'’-]*(?:[ \t]+(?:[A-Z]\.[ \t]+)?[A-Z][a-z]+[A-Za-z'’-]*)+")
 
 
 def _word_alternation(items: list[str]) -> str:
@@ -120,6 +122,8 @@ def _char_regex(ch: str) -> str:
         return r"[-\s]?"
     if ch == "'":
         return "['’]"
+    import regex  # compiling a pack (see regex_engine)
+
     return regex.escape(ch)
 
 
@@ -287,7 +291,7 @@ class AttributionRule(Rule):
             raise spec.error(f"'{key}' must map list names to lists of words", key, value)
         out = {}
         for name, items in value.items():
-            if not isinstance(name, str) or not regex.fullmatch(r"[a-z_][a-z0-9_]*", name):
+            if not isinstance(name, str) or not LIST_NAME_RE.fullmatch(name):
                 raise spec.error(f"list name '{name}' must be lower-case letters, digits and _", key, name)
             out[name] = string_list(spec, key, items)
         return out
@@ -300,7 +304,7 @@ class AttributionRule(Rule):
             raise spec.error(f"'{key}' must map fragment names to regular expressions", key, value)
         out = {}
         for name, body in value.items():
-            if not isinstance(name, str) or not regex.fullmatch(r"[a-z_][a-z0-9_]*", name):
+            if not isinstance(name, str) or not LIST_NAME_RE.fullmatch(name):
                 raise spec.error(f"pattern name '{name}' must be lower-case letters, digits and _", key, name)
             if not isinstance(body, str):
                 raise spec.error(f"pattern '{name}' must be a string", key, body)
@@ -332,12 +336,16 @@ class AttributionRule(Rule):
         words = self._words_table.get("not_names")
         if not words:
             return ""
+        import regex  # compiling a pack (see regex_engine)
+
         body = "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
         return rf"(?!(?-i:(?:{body}))\b)"
 
     def _compile_list(self, spec: RuleSpec, key: str, sources: list[str], gates=None, messages=None):
         if not sources:
             return None
+        import regex  # compiling a pack (see regex_engine)
+
         gates = gates or [None] * len(sources)
         messages = messages or [None] * len(sources)
         bodies = []
@@ -590,8 +598,8 @@ class AttributionRule(Rule):
         return bool(chunk.strip()) and self.answers.search(chunk, timeout=time_limit(len(chunk))) is not None
 
 
-GLOBAL_FLAGS_RE = regex.compile(r"\(\?[a-zA-Z]+\)")
-BACKREFERENCE_RE = regex.compile(r"\\[1-9]|\\g<\d")
+GLOBAL_FLAGS_RE = rx.compile(r"\(\?[a-zA-Z]+\)")
+BACKREFERENCE_RE = rx.compile(r"\\[1-9]|\\g<\d")
 
 
 def top_level_branches(pattern: str) -> list[str]:
@@ -656,7 +664,7 @@ class _LazyPatterns(list):
     def __getitem__(self, i):
         p = list.__getitem__(self, i)
         if p is None:
-            p = pickle.loads(self._pickled[i])
+            p = regex_engine.loads(self._pickled[i])
             list.__setitem__(self, i, p)
         return p
 
@@ -715,7 +723,7 @@ class PatternSet:
         state = dict(self.__dict__)
         state.pop("_need_sets", None)
         state["patterns"] = None
-        state["_pickled"] = [pickle.dumps(p, protocol=pickle.HIGHEST_PROTOCOL) for p in self.patterns]
+        state["_pickled"] = [pickle.dumps(p, protocol=-1) for p in self.patterns]
         state["_allowed"] = None
         state["_key"] = None
         return state

@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import re
 
-import regex
-
 from .. import rx
 from ..document import MAX_SENTENCE_CHARS
 from ..finding import Hit
@@ -60,6 +58,8 @@ class ScareQuotesRule(Rule):
     DEFAULT_SCOPE = "all"
 
     def compile(self, spec: RuleSpec) -> None:
+        import regex  # compiling a pack: a cached rule's patterns are built without it (regex_engine)
+
         data = spec.data
         extra = [re.escape(c) for c in string_list(spec, "cues", data.get("cues"))]
         body = ATTRIBUTION + ("|" + "|".join(extra) if extra else "")
