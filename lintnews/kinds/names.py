@@ -49,7 +49,7 @@ YAML fields:
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections import Counter, defaultdict
+from collections import Counter
 from array import array
 from itertools import accumulate, compress, count, islice
 from operator import itemgetter, not_, sub
@@ -897,7 +897,6 @@ def check_house(names: Names, house: HouseNames, text: str):
     hits: list[Hit] = []
     house.ensure()
     mention, kinds, kind, starts, ends = names.mention, names.kinds, names.kind, names.starts, names.ends
-    n_mentions = len(names)
     # Names of two words or more (a name never starts or ends with a particle, so at least
     # two of its words are words), looked up once for each distinct run of kinds of words;
     # then the one-word names, once the names matched in full are known.
@@ -1055,7 +1054,6 @@ def check_document(names: Names, house: HouseNames | None, memos: Memos | None =
 
     house_surfaces = house.ensure().house_surfaces if house is not None and len(house) else None
     mention, kinds, kind, u_starts, u_ends = names.mention, names.kinds, names.kind, names.starts, names.ends
-    n_mentions = len(names)
 
     # 1. Whole names spelt differently: Kim Jong Un / Kim Jong-un, Bashar Assad / Bashar al-Assad.
     # Counted per spelling ([uses, first mention]); the mentions of a spelling to flag are
@@ -1319,7 +1317,6 @@ def check_document(names: Names, house: HouseNames | None, memos: Memos | None =
     # A spelling used often (a major) is looked at for the words beside it only: one word
     # for each distinct pair of neighbours, with how many times it stands (its weight).
     words: dict[int, tuple[list[Unit], list[int], dict]] = {g: ([], [], {}) for g in sorted(wanted)}
-    initial = names.initial
     for k, kd in zip(count(), kind):
         g = kind_group[kd]
         if g not in words:
