@@ -253,7 +253,8 @@ class Memos:
                 setattr(self, name, {})
 
     def classify(self, spelt: str, parts: list[str] | None) -> tuple:
-        info = _CLASSES.get(spelt)
+        """What ``spelt`` is (``_classify``), the story's memos having missed it."""
+        info = None if self.classes is _CLASSES else _CLASSES.get(spelt)
         if info is None:
             info = _classify(parts or [spelt], self.keys)
         if len(self.classes) < self.cap:
