@@ -58,6 +58,7 @@ _DOUBLE_RE = rx.compile(r"(.)\1+")
 # followed by a vowel is silent in the spellings that matter (Dehghan/Deghan, Abdullah/Abdulla).
 _SILENT_H_RE = rx.compile(r"(?<=[aeiouy])h(?![aeiouy])")
 _KEY_CACHE: dict[str, str] = {}
+KEY_CACHE_CAP = 30_000  # keys kept from story to story (some 150 bytes each)
 
 # Particles that are part of a surname but not of its key: al-Assad = Assad.
 ARTICLE_PARTICLES = frozenset({"al", "el", "ul", "ad", "as", "ash", "at", "az", "an", "ar"})
@@ -75,16 +76,23 @@ def strip_accents(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
-def word_key(word: str) -> str:
+def word_key(word: str, memo: dict | None = None) -> str:
     """The transliteration-blind key of one name word.
 
     Erdoğan = Erdogan, Dehghan = Deghan, Khaled = Kaled, Qassem = Kassem = Qasem,
     Youssef = Yusef, Sheerin = Shirin, Zelenskyy = Zelensky = Zelenskiy, Alexei = Aleksei,
     Jong-un = Jongun.
+
+    Keys are remembered in ``_KEY_CACHE`` (shared from story to story, up to a bound) or,
+    given ``memo``, there (a long story's own, which reads the shared one too).
     """
     key = _KEY_CACHE.get(word)
     if key is not None:
         return key
+    if memo is not None:
+        key = memo.get(word)
+        if key is not None:
+            return key
     k = strip_accents(word).lower()
     k = k.replace("dh", "d").replace("kh", "k").replace("gh", "g").replace("q", "k").replace("x", "ks")
     k = k.replace("ck", "k").replace("ou", "u").replace("oo", "u").replace("ee", "i")
@@ -93,7 +101,9 @@ def word_key(word: str) -> str:
     if len(k) >= 6:  # not in short names: John is not Jon
         k = _SILENT_H_RE.sub("", k)
     k = _DOUBLE_RE.sub(r"\1", k)
-    if len(_KEY_CACHE) < 200_000:
+    if memo is not None:
+        memo[word] = k
+    elif len(_KEY_CACHE) < KEY_CACHE_CAP:
         _KEY_CACHE[word] = k
     return k
 
@@ -116,15 +126,15 @@ def name_words(name: str) -> list[str]:
     return words
 
 
-def unit_key(word: str) -> str:
+def unit_key(word: str, memo: dict | None = None) -> str:
     """Key of one written name word, compounds and article particles included:
-    al-Assad -> asad, Jong-un -> jongun, El-Sisi -> sisi."""
+    al-Assad -> asad, Jong-un -> jongun, El-Sisi -> sisi. ``memo``: see ``word_key``."""
     if "-" not in word and "‐" not in word and "‑" not in word and " " not in word:
-        return word_key(word)
+        return word_key(word, memo)
     parts = [p for p in re.split(r"[-‐‑\s]+", word) if p]
     if len(parts) > 1 and strip_accents(parts[0]).lower() in ARTICLE_PARTICLES:
         parts = parts[1:]
-    return word_key("".join(parts))
+    return word_key("".join(parts), memo)
 
 
 def _is_article_word(w: str) -> bool:

@@ -66,6 +66,37 @@ LOWER_PIECE = 1 << 16
 _BLANK_RE = rx.compile(r"[ \n]")
 
 
+def piece_end(text: str, start: int, size: int = LOWER_PIECE) -> int:
+    """Where a piece of ``text`` from ``start`` of about ``size`` characters ends: before
+    the first space or line feed after ``start + size`` (or at the end). No case rule reads
+    across such a blank, so a piece lowers (and folds) as it does inside the whole text,
+    and no word without a blank in it spans two pieces."""
+    if start + size >= len(text):
+        return len(text)
+    m = _BLANK_RE.search(text, start + size)
+    return m.start() if m else len(text)
+
+
+def contains_all(text: str, needs) -> bool:
+    """Whether ``fold(text)`` holds, for each set of words in ``needs``, one of its words:
+    read a piece at a time, so that a long text is not copied whole (a folded copy of
+    10 MB of copy was 19 MB more at once, and twice that while its pieces were joined),
+    and only until every set is met."""
+    pending = [alts for alts in needs if alts]
+    if any(not alts for alts in needs):
+        return False
+    if any(" " in w or "\n" in w for alts in pending for w in alts):  # a word could span two pieces
+        folded = fold(text)
+        return all(any(w in folded for w in alts) for alts in pending)
+    a, n = 0, len(text)
+    while pending and a < n:
+        b = piece_end(text, a)
+        piece = fold(text[a:b])
+        pending = [alts for alts in pending if not any(w in piece for w in alts)]
+        a = b
+    return not pending
+
+
 def lower(text: str) -> str:
     """``text.lower()``, a piece at a time when the text is long and not ASCII: CPython
     lowers such a string through a buffer of 12 bytes a character (12 MB for 1 MB of copy

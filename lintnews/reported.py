@@ -205,23 +205,29 @@ def _need_masks() -> tuple[dict[str, int], dict[str, int]]:
 
 def reported_spans(text: str, sentences: list[Span]) -> list[Span]:
     """Spans of reported content in ``text``, sorted and merged."""
-    from .literals import PIECE_RE, fold
+    from .literals import PIECE_RE, fold, piece_end
 
     spans: list[Span] = []
     masks, full = _need_masks()
-    folded = fold(text)
-    if len(folded) != len(text):  # fold keeps offsets; a guard
-        folded = ""
     findall = PIECE_RE.findall
     mask_of = masks.get
     zeros = repeat(0)
+    # The sentences' words are read from the folded text a window at a time (a folded
+    # copy of a whole long text was its size again, and twice that while it was made).
+    window_start = window_end = 0
+    folded = ""
     for s, e in sentences:
         if e - s > 5000:  # no sentence: a table or a data dump
             continue
+        if e > window_end:
+            window_start, window_end = s, max(e, piece_end(text, s))
+            folded = fold(text[window_start:window_end])
+            if len(folded) != window_end - window_start:  # fold keeps offsets; a guard
+                folded = ""
         if folded:
             # One bit per need: the sentence's words light the needs they satisfy, and a
             # pattern may match where all of its bits are lit.
-            lit = reduce(or_, map(mask_of, findall(folded, s, e), zeros), 0)
+            lit = reduce(or_, map(mask_of, findall(folded, s - window_start, e - window_start), zeros), 0)
         else:
             lit = -1  # every bit: every pattern runs
         # "X said (that) …", "X told reporters …", "X believes …"

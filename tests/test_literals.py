@@ -197,3 +197,21 @@ def test_a_pattern_rule_skips_a_story_without_its_words_and_finds_every_case_for
     assert [f.match for f in linter.lint_text("The Truce collapsed.\n", "story.txt")] == ["Truce collapsed"]
     assert [f.match for f in linter.lint_text("The truce collap\u017fed.\n", "story.txt")] == ["truce collap\u017fed"]
     assert linter.lint_text("The ceasefire collapsed.\n", "story.txt") == []
+
+
+def test_contains_all_reads_a_long_text_in_pieces_and_answers_as_the_whole_fold_does():
+    """``contains_all`` (a pattern rule's pre-filter) folds a long text a piece at a time:
+    the same answer as one fold of the whole, for words anywhere, across piece ends too."""
+    from lintnews.literals import LOWER_PIECE, contains_all, fold, piece_end
+
+    para = "The minister said on Tuesday that talks on the “corridor” would resume. "
+    text = para * (3 * LOWER_PIECE // len(para))
+    cut = piece_end(text, 0)
+    assert 0 < cut < len(text) and text[cut] == " "
+    # A word just before the first cut and one just after it, in capitals (folded).
+    text = text[: cut - 8] + "ΣKYLARKS" + text[cut:cut + 1] + "ZEPPELIN" + text[cut + 9:]
+    whole = fold(text)
+    for needs in ([("skylark",)], [("zeppelin",)], [("skylarks", "nowhere")], [("corridor",), ("ceasefire",)],
+                  [("minister",), ("tuesday",)], [("said on",)], [()], [("σkylarks",)]):
+        expected = all(alts and any(w in whole for w in alts) for alts in needs)
+        assert contains_all(text, needs) == expected, needs

@@ -29,7 +29,7 @@ from array import array
 
 from .. import rx
 from ..finding import Hit
-from ..literals import fold, required
+from ..literals import contains_all, required
 from .base import Rule, RuleSpec, string_list
 
 TEMPLATE_REF_RE = rx.compile(r"\\(?:(\d+)|g<([^>]*)>)")
@@ -143,11 +143,8 @@ class PatternRule(Rule):
                 raise spec.error(f"'fix_when' does not compile: {exc}", "fix_when", when) from None
 
     def check(self, doc, ctx):
-        if self.needs:
-            folded = fold(doc.text)  # not kept: a copy of a long text costs its size again
-            for alts in self.needs:
-                if not any(word in folded for word in alts):
-                    return
+        if self.needs and not contains_all(doc.text, self.needs):
+            return
         try:
             found = self._with_fixes(doc.text) if self.fix else spans(self.regex, doc.text, self.group)
         except TimeoutError:
