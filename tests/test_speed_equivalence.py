@@ -21,6 +21,10 @@ TEXTS = [
     "",
     "Yes.",
     "'Quote marks' and 'apostrophes' aren't the same thing; the shop's owners say they've tried.",
+    # Sentences whose tokens are partly punctuation: textstat drops a sentence of two words or fewer.
+    "— — — Talks resumed. — A B. Yes - no - maybe! '' \"\" Ok? ... ! The end, it said.",
+    "Score: 2 - 1. Wow!!! ‘Right’ — ‘wrong’. Q & A? _x_ y. N.B. it's done; isn't it",
+    "İstanbul’s ſtreet: ΣΟΦΟΣ said so. Straße's façade. Don't — won't — can't.",
 ]
 
 

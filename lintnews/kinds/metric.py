@@ -29,6 +29,7 @@ import re
 from array import array
 from bisect import bisect_left
 from collections import Counter
+from operator import mul
 from zlib import crc32
 
 from .. import rx
@@ -281,27 +282,45 @@ _SENTENCE = rx.compile(r"\b[^.!?]+[.!?]*", re.UNICODE)
 _pyphen_dict = None
 
 
-def _fk_words(text: str) -> list[str]:
-    """textstat's ``list_words(text)``: punctuation but contractions' apostrophes removed."""
-    return _PUNCTUATION.sub("", _NONCONTRACTION_APOSTROPHE.sub("", text)).split()
+_WORD_CHAR = rx.compile(r"\w")
+
+
+def _at_most_two_words(sentence: str) -> bool:
+    """Whether textstat's ``list_words(sentence)`` (punctuation but contractions'
+    apostrophes removed, then split) has two words or fewer, without cleaning: the cleaning
+    removes only characters that are not word characters (and never white space), so a
+    white-space-separated token is left with a word only if it holds a word character."""
+    tokens = sentence.split()
+    if len(tokens) <= 2:
+        return True
+    search = _WORD_CHAR.search
+    kept = 0
+    for token in tokens:
+        if search(token):
+            kept += 1
+            if kept > 2:
+                return False
+    return True
 
 
 def flesch_kincaid_grade(text: str) -> float:
     if not text:
         return 0.0
     cleaned = _PUNCTUATION.sub("", _NONCONTRACTION_APOSTROPHE.sub("", text))
-    words = cleaned.split()
+    # Lower case splits where the text does: as many words as ``cleaned.split()``.
+    words = cleaned.lower().split()
     # textstat's sentences, counted one at a time rather than held as a list of strings.
     found = ignore = 0
     for m in _SENTENCE.finditer(text):
         found += 1
-        if len(_fk_words(m.group())) <= 2:
+        if _at_most_two_words(m.group()):
             ignore += 1
     n_sentences = max(1, found - ignore)
     sentence_length = len(words) / n_sentences
     count = syllables(_FK_LANG).count
     # Each distinct word's syllables once, times how often it occurs (the same integer sum).
-    n_syllables = sum(count(w) * n for w, n in Counter(cleaned.lower().split()).items())
+    tally = Counter(words)
+    n_syllables = sum(map(mul, map(count, tally), tally.values()))
     try:
         per_word = n_syllables / len(words)
     except ZeroDivisionError:
