@@ -82,9 +82,9 @@ def contains_all(text: str, needs) -> bool:
     read a piece at a time, so that a long text is not copied whole (a folded copy of
     10 MB of copy was 19 MB more at once, and twice that while its pieces were joined),
     and only until every set is met."""
-    pending = [alts for alts in needs if alts]
-    if any(not alts for alts in needs):
+    if any(not alts for alts in needs):  # a set no word can meet
         return False
+    pending = list(needs)
     if any(" " in w or "\n" in w for alts in pending for w in alts):  # a word could span two pieces
         folded = fold(text)
         return all(any(w in folded for w in alts) for alts in pending)
@@ -108,8 +108,7 @@ def lower(text: str) -> str:
     parts = []
     a = 0
     while a < n:
-        m = _BLANK_RE.search(text, a + LOWER_PIECE) if a + LOWER_PIECE < n else None
-        b = m.start() if m else n
+        b = piece_end(text, a)
         parts.append(text[a:b].lower())
         a = b
     return "".join(parts)

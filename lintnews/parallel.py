@@ -15,9 +15,10 @@ serial run.
 from __future__ import annotations
 
 import os
-from .cache import pickle
 import struct
 from typing import Callable, TypeVar
+
+from .cache import pickle
 
 R = TypeVar("R")
 
