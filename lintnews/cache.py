@@ -152,6 +152,13 @@ MAX_SOURCE_BYTES = 64 << 20  # more than any rule file, list or module; yamlio r
 RACY_NS = 2_000_000_000
 
 
+def installed_identity(path: str) -> str:
+    """What identifies an installed file for a cache key without reading it (a package an
+    entry depends on: an upgrade changes its size or time): its path, size and mtime."""
+    st = os.stat(path)
+    return f"{path}|{st.st_size}|{st.st_mtime_ns}"
+
+
 def file_digest(path) -> bytes:
     """Digest of a file's content (see above). Raises OSError."""
     global _stat_dirty

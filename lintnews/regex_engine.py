@@ -28,6 +28,8 @@ MULTILINE = 8
 VERSION0 = 0x2000
 
 _engine = None
+_UNFOUND = object()
+_extension = _UNFOUND  # the extension's path, looked for once (None: not where expected)
 
 
 def engine():
@@ -47,6 +49,14 @@ def engine():
 
 
 def _extension_path() -> str | None:
+    """Where the extension is (the cache key and the loading both ask: looked for once)."""
+    global _extension
+    if _extension is _UNFOUND:
+        _extension = _find_extension()
+    return _extension
+
+
+def _find_extension() -> str | None:
     import importlib.machinery
     import importlib.util
 
@@ -86,11 +96,10 @@ def identity() -> str:
     """What identifies the installed engine, for cache keys: a cached pattern is code for
     one version of it. The extension file's path, size and time, found without importing."""
     try:
+        from .cache import installed_identity
+
         path = _extension_path()
-        if path is None:
-            return "none"
-        st = os.stat(path)
-        return f"{path}|{st.st_size}|{st.st_mtime_ns}"
+        return "none" if path is None else installed_identity(path)
     except Exception:  # noqa: BLE001
         return "unknown"
 

@@ -24,7 +24,6 @@ YAML fields:
 
 from __future__ import annotations
 
-import os
 import re
 from array import array
 from bisect import bisect_left
@@ -248,11 +247,12 @@ def _pyphen_install() -> str:
     itself (1.5 ms of a one-article run). Raises when pyphen is not installed."""
     import importlib.util
 
+    from ..cache import installed_identity
+
     spec = importlib.util.find_spec("pyphen")
     if spec is None or not spec.origin:
         raise ImportError("pyphen")
-    st = os.stat(spec.origin)
-    return f"{spec.origin}|{st.st_size}|{st.st_mtime_ns}"
+    return installed_identity(spec.origin)
 
 
 _SYLLABLES: dict[str, Syllables] = {}
