@@ -7,13 +7,14 @@ API on generated news copy."""
 from __future__ import annotations
 
 import gc
+import sys
 import random
 import tracemalloc
 
 import pytest
 
 from lintnews.document import Document
-from lintnews.engine import Linter
+from lintnews.engine import Linter, Suppressions
 from lintnews.loader import default_packs_dir, load_rules
 from lintnews.sources import Source
 
@@ -38,7 +39,15 @@ SENTENCES = [
 ]
 
 
-def news(chars: int, seed: int = 1) -> str:
+LONG_QUOTE = (
+    "“We were never consulted about {topic}, not once in three years of meetings, letters and petitions, and "
+    "the people of {place} will remember that when the council asks for their votes again next spring, "
+    "because a promise made in public has to be kept in public,” said {name}, who has lived in {place} "
+    "for forty years."
+)
+
+
+def news(chars: int, seed: int = 1, sentences: list[str] = SENTENCES) -> str:
     """Paragraphs of one to four sentences of wire copy: named and unnamed sources, claims,
     quotations, figures."""
     rnd = random.Random(seed)
@@ -46,7 +55,7 @@ def news(chars: int, seed: int = 1) -> str:
     size = 0
     while size < chars:
         paragraph = " ".join(
-            rnd.choice(SENTENCES).format(
+            rnd.choice(sentences).format(
                 name=f"{rnd.choice(FIRST)} {rnd.choice(LAST)}", body=rnd.choice(BODIES), topic=rnd.choice(TOPICS),
                 place=rnd.choice(PLACES), n=rnd.randint(2, 900), p=rnd.randint(5, 95),
             )
@@ -93,3 +102,43 @@ def test_a_run_keeps_nothing_of_its_document(copy_and_linter):
     # document's tokens and text, one kind's state, the findings, and some fixed costs of
     # a run that weigh on 100 KB).
     assert (peak - before) / 2**20 < 23 * mb
+
+
+def _kind_peak(linter: Linter, text: str, kind_name: str) -> tuple[float, int]:
+    """(bytes above the start at the peak, findings) while the rules of one kind read
+    ``text``; the document and what every kind reads are built before."""
+    doc = linter.document("long.txt", text, None)
+    doc.prepare_shared()
+    doc.quotes  # noqa: B018
+    units = [u for u in linter._units() if u[0].__name__ == kind_name]
+    assert units, kind_name
+    sup = Suppressions.parse(text)
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        found = sum(len(linter._run_unit(u, doc, sup, "long.txt")[0]) for u in units)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    return peak - before, found
+
+
+@pytest.mark.parametrize(
+    "kind_name, select, bound",
+    [("AttributionRule", "attribution", 1.5), ("MetricRule", "readability.grade-level", 0.6)],
+)
+def test_a_kind_reads_a_long_text_without_copying_it_whole(kind_name, select, bound):
+    # The attribution rules read the narration (quotations blanked) a sentence at a time,
+    # and the grade level samples a long document's sentences: neither makes a copy of the
+    # whole text (before: one each, 19 MiB of a 10 MB feed's peak). What the attribution
+    # rules keep per sentence, and their findings, weigh about one copy here.
+    linter = Linter(load_rules([default_packs_dir()]), select=(select,))
+    # Long quotations, so that a copy of the text would weigh more than what the rules
+    # keep per sentence; one sentence in eight a claim with no source.
+    text = news(600_000, seed=3, sentences=[LONG_QUOTE] * 6 + [SENTENCES[0], SENTENCES[7]])
+    _kind_peak(linter, text, kind_name)  # what the rules load on first use (their patterns)
+    one_copy = sys.getsizeof(text)  # curly quotes: two bytes a character
+    peak, found = _kind_peak(linter, text, kind_name)
+    assert found >= 1
+    assert peak < bound * one_copy, (peak, one_copy)
