@@ -12,7 +12,8 @@ import re
 from array import array
 from bisect import bisect_left, bisect_right
 from functools import cached_property
-from itertools import accumulate, repeat
+from itertools import accumulate, compress, count, filterfalse, repeat
+from operator import add, ne
 
 from . import rx
 from . import markup
@@ -70,6 +71,42 @@ class Spans:
 # labels, all-capitals promo headlines. Configurable: `skip:` in config adds patterns.
 # Each is matched against one whole line, leading and trailing blanks aside; none may
 # reach past its line.
+class TokenColumns:
+    """A document's word tokens as columns: ``starts`` (offsets), ``ids`` (each token's
+    number in ``words``), ``words`` (the distinct words, lower-cased with straight
+    apostrophes, by number) and ``sizes`` (the length in the text of each number's
+    tokens: a token ends at its start plus the size of its number). 8 bytes a token and
+    the vocabulary, where starts, ends and a list of words were 16 and the vocabulary.
+    ``twins``: some word has two numbers, its tokens having two lengths in the text (a
+    joiner of markup taken out of a word, an İ lower-cased to two characters)."""
+
+    __slots__ = ("starts", "ids", "words", "sizes", "twins")
+
+    def __init__(self, starts: array, ids: array, words: list[str], sizes: list[int], twins: bool):
+        self.starts, self.ids, self.words, self.sizes, self.twins = starts, ids, words, sizes, twins
+
+
+class TokenWords:
+    """Each token's word, read through the vocabulary: a read-only sequence, for the
+    few readers that want the words one by one (a slice is a list)."""
+
+    __slots__ = ("ids", "words")
+
+    def __init__(self, ids: array, words: list[str]):
+        self.ids, self.words = ids, words
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, k):
+        if isinstance(k, slice):
+            return list(map(self.words.__getitem__, self.ids[k]))
+        return self.words[self.ids[k]]
+
+    def __iter__(self):
+        return map(self.words.__getitem__, self.ids)
+
+
 DEFAULT_SKIP_PATTERNS = (
     r"See also\b.*",
     r"(?:Related|Read more|READ MORE|More from|Most read|Recommended|Watch|WATCH)\b[ \t]*:.*",
@@ -475,11 +512,13 @@ class Document:
         return [s for s, _ in self.headlines]
 
     @cached_property
-    def _token_columns(self) -> tuple[array, array, list[str]]:
-        """The word tokens as three columns: starts and ends (machine integers, 4 bytes
-        each below 2 GB of text) and words (lower-cased, straight apostrophes; each distinct word one string
-        shared by all its tokens). A tuple of two int objects and a string per token was
-        about 180 bytes a word: 31 MB for 1 MB of copy, half of a run's memory."""
+    def _token_columns(self) -> TokenColumns:
+        """The word tokens as columns (``TokenColumns``): each token's start and the
+        number of its word in a vocabulary of the distinct words (machine integers, 4
+        bytes each below 2 GB of text), and each word's length in the text, which gives
+        a token's end. A tuple of two int objects and a string per token was about 180
+        bytes a word (31 MB for 1 MB of copy, half of a run's memory); columns of starts,
+        ends and a list of words 18 (a pointer a token to its shared string); now 8."""
         # One pass of the pattern and loops in C, not a Python loop over each of 170,000
         # matches (0.3 s on 1 MB, now 0.2): the split gives the runs between the tokens
         # and the tokens in turn, and their lengths, summed, are the tokens' offsets. In
@@ -488,51 +527,94 @@ class Document:
         # last (25 MB for 1 MB of copy, made for the whole text at once).
         text = self.text
         code = "i" if len(text) < 2**31 else "q"  # 4 bytes an offset where they fit
-        starts, ends = array(code), array(code)
-        words: list[str] = []
-        distinct: dict[str, str] = {}
+        starts, ids = array(code), array("i")
+        vocabulary: list[str] = []
+        numbers: dict = {}  # word (or word and length, see below) -> its number
+        twins = False
         apostrophe = "’" in text
         joined = markup.JOINER in text or markup.LETTER_JOINER in text
+        plain = text.isascii()  # (a constant-time test) lower case keeps every length
         n = len(text)
         a = 0
         while a < n:
             m = _TOKEN_CUT_RE.search(text, a + TOKEN_PIECE) if a + TOKEN_PIECE < n else None
             b = m.start() if m else n
             pieces = _TOKEN_SPLIT_RE.split(text[a:b] if a or b < n else text)  # gap, token, ..., token, gap
-            offsets = list(accumulate(map(len, pieces[:-1])))
+            lengths = list(map(len, pieces[:-1]))
+            offsets = list(accumulate(lengths))
             if a:
                 offsets = list(map(a.__add__, offsets))
             starts.extend(offsets[0::2])
-            ends.extend(offsets[1::2])
             del offsets
             lowered = map(str.lower, pieces[1::2])
             if apostrophe:
                 lowered = map(str.replace, lowered, repeat("’"), repeat("'"))
             if joined:
                 lowered = map(markup.without_joiners, lowered)
-            lowered = list(lowered)
+            keys: list = list(lowered)
             del pieces
-            words.extend(map(distinct.setdefault, lowered, lowered))  # one string per distinct word
+            if not plain:
+                lengths = lengths[1::2]
+                if lengths != list(map(len, keys)):
+                    # A token whose word is not as long as it (a joiner taken out, an
+                    # İ lower-cased): its key is the word and its length, so that all
+                    # the tokens of a number have one length. A word may then have
+                    # two numbers (``twins``).
+                    twins = True
+                    for k in compress(range(len(keys)), map(ne, lengths, map(len, keys))):
+                        keys[k] = (keys[k], lengths[k])
+            fresh = list(filterfalse(numbers.__contains__, dict.fromkeys(keys)))
+            if fresh:
+                numbers.update(zip(fresh, count(len(numbers))))
+                vocabulary.extend(fresh)
+            ids.extend(map(numbers.__getitem__, keys))
             a = b
-        return starts, ends, words
+        if twins:
+            sizes = [len(k) if k.__class__ is str else k[1] for k in vocabulary]
+            vocabulary = [k if k.__class__ is str else k[0] for k in vocabulary]
+        else:
+            sizes = list(map(len, vocabulary))
+        return TokenColumns(starts, ids, vocabulary, sizes, twins)
 
     @property
     def token_starts(self) -> array:
-        return self._token_columns[0]
+        return self._token_columns.starts
+
+    @property
+    def token_ids(self) -> array:
+        """Each token's number in ``vocabulary``."""
+        return self._token_columns.ids
+
+    @property
+    def vocabulary(self) -> list[str]:
+        """The distinct words of the tokens (lower-cased, straight apostrophes), by
+        number. A word is there once, unless some of its tokens are longer in the text
+        than others (joiners of markup inside a word): ``set(vocabulary)`` is the words."""
+        return self._token_columns.words
 
     @property
     def token_ends(self) -> array:
-        return self._token_columns[1]
+        """Each token's end, made on each call (the columns do not keep them): for
+        rare readers; ``token_end(k)`` for one."""
+        cols = self._token_columns
+        return array(cols.starts.typecode, map(add, cols.starts, map(cols.sizes.__getitem__, cols.ids)))
+
+    def token_end(self, k: int) -> int:
+        cols = self._token_columns
+        return cols.starts[k] + cols.sizes[cols.ids[k]]
 
     @property
-    def token_words(self) -> list[str]:
-        return self._token_columns[2]
+    def token_words(self) -> TokenWords:
+        """Each token's word, as a read-only sequence (indexing, slices, iteration):
+        for rare readers; hot loops read ``token_ids`` and ``vocabulary``."""
+        cols = self._token_columns
+        return TokenWords(cols.ids, cols.words)
 
     @cached_property
     def tokens(self) -> list[tuple[int, int, str]]:
         """Word tokens as (start, end, word) tuples, for rules that want them so; the
-        columns above take a tenth of the memory."""
-        return list(zip(*self._token_columns))
+        columns above take a twentieth of the memory."""
+        return self.tokens_in(0, len(self.text) + 1)
 
     def token_range(self, start: int, end: int) -> tuple[int, int]:
         """Indexes [lo, hi) of the tokens that start in [start, end)."""
@@ -541,8 +623,10 @@ class Document:
 
     def tokens_in(self, start: int, end: int) -> list[tuple[int, int, str]]:
         lo, hi = self.token_range(start, end)
-        starts, ends, words = self._token_columns
-        return [(starts[i], ends[i], words[i]) for i in range(lo, hi)]
+        cols = self._token_columns
+        starts, ids = cols.starts[lo:hi], cols.ids[lo:hi]
+        ends = map(add, starts, map(cols.sizes.__getitem__, ids))
+        return list(zip(starts, ends, map(cols.words.__getitem__, ids)))
 
     def token_count(self, start: int, end: int) -> int:
         lo, hi = self.token_range(start, end)
@@ -556,17 +640,25 @@ class Document:
         """Each word (as in ``token_words``) -> the indexes of the sentences that hold it,
         ascending, so that a rule that needs certain words finds its sentences without
         reading every sentence of a long feed."""
-        index: dict[str, list[int]] = {}
-        starts, words = self.token_starts, self.token_words
+        cols = self._token_columns
+        starts, ids = cols.starts, cols.ids
+        index: dict[int, list[int]] = {}  # by the words' numbers
         for k, (s, e) in enumerate(self.sentences):
             lo, hi = bisect_left(starts, s), bisect_left(starts, e)
-            for word in set(words[lo:hi]):
-                found = index.get(word)
+            for i in set(ids[lo:hi]):
+                found = index.get(i)
                 if found is None:
-                    index[word] = [k]
+                    index[i] = [k]
                 else:
                     found.append(k)
-        return index
+        words = cols.words
+        if not cols.twins:
+            return dict(zip(map(words.__getitem__, index), index.values()))
+        merged: dict[str, list[int]] = {}
+        for i, found in index.items():
+            word = words[i]
+            merged[word] = sorted(set(merged.get(word, ())).union(found))
+        return merged
 
     def sentences_with(self, words) -> list[int]:
         """Indexes of the sentences that hold at least one of ``words``, ascending."""

@@ -70,6 +70,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left, bisect_right
+from itertools import compress
 from pathlib import Path
 
 from .. import rx
@@ -913,7 +914,7 @@ class _DocState:
             doc = self.doc
             s, e = doc.sentences[k]
             lo, hi = doc.token_range(s, e)
-            found = self._tokens[k] = frozenset(doc.token_words[lo:hi])
+            found = self._tokens[k] = frozenset(map(doc.vocabulary.__getitem__, doc.token_ids[lo:hi]))
         return found
 
     def words(self) -> frozenset[str] | None:
@@ -938,7 +939,8 @@ class _DocState:
         # token -> (the wanted words in it worth an index, whether it is a trigger word)
         hot: dict[str, tuple] = {}
         skip = literals.COMMON
-        vocabulary = set(doc.token_words)
+        words = doc.vocabulary
+        vocabulary = set(words)
         # Tokens that are one wanted word, found with set operations; tokens with an
         # apostrophe or a letter beyond ASCII ("minister's", "café") split into words.
         present = vocabulary.intersection(wanted) if safe else set()
@@ -968,11 +970,12 @@ class _DocState:
             return
         k = 0
         s, e = sentences[0]
-        get = hot.get
-        for ts, w in zip(doc.token_starts, doc.token_words):
-            found = get(w)
-            if found is None:
-                continue
+        # What each number of the vocabulary is worth; only the tokens of a hot word are
+        # read one by one, picked out in C.
+        found_by = list(map(hot.get, words))
+        is_hot = bytes(map(hot.__contains__, words))  # a byte a number: 1 for a hot word
+        ids = doc.token_ids
+        for ts, i in compress(zip(doc.token_starts, ids), map(is_hot.__getitem__, ids)):
             if ts >= e:
                 k += 1
                 while k < n and ts >= sentences[k][1]:
@@ -982,7 +985,7 @@ class _DocState:
                 s, e = sentences[k]
             if ts < s:
                 continue
-            pieces, trigger = found
+            pieces, trigger = found_by[i]
             for p in pieces:
                 at = index.get(p)
                 if at is None:
@@ -991,6 +994,7 @@ class _DocState:
                     at.append(k)
             if trigger:
                 at = by_sentence[k]
+                w = words[i]
                 if w not in at:
                     by_sentence[k] = (*at, w)
 

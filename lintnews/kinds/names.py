@@ -347,18 +347,19 @@ def _lower_vocab_and_walk(doc) -> tuple[set[str], array, bytearray]:
     kept a token is a byte (a flag); flags are combined a piece at a time as the bytes of
     one integer."""
     text = doc.text
-    starts, ends, lows = doc.token_starts, doc.token_ends, doc.token_words
-    n = len(lows)
+    cols = doc._token_columns
+    starts, ids, vocab, sizes = cols.starts, cols.ids, cols.words, cols.sizes
+    n = len(ids)
     hyphened = bytearray(n)  # a word before a hyphen may start a compound
     tail = bytearray(n)  # a word after a hyphen is no word of the story's own
     for at in _hyphens(text):
         k = bisect_right(starts, at) - 1
-        if k >= 0 and ends[k] == at:
+        if k >= 0 and starts[k] + sizes[ids[k]] == at:
             hyphened[k] = 1
         k += 1
         if k < n and starts[k] == at + 1:
             tail[k] = 1
-    lower_vocab: set[str] = set()
+    lower_ids: set[int] = set()  # the numbers (in the vocabulary) of the words written in lower case
     upper = bytearray()
     for a in range(0, n, _PIECE):
         b = min(n, a + _PIECE)
@@ -372,8 +373,10 @@ def _lower_vocab_and_walk(doc) -> tuple[set[str], array, bytearray]:
             lower = bytes(map(str.islower, firsts))
         bits = int.from_bytes(lower, "little")
         bits ^= bits & int.from_bytes(tail[a:b], "little")
-        lower_vocab.update(compress(lows[a:b], _flags(bits, b - a)))
+        lower_ids.update(compress(ids[a:b], _flags(bits, b - a)))
     del tail
+    lower_vocab = set(map(vocab.__getitem__, lower_ids))
+    del lower_ids
     # Only a capital starts a name; not a stop word ("The", "But") nor a word the story
     # writes in lower case (both end a name, as a plain word does), unless it may start a
     # compound or be an Al of Al Thani. (With markup joiners inside words a token's lower
@@ -381,7 +384,8 @@ def _lower_vocab_and_walk(doc) -> tuple[set[str], array, bytearray]:
     # a name are the lower-case words with the stop words written with a capital added and
     # Al taken out, for a moment (no copy of the set).
     stop = STOPWORDS if JOINERS[0] not in text and JOINERS[1] not in text else frozenset()
-    particles = STANDALONE_PARTICLES.intersection(lows)
+    particles = STANDALONE_PARTICLES.intersection(vocab)
+    is_particle = bytes(map(particles.__contains__, vocab)) if particles else b""  # a byte a number
     walk = array("i" if n < 2**31 else "q")
     ends_name = lower_vocab.__contains__
     kept = {"al", "el"}.intersection(lower_vocab)
@@ -389,14 +393,14 @@ def _lower_vocab_and_walk(doc) -> tuple[set[str], array, bytearray]:
     for a in range(0, n, _PIECE):
         b = min(n, a + _PIECE)
         caps = list(compress(range(a, b), upper[a:b]))
-        words = list(map(lows.__getitem__, caps))
+        words = list(map(vocab.__getitem__, map(ids.__getitem__, caps)))
         added = stop.intersection(words).difference(lower_vocab).difference(("al", "el"))
         lower_vocab |= added
         piece = set(compress(caps, map(not_, map(ends_name, words))))
         lower_vocab -= added
         piece.update(compress(range(a, b), hyphened[a:b]))
         if particles:
-            piece.update(compress(range(a, b), map(particles.__contains__, lows[a:b])))
+            piece.update(compress(range(a, b), map(is_particle.__getitem__, ids[a:b])))
         walk.extend(sorted(piece))
     lower_vocab |= kept
     return lower_vocab, walk, hyphened
@@ -405,8 +409,9 @@ def _lower_vocab_and_walk(doc) -> tuple[set[str], array, bytearray]:
 def extract_mentions(doc, memos: Memos | None = None) -> Names:
     """Runs of name words in the document, titles removed."""
     text = doc.text
-    starts, ends, words = doc.token_starts, doc.token_ends, doc.token_words
-    n = len(words)
+    cols = doc._token_columns
+    starts, ids, vocab, sizes = cols.starts, cols.ids, cols.words, cols.sizes  # a token ends at its start and its word's size
+    n = len(ids)
     if memos is None:
         memos = Memos(len(text))
     classes = memos.classes
@@ -464,15 +469,18 @@ def extract_mentions(doc, memos: Memos | None = None) -> Names:
 
     last_end = -1
     prev_k = -2
+    prev_start = prev_end = 0  # where token prev_k is
     for i in walk:
         if i <= prev_k:  # a compound's tail, already read
             continue
         if i > prev_k + 1 and len(u_kind) > at:  # plain words since the last token read end any name
             close()
-        s, e, low = starts[i], ends[i], words[i]
+        s = starts[i]
+        word_id = ids[i]
+        e = s + sizes[word_id]
         if len(u_kind) > at:
             gap = text[last_end:s] if last_end >= 0 else "\n"
-            joined = gap == " " or _cap_gap_ok(gap, text[starts[prev_k] : ends[prev_k]])
+            joined = gap == " " or _cap_gap_ok(gap, text[prev_start:prev_end])
             if not joined:
                 close()
         else:
@@ -481,9 +489,12 @@ def extract_mentions(doc, memos: Memos | None = None) -> Names:
         raw = text[s:e]
         j = i
         end = e
+        j_start = s
         parts = None
         while hyphened[j] and j + 1 < n and text[end : starts[j + 1]] in ("-", "‐", "‑"):
-            nxt = text[starts[j + 1] : ends[j + 1]]
+            nxt_start = starts[j + 1]
+            nxt_end = nxt_start + sizes[ids[j + 1]]
+            nxt = text[nxt_start:nxt_end]
             tail = parts[-1] if parts else raw
             if _is_cap(nxt) or (
                 len(nxt) <= 5 and nxt.isalpha() and nxt.lower() not in HYPHEN_SUFFIXES and (_is_cap(tail) or tail.lower() in ARTICLE_PARTICLES)
@@ -493,15 +504,16 @@ def extract_mentions(doc, memos: Memos | None = None) -> Names:
                     parts = [raw]
                 parts.append(nxt)
                 j += 1
-                end = ends[j]
+                j_start, end = nxt_start, nxt_end
             else:
                 break
+        j_end = end
         spelt = raw if parts is None else "-".join(parts)
         info = classes.get(spelt)
         if info is None:
             info = memos.classify(spelt, parts)
         kind = info[2]
-        if info[7] and low in lower_vocab:
+        if info[7] and vocab[word_id] in lower_vocab:
             kind = OTHER
         cut = info[1]
         end -= cut
@@ -526,7 +538,8 @@ def extract_mentions(doc, memos: Memos | None = None) -> Names:
             add(s, end, kind_of(table, spelt, info[8]), 0)
         elif len(u_kind) > at:
             close()
-        last_end = ends[j]
+        last_end = prev_end = j_end
+        prev_start = j_start
         if cut:  # a possessive ends the name
             if len(u_kind) > at:
                 close()

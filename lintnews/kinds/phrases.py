@@ -30,6 +30,8 @@ from __future__ import annotations
 import os
 
 from bisect import bisect_left, bisect_right
+from itertools import compress, count, repeat
+from operator import is_
 from typing import Iterable
 
 from ..document import TOKEN_RE
@@ -321,9 +323,10 @@ def scan(split: dict, doc) -> Iterable[tuple]:
     out") and so may its last ("death taxes"). Exact matches come before inflected ones at
     the same place.
     """
-    starts, ends, words = doc.token_starts, doc.token_ends, doc.token_words
+    cols = doc._token_columns
+    starts, ids, vocab, sizes = cols.starts, cols.ids, cols.words, cols.sizes  # a token ends at its start and its word's size
     text = doc.text
-    ntok = len(words)
+    ntok = len(ids)
     forms_of = _FORMS
     if len(forms_of) > MEMO_MAX:
         forms_of.clear()
@@ -335,20 +338,25 @@ def scan(split: dict, doc) -> Iterable[tuple]:
             f = forms_of[word] = base_forms(word)
         return f
 
-    for i, low in enumerate(words):
-        starts_here = firsts.get(low)
-        if starts_here is None:
-            # Not through ``forms``: every distinct word of a feed passes here once, and
-            # only the words read after a phrase's first word need their forms kept.
-            starts_here = firsts[low] = tuple((form, split[form]) for form in base_forms(low) if form in split)
-        if not starts_here:  # most words start no phrase: one look-up each
-            continue
+    # The phrases each distinct word may start, looked up once a word of the vocabulary
+    # (not at every token); then only the tokens of a word that starts some phrase are
+    # read, picked out in C.
+    starting = list(map(firsts.get, vocab))
+    for k in compress(count(), map(is_, starting, repeat(None))):
+        # Not through ``forms``: every distinct word of a feed passes here once, and
+        # only the words read after a phrase's first word need their forms kept.
+        low = vocab[k]
+        starting[k] = firsts[low] = tuple((form, split[form]) for form in base_forms(low) if form in split)
+    starts_some = bytes(map(bool, starting))  # a byte a number: 1 for a word that starts a phrase
+    for i in compress(count(), map(starts_some.__getitem__, ids)):
+        word_id = ids[i]
+        starts_here, low = starting[word_id], vocab[word_id]
         for form, pair in starts_here:
             exact_first = form == low
             singles, by_second = pair
             candidates = singles
             if by_second and i + 1 < ntok:
-                seconds = forms(words[i + 1])
+                seconds = forms(vocab[ids[i + 1]])
                 if len(seconds) == 1:
                     more = by_second.get(seconds[0])
                 else:
@@ -364,17 +372,17 @@ def scan(split: dict, doc) -> Iterable[tuple]:
                     continue
                 ok = True
                 for k in range(1, n):
-                    word = words[i + k]
+                    word = vocab[ids[i + k]]
                     if word != phrase[k] and not (k == n - 1 and exact_first and inflect and phrase[k] in forms(word)):
                         ok = False
                         break
-                    if not gap_ok(text[ends[i + k - 1] : starts[i + k]]):
+                    if not gap_ok(text[starts[i + k - 1] + sizes[ids[i + k - 1]] : starts[i + k]]):
                         ok = False
                         break
                 if not ok:
                     continue
                 start = starts[i]
-                last_end = ends[i + n - 1]
+                last_end = starts[i + n - 1] + sizes[ids[i + n - 1]]
                 if case_sensitive and not _same_case(entry[-1], text, start, last_end):
                     continue
                 yield entry, start, last_end
@@ -418,8 +426,8 @@ def _previous_word(doc, start: int) -> str:
     k = bisect_left(doc.token_starts, start) - 1
     if k < 0:
         return ""
-    if not doc.text[doc.token_ends[k] : start].strip(" \t\r\n-"):
-        return doc.token_words[k]
+    if not doc.text[doc.token_end(k) : start].strip(" \t\r\n-"):
+        return doc.vocabulary[doc.token_ids[k]]
     return ""  # punctuation between: the match opens a new phrase
 
 
