@@ -71,42 +71,6 @@ class Spans:
 # labels, all-capitals promo headlines. Configurable: `skip:` in config adds patterns.
 # Each is matched against one whole line, leading and trailing blanks aside; none may
 # reach past its line.
-class TokenColumns:
-    """A document's word tokens as columns: ``starts`` (offsets), ``ids`` (each token's
-    number in ``words``), ``words`` (the distinct words, lower-cased with straight
-    apostrophes, by number) and ``sizes`` (the length in the text of each number's
-    tokens: a token ends at its start plus the size of its number). 8 bytes a token and
-    the vocabulary, where starts, ends and a list of words were 16 and the vocabulary.
-    ``twins``: some word has two numbers, its tokens having two lengths in the text (a
-    joiner of markup taken out of a word, an İ lower-cased to two characters)."""
-
-    __slots__ = ("starts", "ids", "words", "sizes", "twins")
-
-    def __init__(self, starts: array, ids: array, words: list[str], sizes: list[int], twins: bool):
-        self.starts, self.ids, self.words, self.sizes, self.twins = starts, ids, words, sizes, twins
-
-
-class TokenWords:
-    """Each token's word, read through the vocabulary: a read-only sequence, for the
-    few readers that want the words one by one (a slice is a list)."""
-
-    __slots__ = ("ids", "words")
-
-    def __init__(self, ids: array, words: list[str]):
-        self.ids, self.words = ids, words
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    def __getitem__(self, k):
-        if isinstance(k, slice):
-            return list(map(self.words.__getitem__, self.ids[k]))
-        return self.words[self.ids[k]]
-
-    def __iter__(self):
-        return map(self.words.__getitem__, self.ids)
-
-
 DEFAULT_SKIP_PATTERNS = (
     r"See also\b.*",
     r"(?:Related|Read more|READ MORE|More from|Most read|Recommended|Watch|WATCH)\b[ \t]*:.*",
@@ -200,6 +164,45 @@ _TOKEN_SPLIT_RE = rx.compile(f"({TOKEN_RE.pattern})")  # the same, in a group: f
 TOKEN_PIECE = 1 << 12  # characters of text split into tokens at a time
 # Where the text may be cut for the split: before a character no token holds.
 _TOKEN_CUT_RE = rx.compile(r"[^\w\u2060'’]|_")
+
+
+class TokenColumns:
+    """A document's word tokens as columns: ``starts`` (offsets), ``ids`` (each token's
+    number in ``words``), ``words`` (the distinct words, lower-cased with straight
+    apostrophes, by number) and ``sizes`` (the length in the text of each number's
+    tokens: a token ends at its start plus the size of its number). 6 bytes a token
+    (2-byte numbers up to 65,536 distinct words, 4 beyond) and the vocabulary, where
+    starts, ends and a list of words were 16 and the vocabulary.
+    ``twins``: some word has two numbers, its tokens having two lengths in the text (a
+    joiner of markup taken out of a word, an İ lower-cased to two characters)."""
+
+    __slots__ = ("starts", "ids", "words", "sizes", "twins")
+
+    def __init__(self, starts: array, ids: array, words: list[str], sizes: list[int], twins: bool):
+        self.starts, self.ids, self.words, self.sizes, self.twins = starts, ids, words, sizes, twins
+
+
+class TokenWords:
+    """Each token's word, read through the vocabulary: a read-only sequence, for the
+    few readers that want the words one by one (a slice is a list)."""
+
+    __slots__ = ("ids", "words")
+
+    def __init__(self, ids: array, words: list[str]):
+        self.ids, self.words = ids, words
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, k):
+        if isinstance(k, slice):
+            return list(map(self.words.__getitem__, self.ids[k]))
+        return self.words[self.ids[k]]
+
+    def __iter__(self):
+        return map(self.words.__getitem__, self.ids)
+
+
 # A "sentence" longer than this is no sentence (a table, a data dump, a file with no full
 # stops): rules that read a sentence per claim or per quotation skip it rather than spend
 # seconds on it.
@@ -513,12 +516,13 @@ class Document:
 
     @cached_property
     def _token_columns(self) -> TokenColumns:
-        """The word tokens as columns (``TokenColumns``): each token's start and the
-        number of its word in a vocabulary of the distinct words (machine integers, 4
-        bytes each below 2 GB of text), and each word's length in the text, which gives
-        a token's end. A tuple of two int objects and a string per token was about 180
-        bytes a word (31 MB for 1 MB of copy, half of a run's memory); columns of starts,
-        ends and a list of words 18 (a pointer a token to its shared string); now 8."""
+        """The word tokens as columns (``TokenColumns``): each token's start (4 bytes
+        below 2 GB of text) and the number of its word in a vocabulary of the distinct
+        words (2 bytes, 4 past 65,536 words), and each word's length in the text, which
+        gives a token's end. A tuple of two int objects and a string per token was about
+        180 bytes a word (31 MB for 1 MB of copy, half of a run's memory); columns of
+        starts, ends and a list of words 18 (a pointer a token to its shared string); now
+        under 8 with the vocabulary (a 10 MB file's: 31,000 words)."""
         # One pass of the pattern and loops in C, not a Python loop over each of 170,000
         # matches (0.3 s on 1 MB, now 0.2): the split gives the runs between the tokens
         # and the tokens in turn, and their lengths, summed, are the tokens' offsets. In
@@ -527,7 +531,7 @@ class Document:
         # last (25 MB for 1 MB of copy, made for the whole text at once).
         text = self.text
         code = "i" if len(text) < 2**31 else "q"  # 4 bytes an offset where they fit
-        starts, ids = array(code), array("i")
+        starts, ids = array(code), array("H")  # 2-byte numbers while there are few words, then 4
         vocabulary: list[str] = []
         numbers: dict = {}  # word (or word and length, see below) -> its number
         twins = False
@@ -567,6 +571,8 @@ class Document:
             if fresh:
                 numbers.update(zip(fresh, count(len(numbers))))
                 vocabulary.extend(fresh)
+                if len(numbers) > 1 << 16 and ids.typecode == "H":
+                    ids = array("i", ids)
             ids.extend(map(numbers.__getitem__, keys))
             a = b
         if twins:
