@@ -12,7 +12,7 @@ import re
 from array import array
 from bisect import bisect_left, bisect_right
 from functools import cached_property
-from itertools import accumulate, compress, count, filterfalse, repeat
+from itertools import accumulate, compress, repeat
 from operator import add, ne
 
 from . import rx
@@ -164,6 +164,9 @@ _TOKEN_SPLIT_RE = rx.compile(f"({TOKEN_RE.pattern})")  # the same, in a group: f
 TOKEN_PIECE = 1 << 12  # characters of text split into tokens at a time
 # Where the text may be cut for the split: before a character no token holds.
 _TOKEN_CUT_RE = rx.compile(r"[^\w\u2060'’]|_")
+# The one character whose lower case (``str.lower``) is longer than it: İ, "i̇" (a test
+# checks that there is no other).
+LONGER_LOWER = "\u0130"
 
 
 class TokenColumns:
@@ -532,23 +535,22 @@ class Document:
         text = self.text
         code = "i" if len(text) < 2**31 else "q"  # 4 bytes an offset where they fit
         starts, ids = array(code), array("H")  # 2-byte numbers while there are few words, then 4
-        vocabulary: list[str] = []
-        numbers: dict = {}  # word (or word and length, see below) -> its number
+        numbers: dict = {}  # word (or word and length, see below) -> its number, in order
+        next_number = map(len, repeat(numbers))  # the number a word new to ``numbers`` gets
         twins = False
         apostrophe = "’" in text
         joined = markup.JOINER in text or markup.LETTER_JOINER in text
-        plain = text.isascii()  # (a constant-time test) lower case keeps every length
+        odd = joined or LONGER_LOWER in text  # a token's word may be shorter or longer than it
         n = len(text)
         a = 0
         while a < n:
             m = _TOKEN_CUT_RE.search(text, a + TOKEN_PIECE) if a + TOKEN_PIECE < n else None
             b = m.start() if m else n
             pieces = _TOKEN_SPLIT_RE.split(text[a:b] if a or b < n else text)  # gap, token, ..., token, gap
-            lengths = list(map(len, pieces[:-1]))
-            offsets = list(accumulate(lengths))
+            offsets = list(accumulate(map(len, pieces[:-1])))
             if a:
                 offsets = list(map(a.__add__, offsets))
-            starts.extend(offsets[0::2])
+            starts.fromlist(offsets[0::2])
             del offsets
             lowered = map(str.lower, pieces[1::2])
             if apostrophe:
@@ -556,9 +558,8 @@ class Document:
             if joined:
                 lowered = map(markup.without_joiners, lowered)
             keys: list = list(lowered)
-            del pieces
-            if not plain:
-                lengths = lengths[1::2]
+            if odd:
+                lengths = list(map(len, pieces[1::2]))
                 if lengths != list(map(len, keys)):
                     # A token whose word is not as long as it (a joiner taken out, an
                     # İ lower-cased): its key is the word and its length, so that all
@@ -567,14 +568,15 @@ class Document:
                     twins = True
                     for k in compress(range(len(keys)), map(ne, lengths, map(len, keys))):
                         keys[k] = (keys[k], lengths[k])
-            fresh = list(filterfalse(numbers.__contains__, dict.fromkeys(keys)))
-            if fresh:
-                numbers.update(zip(fresh, count(len(numbers))))
-                vocabulary.extend(fresh)
-                if len(numbers) > 1 << 16 and ids.typecode == "H":
-                    ids = array("i", ids)
-            ids.extend(map(numbers.__getitem__, keys))
+            del pieces
+            # Each token's number, a new word taking the next (map reads ``next_number``
+            # for a token after the word before it is in): one look-up a token, in C.
+            found = list(map(numbers.setdefault, keys, next_number))
+            if len(numbers) > 1 << 16 and ids.typecode == "H":
+                ids = array("i", ids)
+            ids.fromlist(found)
             a = b
+        vocabulary = list(numbers)
         if twins:
             sizes = [len(k) if k.__class__ is str else k[1] for k in vocabulary]
             vocabulary = [k if k.__class__ is str else k[0] for k in vocabulary]
@@ -647,22 +649,20 @@ class Document:
         ascending, so that a rule that needs certain words finds its sentences without
         reading every sentence of a long feed."""
         cols = self._token_columns
-        starts, ids = cols.starts, cols.ids
-        index: dict[int, list[int]] = {}  # by the words' numbers
+        starts, ids, words = cols.starts, cols.ids, cols.words
+        index: list = [None] * len(words)  # by the words' numbers
         for k, (s, e) in enumerate(self.sentences):
             lo, hi = bisect_left(starts, s), bisect_left(starts, e)
             for i in set(ids[lo:hi]):
-                found = index.get(i)
+                found = index[i]
                 if found is None:
                     index[i] = [k]
                 else:
                     found.append(k)
-        words = cols.words
         if not cols.twins:
-            return dict(zip(map(words.__getitem__, index), index.values()))
+            return dict(compress(zip(words, index), index))
         merged: dict[str, list[int]] = {}
-        for i, found in index.items():
-            word = words[i]
+        for word, found in compress(zip(words, index), index):
             merged[word] = sorted(set(merged.get(word, ())).union(found))
         return merged
 

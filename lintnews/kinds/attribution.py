@@ -972,10 +972,9 @@ class _DocState:
         s, e = sentences[0]
         # What each number of the vocabulary is worth; only the tokens of a hot word are
         # read one by one, picked out in C.
-        found_by = list(map(hot.get, words))
-        is_hot = bytes(map(hot.__contains__, words))  # a byte a number: 1 for a hot word
+        found_by = list(map(hot.get, words))  # by number: None for a word not hot
         ids = doc.token_ids
-        for ts, i in compress(zip(doc.token_starts, ids), map(is_hot.__getitem__, ids)):
+        for ts, i in compress(zip(doc.token_starts, ids), map(found_by.__getitem__, ids)):
             if ts >= e:
                 k += 1
                 while k < n and ts >= sentences[k][1]:

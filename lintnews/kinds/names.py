@@ -385,7 +385,7 @@ def _lower_vocab_and_walk(doc) -> tuple[set[str], array, bytearray]:
     # Al taken out, for a moment (no copy of the set).
     stop = STOPWORDS if JOINERS[0] not in text and JOINERS[1] not in text else frozenset()
     particles = STANDALONE_PARTICLES.intersection(vocab)
-    is_particle = bytes(map(particles.__contains__, vocab)) if particles else b""  # a byte a number
+    is_particle = list(map(particles.__contains__, vocab)) if particles else []  # by number
     walk = array("i" if n < 2**31 else "q")
     ends_name = lower_vocab.__contains__
     kept = {"al", "el"}.intersection(lower_vocab)

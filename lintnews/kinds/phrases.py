@@ -338,25 +338,28 @@ def scan(split: dict, doc) -> Iterable[tuple]:
             f = forms_of[word] = base_forms(word)
         return f
 
-    # The phrases each distinct word may start, looked up once a word of the vocabulary
-    # (not at every token); then only the tokens of a word that starts some phrase are
-    # read, picked out in C.
+    # The phrases each distinct word may start, looked up once a word of the vocabulary,
+    # then by number at each token (a list's item, the quickest look-up there is).
     starting = list(map(firsts.get, vocab))
     for k in compress(count(), map(is_, starting, repeat(None))):
         # Not through ``forms``: every distinct word of a feed passes here once, and
         # only the words read after a phrase's first word need their forms kept.
         low = vocab[k]
         starting[k] = firsts[low] = tuple((form, split[form]) for form in base_forms(low) if form in split)
-    starts_some = bytes(map(bool, starting))  # a byte a number: 1 for a word that starts a phrase
-    for i in compress(count(), map(starts_some.__getitem__, ids)):
-        word_id = ids[i]
-        starts_here, low = starting[word_id], vocab[word_id]
+    for i, word_id in enumerate(ids):
+        starts_here = starting[word_id]
+        if not starts_here:  # most words start no phrase
+            continue
+        low = vocab[word_id]
+        start = starts[i]
+        end = start + sizes[word_id]
+        second = vocab[ids[i + 1]] if i + 1 < ntok else ""  # the next word, read once
         for form, pair in starts_here:
             exact_first = form == low
             singles, by_second = pair
             candidates = singles
             if by_second and i + 1 < ntok:
-                seconds = forms(vocab[ids[i + 1]])
+                seconds = forms(second)
                 if len(seconds) == 1:
                     more = by_second.get(seconds[0])
                 else:
@@ -371,18 +374,19 @@ def scan(split: dict, doc) -> Iterable[tuple]:
                 if i + n > ntok:
                     continue
                 ok = True
+                last_end = end  # of the phrase's words read so far
                 for k in range(1, n):
-                    word = vocab[ids[i + k]]
+                    word = second if k == 1 else vocab[ids[i + k]]
                     if word != phrase[k] and not (k == n - 1 and exact_first and inflect and phrase[k] in forms(word)):
                         ok = False
                         break
-                    if not gap_ok(text[starts[i + k - 1] + sizes[ids[i + k - 1]] : starts[i + k]]):
+                    at = starts[i + k]
+                    if not gap_ok(text[last_end:at]):
                         ok = False
                         break
+                    last_end = at + sizes[ids[i + k]]
                 if not ok:
                     continue
-                start = starts[i]
-                last_end = starts[i + n - 1] + sizes[ids[i + n - 1]]
                 if case_sensitive and not _same_case(entry[-1], text, start, last_end):
                     continue
                 yield entry, start, last_end
