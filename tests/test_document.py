@@ -194,3 +194,40 @@ def test_a_text_without_words_has_no_tokens():
     for text in ("", "   \n\n", "— … ’ _ \u2060"):
         doc = Document.from_source("e.txt", text)
         assert doc.tokens == [] and doc.word_count() == 0
+
+
+def test_a_word_whose_tokens_differ_in_length_keeps_each_tokens_end():
+    # "unfair" written plainly and with a joiner inside (markup taken out of the word):
+    # one word, tokens of two lengths; each token ends where it does in the text, and the
+    # word's sentences are counted once. "İstanbul" is longer lower-cased.
+    text = ("The unfair plan. It was un\u2060fair. İstanbul disagreed. Unfair, said İstanbul.\n\n"
+            "Nothing unfair here.")
+    doc = Document.from_source("t.txt", text)
+    tokens = doc.tokens
+    assert [text[s:e] for s, e, w in tokens if w == "unfair"] == ["unfair", "un\u2060fair", "Unfair", "unfair"]
+    assert [text[s:e] for s, e, w in tokens if w == "i̇stanbul"] == ["İstanbul", "İstanbul"]
+    assert [doc.token_end(k) for k in range(len(tokens))] == [e for _s, e, _w in tokens]
+    assert len(doc.sentences) == 4  # (no sentence starts at a capital beyond Latin-1)
+    assert doc.sentence_words["unfair"] == [0, 1, 2, 3]
+    assert doc.sentence_words["i̇stanbul"] == [1, 2]
+    assert set(doc.vocabulary) == {w for _s, _e, w in tokens}
+    assert list(doc.token_words) == [w for _s, _e, w in tokens]
+
+
+def test_tokens_of_a_text_with_more_distinct_words_than_two_bytes_number():
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    words = [f"w{letters[k // 676 % 26]}{letters[k // 26 % 26]}{letters[k % 26]}{k // 17576}" for k in range(70_000)]
+    text = " ".join(words) + ". " + " ".join(reversed(words[:10]))
+    doc = Document.from_source("v.txt", text)
+    assert len(doc.vocabulary) == 70_000 and doc.word_count() == 70_010
+    assert doc.token_words[69_998:70_002] == [words[69_998], words[69_999], words[9], words[8]]
+    k = doc.word_count() - 1
+    assert text[doc.token_starts[k] : doc.token_end(k)] == words[0]
+
+
+def test_the_dotted_capital_i_is_the_one_character_whose_lower_case_is_longer():
+    from lintnews.document import LONGER_LOWER
+
+    every = "".join(map(chr, range(0x110000)))
+    assert len(LONGER_LOWER.lower()) == 2
+    assert len(every.lower()) == len(every) + 1  # tokens are measured on this

@@ -142,3 +142,21 @@ def test_a_kind_reads_a_long_text_without_copying_it_whole(kind_name, select, bo
     peak, found = _kind_peak(linter, text, kind_name)
     assert found >= 1
     assert peak < bound * one_copy, (peak, one_copy)
+
+
+def test_word_tokens_cost_a_few_bytes_a_token():
+    # Each token's start and the number of its word in the document's vocabulary: some 6
+    # bytes a token (before: its start, its end and a pointer to its word, 16).
+    text = news(300_000, seed=5)
+    doc = Document.from_source("long.txt", text)
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        n = doc.word_count()  # the tokens are built here
+        held = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert n > 40_000
+    assert doc.token_words[:3] == [w.lower() for w in text.split()[:3]]
+    assert held / n < 8, held / n
