@@ -14,6 +14,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from . import rx
+from . import heap
 from . import parallel
 from . import markup
 from .document import DEFAULT_SKIP_PATTERNS, Document, SkipPatterns
@@ -282,6 +283,8 @@ class Linter:
         shown = display or source.path
         if cancelled is not None and cancelled():
             raise Cancelled()
+        if len(source.text) >= heap.BIG_INPUT:
+            heap.keep_big_blocks_apart()
         doc = self.source_document(source, fmt)
         if cancelled is not None and cancelled():
             raise Cancelled()
