@@ -185,11 +185,16 @@ TERMINAL = ".!?…:\"”’)"
 class Document:
     """A file's prose and structure. Build with ``Document.from_source``."""
 
-    def __init__(self, path: str, source: str, prose: markup.Prose, skip_re=None):
+    def __init__(self, path: str, source: str, prose: markup.Prose, skip_re=None, keep_source: bool = True):
         """``skip_re``: a ``SkipPatterns`` (or one compiled pattern) for page debris;
-        None: the shipped patterns."""
+        None: the shipped patterns. ``keep_source=False``: the caller lets go of ``source``
+        once this is built (see ``Source.disposable``), so a plain text with URLs or debris
+        blanked is held once, not twice (19 MiB of a 10 MB feed)."""
         self.path = path
-        self.source = source
+        self._source: str | None = source
+        # Without the source: where the text differs from it, and the source's own there.
+        self._kept_at = array("q")
+        self._kept: list[str] = []
         self._prose = prose
         text = prose.text
         self.errors: list[str] = []  # problems reading this file that cost no finding
@@ -220,18 +225,49 @@ class Document:
                 # unless its maker keeps it (a Word draft): not two copies of the file to
                 # the end of the run.
                 self._prose = markup.Prose("", prose.segments, prose.headlines, prose.quotes, prose.hard_breaks)
+        if not keep_source and text is not source and prose.changed is not None and not prose.segments:
+            # The text is the source character for character but for a few spans (plain
+            # text: URLs, e-mail addresses, the debris): those are kept as written, and the
+            # source is the text with them put back; not a second copy of the file.
+            for a, b in _merged(prose.changed + self.skipped):
+                self._kept_at.append(a)
+                self._kept.append(source[a:b])
+            self._source = None
         self.text = text
 
     @classmethod
-    def from_source(cls, path: str, source: str, fmt: str | None = None, skip_re=None) -> "Document":
+    def from_source(cls, path: str, source: str, fmt: str | None = None, skip_re=None, keep_source: bool = True) -> "Document":
         fmt = fmt or markup.format_for(path)
-        return cls(path, source, markup.extract(source, fmt), skip_re)
+        return cls(path, source, markup.extract(source, fmt), skip_re, keep_source)
 
     # --- positions -----------------------------------------------------------
 
+    @property
+    def source(self) -> str:
+        """The file's text as written (rebuilt when the document holds only its prose: a
+        copy, for the rare caller that wants all of it; ``source_slice`` is cheap)."""
+        if self._source is not None:
+            return self._source
+        return self.source_slice(0, len(self.text))
+
+    def source_slice(self, start: int, end: int) -> str:
+        """``source[start:end]``."""
+        if self._source is not None:
+            return self._source[start:end]
+        piece = self.text[start:end]
+        k = max(0, bisect_right(self._kept_at, start) - 1)
+        while k < len(self._kept) and self._kept_at[k] < end:
+            at, kept = self._kept_at[k], self._kept[k]
+            a, b = max(at, start), min(at + len(kept), end)
+            if a < b:
+                piece = piece[: a - start] + kept[a - at : b - at] + piece[b - start :]
+            k += 1
+        return piece
+
     @cached_property
     def _line_starts(self) -> array:
-        return markup.line_starts(self.source)
+        # (Blanked debris keeps its line breaks: the prose's lines are the source's.)
+        return markup.line_starts(self._source if self._source is not None else self.text)
 
     def source_offset(self, i: int) -> int:
         return self._prose.source_offset(i)
@@ -266,8 +302,8 @@ class Document:
     def source_line(self, line: int) -> str:
         starts = self._line_starts
         start = starts[line - 1]
-        end = starts[line] if line < len(starts) else len(self.source)
-        return self.source[start:end].rstrip("\r\n")
+        end = starts[line] if line < len(starts) else len(self.text if self._source is None else self._source)
+        return self.source_slice(start, end).rstrip("\r\n")
 
     def forget(self, *names: str) -> None:
         """Drop these cached structures (built again if asked for): what a kind of rule
@@ -577,6 +613,17 @@ class Document:
             if found:
                 hits.update(found)
         return sorted(hits)
+
+
+def _merged(spans: list[Span]) -> list[Span]:
+    """Spans sorted, overlapping and touching ones joined."""
+    out: list[list[int]] = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], b)
+        else:
+            out.append([a, b])
+    return [(a, b) for a, b in out]
 
 
 def _offset_code(n: int) -> str:

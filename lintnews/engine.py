@@ -231,7 +231,7 @@ class Linter:
         prose = getattr(source, "prose", None)  # a Word draft brings its prose (docx_input.py)
         if prose is not None:
             return Document(source.path, source.text, prose, self.skip_re)
-        return self.document(source.path, source.text, fmt)
+        return Document.from_source(source.path, source.text, fmt, self.skip_re, keep_source=not source.disposable)
 
     def warm_up(self, formats=("text",)) -> None:
         """Lint a few sentences and drop the result, so that what rules build on first use
@@ -293,6 +293,8 @@ class Linter:
             sup, shift = Suppressions.parse(source.text), (0, 0)
         else:
             sup, shift = part.suppressions, (part.first_line - 1, part.offset)
+        if source.disposable:
+            source.text = ""  # the document holds what the findings quote (see Document)
         units = self._units()
         releases = Releases(units, doc, self.ctx)
         try:
@@ -423,7 +425,7 @@ class Linter:
                 fix = Fix(fix.start, fix.end, spell(fix.replacement, self.dialect), fix.safe)
         if fix is not None and shift[1]:
             fix = Fix(fix.start + shift[1], fix.end + shift[1], fix.replacement, fix.safe)
-        return Finding(path, line, col, end_line, end_col, rule.id, self.severity_of(rule), message, doc.source[s:e], suggestions, fix)
+        return Finding(path, line, col, end_line, end_col, rule.id, self.severity_of(rule), message, doc.source_slice(s, e), suggestions, fix)
 
 
 class Releases:
@@ -490,6 +492,6 @@ def source_fix(rule: Rule, hit: Hit, doc: Document, match: str) -> Fix | None:
     # The source the span was read from: an entity at either end ("&" from "&amp;") or
     # markup inside makes it differ from the prose, and the fix is not offered.
     start, end = doc.source_span(hit.start, hit.end)
-    if doc.source[start:end] != match:
+    if doc.source_slice(start, end) != match:
         return None
     return Fix(start, end, hit.fix, rule.fix == "safe")

@@ -27,6 +27,10 @@ WORD_SUFFIXES = (".docx", ".doc")  # read by docx_input.py (a .doc gets a clear 
 class Source:
     """One input as read: its name, its text (None: nothing to lint) and what went wrong."""
 
+    # True: nothing reads ``text`` once this source is linted (a file of a check run), so
+    # the run may let go of it as soon as its document is built (``Linter.lint_source``).
+    disposable = False
+
     def __init__(self, path: str, text: str | None, errors: list[InputError]):
         self.path = path
         self.text = text

@@ -194,3 +194,48 @@ def test_a_text_without_words_has_no_tokens():
     for text in ("", "   \n\n", "— … ’ _ \u2060"):
         doc = Document.from_source("e.txt", text)
         assert doc.tokens == [] and doc.word_count() == 0
+
+
+DRAFT_WITH_LINKS = (
+    "WORLD NEWS TODAY FROM OUR DESK\n"
+    "Officials slammed the plan on Monday. The ministry's site www.gov.example/plan lists the costs.\n"
+    "See also: Critics say the regime regime is failing\n"
+    "Critics say the deal was rushed. Write to desk@paper.example or visit https://paper.example/a?b=c today.\n"
+    "\n"
+    "The regime in Tehran denied it. The the talks resume on Friday.\n"
+    "Share on Facebook\n"
+)
+
+
+def test_a_file_linted_by_the_cli_quotes_its_own_text_though_its_copy_was_let_go(tmp_path):
+    # A file of a check run is held once: the document keeps its text with URLs, e-mail
+    # addresses and debris blanked, and those as written; every finding's match, position
+    # and the shown source line are those of the file, as when the source is kept.
+    import json
+    import subprocess
+    import sys
+
+    from lintnews.engine import Linter
+    from lintnews.loader import default_packs_dir, load_rules
+
+    path = tmp_path / "draft.txt"
+    path.write_text(DRAFT_WITH_LINKS, encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "lintnews", "check", "--format", "json", "draft.txt"],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 1, out.stderr
+    found = json.loads(out.stdout)["findings"]
+    kept = Linter(load_rules([default_packs_dir()])).lint_text(DRAFT_WITH_LINKS, "draft.txt")
+    assert [(f["line"], f["column"], f["end_column"], f["rule"], f["match"]) for f in found] == [
+        (f.line, f.column, f.end_column, f.rule, f.match) for f in kept
+    ]
+    lines = DRAFT_WITH_LINKS.split("\n")
+    assert len(found) >= 4
+    for f in found:
+        assert lines[f["line"] - 1][f["column"] - 1 : f["end_column"] - 1] == f["match"]
+
+    doc = Document.from_source("draft.txt", DRAFT_WITH_LINKS, keep_source=False)
+    assert doc._source is None  # (the text differs from the file: it was not kept)
+    assert doc.source == DRAFT_WITH_LINKS
+    assert [doc.source_line(n) for n in range(1, len(lines))] == lines[:-1]
+    for start in range(len(DRAFT_WITH_LINKS)):
+        assert doc.source_slice(start, start + 17) == DRAFT_WITH_LINKS[start : start + 17]

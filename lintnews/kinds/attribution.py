@@ -1058,7 +1058,7 @@ class _Narration:
     """``doc.text`` with the inside of every direct quotation blanked (marks kept), so that
     neither claims nor answers are read in a speaker's words. The inside of a quotation
     becomes one run of "_" (line breaks kept): a single word to the patterns; blanking it
-    to spaces made long runs of whitespace, on which patterns built of `\s+` pieces
+    to spaces made long runs of whitespace, on which patterns built of `\\s+` pieces
     backtrack for seconds.
 
     Read only in slices (a sentence, a paragraph), each made when asked for: a whole
