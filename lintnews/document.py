@@ -185,16 +185,17 @@ TERMINAL = ".!?…:\"”’)"
 class Document:
     """A file's prose and structure. Build with ``Document.from_source``."""
 
-    def __init__(self, path: str, source: str, prose: markup.Prose, skip_re=None, keep_source: bool = True):
+    def __init__(self, path: str, source: str | None, prose: markup.Prose, skip_re=None,
+                 kept: list[tuple[int, str]] | None = None):
         """``skip_re``: a ``SkipPatterns`` (or one compiled pattern) for page debris;
-        None: the shipped patterns. ``keep_source=False``: the caller lets go of ``source``
-        once this is built (see ``Source.disposable``), so a plain text with URLs or debris
-        blanked is held once, not twice (19 MiB of a 10 MB feed)."""
+        None: the shipped patterns. ``source`` None: the prose is the source character for
+        character but for the spans ``kept`` holds as written, (offset, text), sorted (see
+        ``from_input``)."""
         self.path = path
-        self._source: str | None = source
+        self._source = source
         # Without the source: where the text differs from it, and the source's own there.
-        self._kept_at = array("q")
-        self._kept: list[str] = []
+        self._kept_at = array("q", (a for a, _ in kept or ()))
+        self._kept: list[str] = [k for _, k in kept or ()]
         self._prose = prose
         text = prose.text
         self.errors: list[str] = []  # problems reading this file that cost no finding
@@ -225,20 +226,34 @@ class Document:
                 # unless its maker keeps it (a Word draft): not two copies of the file to
                 # the end of the run.
                 self._prose = markup.Prose("", prose.segments, prose.headlines, prose.quotes, prose.hard_breaks)
-        if not keep_source and text is not source and prose.changed is not None and not prose.segments:
-            # The text is the source character for character but for a few spans (plain
-            # text: URLs, e-mail addresses, the debris): those are kept as written, and the
-            # source is the text with them put back; not a second copy of the file.
-            for a, b in _merged(prose.changed + self.skipped):
-                self._kept_at.append(a)
-                self._kept.append(source[a:b])
-            self._source = None
+        if source is None and self.skipped:  # the debris as written joins what is kept
+            spans = _merged([(a, a + len(k)) for a, k in zip(self._kept_at, self._kept)] + self.skipped)
+            kept = [(a, self._restore(prose.text, a, b)) for a, b in spans]
+            self._kept_at = array("q", (a for a, _ in kept))
+            self._kept = [k for _, k in kept]
         self.text = text
 
     @classmethod
-    def from_source(cls, path: str, source: str, fmt: str | None = None, skip_re=None, keep_source: bool = True) -> "Document":
+    def from_source(cls, path: str, source: str, fmt: str | None = None, skip_re=None) -> "Document":
         fmt = fmt or markup.format_for(path)
-        return cls(path, source, markup.extract(source, fmt), skip_re, keep_source)
+        return cls(path, source, markup.extract(source, fmt), skip_re)
+
+    @classmethod
+    def from_input(cls, src, fmt: str | None = None, skip_re=None) -> "Document":
+        """The document of a ``sources.Source``. A disposable one (a file of a check run,
+        read for this alone) is let go of (``src.text`` emptied) as soon as its prose is
+        made, when the prose is the file character for character but for a few spans
+        (plain text: URLs, e-mail addresses; then the debris): those spans are kept as
+        written and give the source back (``source_slice``). A file is then held once, not
+        twice, and not three times while the debris is blanked (19 to 38 MiB of a 10 MB
+        feed)."""
+        text = src.text
+        prose = markup.extract(text, fmt or markup.format_for(src.path))
+        if not (src.disposable and prose.text is not text and prose.changed is not None and not prose.segments):
+            return cls(src.path, text, prose, skip_re)
+        kept = [(a, text[a:b]) for a, b in prose.changed]
+        src.text = text = None
+        return cls(src.path, None, prose, skip_re, kept)
 
     # --- positions -----------------------------------------------------------
 
@@ -254,7 +269,11 @@ class Document:
         """``source[start:end]``."""
         if self._source is not None:
             return self._source[start:end]
-        piece = self.text[start:end]
+        return self._restore(self.text, start, end)
+
+    def _restore(self, text: str, start: int, end: int) -> str:
+        """``text[start:end]`` with what is kept of the source put back."""
+        piece = text[start:end]
         k = max(0, bisect_right(self._kept_at, start) - 1)
         while k < len(self._kept) and self._kept_at[k] < end:
             at, kept = self._kept_at[k], self._kept[k]

@@ -231,7 +231,7 @@ class Linter:
         prose = getattr(source, "prose", None)  # a Word draft brings its prose (docx_input.py)
         if prose is not None:
             return Document(source.path, source.text, prose, self.skip_re)
-        return Document.from_source(source.path, source.text, fmt, self.skip_re, keep_source=not source.disposable)
+        return Document.from_input(source, fmt, self.skip_re)
 
     def warm_up(self, formats=("text",)) -> None:
         """Lint a few sentences and drop the result, so that what rules build on first use
@@ -285,16 +285,14 @@ class Linter:
             raise Cancelled()
         if len(source.text) >= heap.BIG_INPUT:
             heap.keep_big_blocks_apart()
-        doc = self.source_document(source, fmt)
-        if cancelled is not None and cancelled():
-            raise Cancelled()
-        errors.extend(InputError(shown, message) for message in doc.errors)
         if part is None:
             sup, shift = Suppressions.parse(source.text), (0, 0)
         else:
             sup, shift = part.suppressions, (part.first_line - 1, part.offset)
-        if source.disposable:
-            source.text = ""  # the document holds what the findings quote (see Document)
+        doc = self.source_document(source, fmt)  # (which may let go of a disposable source's text)
+        if cancelled is not None and cancelled():
+            raise Cancelled()
+        errors.extend(InputError(shown, message) for message in doc.errors)
         units = self._units()
         releases = Releases(units, doc, self.ctx)
         try:

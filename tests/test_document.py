@@ -217,6 +217,7 @@ def test_a_file_linted_by_the_cli_quotes_its_own_text_though_its_copy_was_let_go
 
     from lintnews.engine import Linter
     from lintnews.loader import default_packs_dir, load_rules
+    from lintnews.sources import Source
 
     path = tmp_path / "draft.txt"
     path.write_text(DRAFT_WITH_LINKS, encoding="utf-8")
@@ -233,8 +234,10 @@ def test_a_file_linted_by_the_cli_quotes_its_own_text_though_its_copy_was_let_go
     for f in found:
         assert lines[f["line"] - 1][f["column"] - 1 : f["end_column"] - 1] == f["match"]
 
-    doc = Document.from_source("draft.txt", DRAFT_WITH_LINKS, keep_source=False)
-    assert doc._source is None  # (the text differs from the file: it was not kept)
+    read = Source("draft.txt", "".join(DRAFT_WITH_LINKS), [])
+    read.disposable = True
+    doc = Document.from_input(read)
+    assert read.text is None  # (the prose differs from the file: the file was let go)
     assert doc.source == DRAFT_WITH_LINKS
     assert [doc.source_line(n) for n in range(1, len(lines))] == lines[:-1]
     for start in range(len(DRAFT_WITH_LINKS)):
