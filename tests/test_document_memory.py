@@ -178,3 +178,22 @@ def test_a_file_of_a_check_run_is_held_once_while_its_rules_run(monkeypatch):
     one_copy = sys.getsizeof(text)
     kept, let_go = held_while_rules_run(False), held_while_rules_run(True)
     assert kept - let_go > 0.9 * one_copy, (kept, let_go, one_copy)
+
+
+def test_the_attribution_rules_find_the_same_with_their_compact_indexes(monkeypatch):
+    # A long text's sentence indexes are kept compact (arrays, bits); an article's are
+    # lists. Both must find the same.
+    from lintnews.kinds import attribution
+
+    linter = Linter(load_rules([default_packs_dir()]), select=("attribution",))
+    text = news(150_000, seed=11)
+
+    def found(compact_above: int) -> list:
+        monkeypatch.setattr(attribution, "COMPACT_ABOVE", compact_above)
+        findings, errors = linter.lint_source(Source("feed.txt", text, []))
+        assert not errors
+        return [(f.line, f.column, f.rule, f.message) for f in findings]
+
+    compact, lists = found(0), found(10**9)
+    assert len(compact) > 200
+    assert compact == lists
