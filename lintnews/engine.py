@@ -364,9 +364,12 @@ class Linter:
         cls, group = unit
         findings: list[Finding] = []
         seen: set[tuple] = set()
+        # One string for each distinct message and match of the unit: a long feed's findings
+        # repeat a few (10,919 findings of 10 MB hold 1,775 messages).
+        texts: dict[str, str] = {}
         try:
             for rule, hit in cls.check_all(group, doc, self.ctx):
-                f = self._finding(rule, hit, doc, sup, shown, shift)
+                f = self._finding(rule, hit, doc, sup, shown, shift, texts)
                 if f is not None:
                     key = (f.rule, f.line, f.column, f.end_line, f.end_column)
                     if key not in seen:
@@ -377,7 +380,7 @@ class Linter:
         return findings, []
 
     def _finding(self, rule: Rule, hit: Hit, doc: Document, sup: Suppressions, path: str,
-                 shift: tuple[int, int] = (0, 0)) -> Finding | None:
+                 shift: tuple[int, int] = (0, 0), texts: dict[str, str] | None = None) -> Finding | None:
         """The finding a hit makes, or None (out of scope, allowed, suppressed). ``shift``:
         lines and characters before the document in its file, for a part of a long one."""
         start, end = hit.start, hit.end
@@ -423,7 +426,10 @@ class Linter:
                 fix = Fix(fix.start, fix.end, spell(fix.replacement, self.dialect), fix.safe)
         if fix is not None and shift[1]:
             fix = Fix(fix.start + shift[1], fix.end + shift[1], fix.replacement, fix.safe)
-        return Finding(path, line, col, end_line, end_col, rule.id, self.severity_of(rule), message, doc.source_slice(s, e), suggestions, fix)
+        match = doc.source_slice(s, e)
+        if texts is not None:
+            message, match = texts.setdefault(message, message), texts.setdefault(match, match)
+        return Finding(path, line, col, end_line, end_col, rule.id, self.severity_of(rule), message, match, suggestions, fix)
 
 
 class Releases:
