@@ -66,16 +66,19 @@ class Prose:
     break, a decoded entity) maps every character to source_start, and covers the source up
     to source_end. Empty: the identity. ``headlines`` and ``quotes``: spans the markup
     declares (#, <h1>; >, <blockquote>, <q>). ``hard_breaks``: every source line ends a
-    paragraph (plain text)."""
+    paragraph (plain text). ``changed``: where ``text``, character for character the
+    source's, differs from it (sorted spans); None: not known, or not character for
+    character."""
 
     def __init__(self, text: str, segments: list[tuple[int, int, bool, int]] | None = None,
                  headlines: list[tuple[int, int]] | None = None, quotes: list[tuple[int, int]] | None = None,
-                 hard_breaks: bool = False):
+                 hard_breaks: bool = False, changed: list[tuple[int, int]] | None = None):
         self.text = text
         self.segments = segments if segments is not None else []
         self.headlines = headlines if headlines is not None else []
         self.quotes = quotes if quotes is not None else []
         self.hard_breaks = hard_breaks
+        self.changed = changed
 
     def source_offset(self, i: int) -> int:
         if not self.segments:
@@ -275,7 +278,9 @@ def common_removals(text: str) -> list[tuple[int, int, int]]:
 
 
 def plain_text(source: str) -> Prose:
-    return Prose(_lone_cr_to_lf(_remove(source, common_removals(source))), hard_breaks=True)
+    removals = common_removals(source)
+    changed = None if "\r" in source else [(a, b) for a, b, _mode in removals]  # (a lone CR becomes LF)
+    return Prose(_lone_cr_to_lf(_remove(source, removals)), hard_breaks=True, changed=changed)
 
 
 # --- HTML events ---------------------------------------------------------------------

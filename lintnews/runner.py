@@ -76,6 +76,7 @@ def _lint_one(args: tuple[str, str], workers: int = 1) -> tuple[list[Finding], l
         fmt = markup.format_for(stdin_name if path == "-" else path)
         if fmt in ("text", "markdown"):  # HTML's elements may span any line: read whole
             return lint_in_pieces(linter, source, shown, fmt, workers)
+    source.disposable = True  # read here, linted, forgotten
     return lint_source_safely(linter, source, shown, workers=workers)
 
 

@@ -27,6 +27,11 @@ WORD_SUFFIXES = (".docx", ".doc")  # read by docx_input.py (a .doc gets a clear 
 class Source:
     """One input as read: its name, its text (None: nothing to lint) and what went wrong."""
 
+    # True: nothing reads ``text`` once this source is linted (a file of a check run), so
+    # the run may let go of it (``text`` None) as soon as its prose is made
+    # (``Document.from_input``).
+    disposable = False
+
     def __init__(self, path: str, text: str | None, errors: list[InputError]):
         self.path = path
         self.text = text

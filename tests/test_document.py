@@ -231,3 +231,51 @@ def test_the_dotted_capital_i_is_the_one_character_whose_lower_case_is_longer():
     every = "".join(map(chr, range(0x110000)))
     assert len(LONGER_LOWER.lower()) == 2
     assert len(every.lower()) == len(every) + 1  # tokens are measured on this
+
+
+DRAFT_WITH_LINKS = (
+    "WORLD NEWS TODAY FROM OUR DESK\n"
+    "Officials slammed the plan on Monday. The ministry's site www.gov.example/plan lists the costs.\n"
+    "See also: Critics say the regime regime is failing\n"
+    "Critics say the deal was rushed. Write to desk@paper.example or visit https://paper.example/a?b=c today.\n"
+    "\n"
+    "The regime in Tehran denied it. The the talks resume on Friday.\n"
+    "Share on Facebook\n"
+)
+
+
+def test_a_file_linted_by_the_cli_quotes_its_own_text_though_its_copy_was_let_go(tmp_path):
+    # A file of a check run is held once: the document keeps its text with URLs, e-mail
+    # addresses and debris blanked, and those as written; every finding's match, position
+    # and the shown source line are those of the file, as when the source is kept.
+    import json
+    import subprocess
+    import sys
+
+    from lintnews.engine import Linter
+    from lintnews.loader import default_packs_dir, load_rules
+    from lintnews.sources import Source
+
+    path = tmp_path / "draft.txt"
+    path.write_text(DRAFT_WITH_LINKS, encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "lintnews", "check", "--format", "json", "draft.txt"],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 1, out.stderr
+    found = json.loads(out.stdout)["findings"]
+    kept = Linter(load_rules([default_packs_dir()])).lint_text(DRAFT_WITH_LINKS, "draft.txt")
+    assert [(f["line"], f["column"], f["end_column"], f["rule"], f["match"]) for f in found] == [
+        (f.line, f.column, f.end_column, f.rule, f.match) for f in kept
+    ]
+    lines = DRAFT_WITH_LINKS.split("\n")
+    assert len(found) >= 4
+    for f in found:
+        assert lines[f["line"] - 1][f["column"] - 1 : f["end_column"] - 1] == f["match"]
+
+    read = Source("draft.txt", "".join(DRAFT_WITH_LINKS), [])
+    read.disposable = True
+    doc = Document.from_input(read)
+    assert read.text is None  # (the prose differs from the file: the file was let go)
+    assert doc.source == DRAFT_WITH_LINKS
+    assert [doc.source_line(n) for n in range(1, len(lines))] == lines[:-1]
+    for start in range(len(DRAFT_WITH_LINKS)):
+        assert doc.source_slice(start, start + 17) == DRAFT_WITH_LINKS[start : start + 17]

@@ -160,3 +160,58 @@ def test_word_tokens_cost_a_few_bytes_a_token():
     assert n > 40_000
     assert doc.token_words[:3] == [w.lower() for w in text.split()[:3]]
     assert held / n < 8, held / n
+
+
+def test_a_file_of_a_check_run_is_held_once_while_its_rules_run(monkeypatch):
+    # A plain-text file whose prose differs from it (a URL, an e-mail address, page debris
+    # blanked) was held twice to the end of its run: as read, and as the rules read it. A
+    # file of a check run (``Source.disposable``) is now held once, the changed spans kept
+    # as written.
+    linter = Linter(load_rules([default_packs_dir()]), select=("style.repeated-word",))
+    body = news(400_000, seed=5)
+    text = "See also: more news at www.paper.example/world\n\n" + body + "\nThe the desk is at desk@paper.example.\n"
+
+    def held_while_rules_run(disposable: bool) -> int:
+        held = []
+        run_unit = Linter._run_unit
+
+        def first_unit(self, *args, **kwargs):
+            held.append(tracemalloc.get_traced_memory()[0])
+            return run_unit(self, *args, **kwargs)
+
+        monkeypatch.setattr(Linter, "_run_unit", first_unit)
+        gc.collect()
+        tracemalloc.start()
+        try:
+            before = tracemalloc.get_traced_memory()[0]
+            source = Source("feed.txt", text[:-1] + "\n", [])  # a string of its own, as read
+            source.disposable = disposable
+            findings, errors = linter.lint_source(source)
+        finally:
+            tracemalloc.stop()
+            monkeypatch.setattr(Linter, "_run_unit", run_unit)
+        assert findings and not errors
+        return held[0] - before
+
+    one_copy = sys.getsizeof(text)
+    kept, let_go = held_while_rules_run(False), held_while_rules_run(True)
+    assert kept - let_go > 0.9 * one_copy, (kept, let_go, one_copy)
+
+
+def test_the_attribution_rules_find_the_same_with_their_compact_indexes(monkeypatch):
+    # A long text's sentence indexes are kept compact (arrays, bits); an article's are
+    # lists. Both must find the same.
+    from lintnews.kinds import attribution
+
+    linter = Linter(load_rules([default_packs_dir()]), select=("attribution",))
+    text = news(150_000, seed=11)
+
+    def found(compact_above: int) -> list:
+        monkeypatch.setattr(attribution, "COMPACT_ABOVE", compact_above)
+        findings, errors = linter.lint_source(Source("feed.txt", text, []))
+        assert not errors
+        return [(f.line, f.column, f.rule, f.message) for f in findings]
+
+    compact, lists = found(0), found(10**9)
+    assert len(compact) > 200
+    assert compact == lists

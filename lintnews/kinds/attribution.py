@@ -774,7 +774,12 @@ class PatternSet:
         return found
 
     def _allowed_in(self, state) -> tuple["_BySentence", list[int]]:
-        by_sentence: dict[int, list[int]] = {}
+        # Sentence -> the patterns that may match it. In a long text, as bits of one
+        # integer while they are gathered (a list per sentence was 12 MiB of a 10 MB
+        # feed's peak); in an article lists are quicker.
+        compact = len(state.doc.sentences) > COMPACT_ABOVE
+        by_sentence: dict[int, list[int] | int] = {}
+        get = by_sentence.get
         anywhere: list[int] = []
         present = state.words()
         need_sets = self._need_sets
@@ -794,30 +799,48 @@ class PatternSet:
                     break
             if found is None:
                 anywhere.append(i)
-                continue
-            for k in found:
-                at = by_sentence.get(k)
-                if at is None:
-                    by_sentence[k] = [i]
-                else:
-                    at.append(i)
-        if anywhere:  # (each list is ascending already: patterns were taken in order)
-            for at in by_sentence.values():
-                at.extend(anywhere)
-                at.sort()
-        # Sentences that may match the same patterns share one list (read, never changed):
-        # a list per sentence of a long feed was 3 MB for 1 MB of copy.
-        shared: dict[tuple[int, ...], list[int]] = {}
+            elif compact:
+                bit = 1 << i
+                for k in found:
+                    by_sentence[k] = get(k, 0) | bit
+            else:
+                for k in found:
+                    at = get(k)
+                    if at is None:
+                        by_sentence[k] = [i]
+                    else:
+                        at.append(i)
         keys = sorted(by_sentence)
-        values = [shared.setdefault(tuple(at), at) for at in map(by_sentence.__getitem__, keys)]
-        return _BySentence(array("i", keys), values), anywhere
+        if not compact:
+            if anywhere:  # (each list is ascending already: patterns were taken in order)
+                for at in by_sentence.values():
+                    at.extend(anywhere)
+                    at.sort()
+            # Sentences that may match the same patterns share one list (read, never
+            # changed): a list per sentence of a long feed was 3 MB for 1 MB of copy.
+            shared: dict[tuple[int, ...], list[int]] = {}
+            values = [shared.setdefault(tuple(at), at) for at in map(by_sentence.__getitem__, keys)]
+            return _BySentence(array("i", keys), None, values), anywhere
+        # Each distinct set of bits made a list once; each sentence its list's number.
+        numbers: dict[int, int] = {}
+        lists: list[list[int]] = []
+        for mask in sorted(set(by_sentence.values())):
+            numbers[mask] = len(lists)
+            patterns = anywhere.copy()
+            while mask:  # its set bits, lowest first
+                low = mask & -mask
+                patterns.append(low.bit_length() - 1)
+                mask ^= low
+            lists.append(sorted(patterns) if anywhere else patterns)
+        ids = array("i", map(numbers.__getitem__, map(by_sentence.__getitem__, keys)))
+        return _BySentence(array("i", keys), ids, lists), anywhere
 
     def active(self, state, k: int) -> list[int]:
         """The patterns that may match sentence ``k`` of the document of ``state``."""
         by_sentence, anywhere = self.allowed(state)
         keys = by_sentence.keys
         i = bisect_left(keys, k)
-        return by_sentence.values[i] if i < len(keys) and keys[i] == k else anywhere
+        return by_sentence.patterns(i) if i < len(keys) and keys[i] == k else anywhere
 
     def search(self, text: str, timeout: float, only: list[int] | None = None):
         patterns = self.patterns
@@ -853,29 +876,36 @@ class PatternSet:
 
 class _BySentence:
     """Sentence -> the patterns of a set that may match it, for the sentences where that
-    is not every pattern of ``anywhere``: the sentence numbers as a sorted array and a
-    list of the (shared) pattern lists beside it. A dict of int objects was some 60 bytes
-    a sentence, for each pattern set, while the attribution rules ran: 4 MB on 2 MB."""
+    is not every pattern of ``anywhere``: the sentence numbers as a sorted array, and
+    beside it their lists of patterns (shared by the sentences with the same patterns):
+    a list of them, or (a long text) an array of their numbers in ``lists``. A dict of int
+    objects was some 60 bytes a sentence, for each pattern set, while the attribution
+    rules ran: 4 MB on 2 MB."""
 
-    __slots__ = ("keys", "values")
+    __slots__ = ("keys", "ids", "lists")
 
-    def __init__(self, keys: array, values: list[list[int]]):
+    def __init__(self, keys: array, ids: array | None, lists: list[list[int]]):
         self.keys = keys
-        self.values = values
+        self.ids = ids
+        self.lists = lists
+
+    def patterns(self, i: int) -> list[int]:
+        """The patterns of the ``i``-th sentence of ``keys``."""
+        return self.lists[i] if self.ids is None else self.lists[self.ids[i]]
 
     def walk(self, n: int, anywhere: list[int]):
         """(sentence, patterns) for each sentence below ``n`` that may match a pattern, in
         order: with patterns that may match ``anywhere``, every sentence."""
         if not anywhere:
-            return zip(self.keys, self.values)
+            return zip(self.keys, self.lists if self.ids is None else map(self.lists.__getitem__, self.ids))
         return self._every(n, anywhere)
 
     def _every(self, n: int, anywhere: list[int]):
-        keys, values = self.keys, self.values
+        keys, patterns = self.keys, self.patterns
         j, m = 0, len(keys)
         for k in range(n):
             if j < m and keys[j] == k:
-                yield k, values[j]
+                yield k, patterns(j)
                 j += 1
             else:
                 yield k, anywhere
@@ -895,7 +925,7 @@ class _DocState:
         self._words: frozenset[str] | None = None  # the wanted words the document holds
         self._wanted: frozenset[str] = frozenset()
         self._triggers_wanted: frozenset[str] | None = None
-        self._index: dict[str, list[int]] = {}
+        self._index: dict[str, list[int] | array] = {}
         self._triggers: list[tuple[str, ...]] = []
         self.allowed: dict = {}  # PatternSet needs -> its ``allowed`` here
         self.by_set: dict = {}  # id(PatternSet) -> its ``allowed`` here (sets live as long as the rules)
@@ -963,7 +993,14 @@ class _DocState:
         # was 3 MB of a 2 MB feed's run.
         sentences = doc.sentences
         n = len(sentences)
-        index: dict[str, list[int]] = {}
+        # In a long text, the sentences holding each word as an array (4 bytes a sentence,
+        # not an int object and a pointer: 2.3 MiB of a 10 MB feed), and the trigger tuples
+        # shared: most sentences' are ("said",) or another of a few (56,000 tuples, 3 MiB).
+        # In an article lists are quicker, and weigh nothing.
+        index: dict[str, list[int] | array] = {}
+        tuples: dict[tuple[str, ...], tuple[str, ...]] = {}
+        compact = n > COMPACT_ABOVE
+        new_list = (lambda k: array("i", (k,))) if compact else (lambda k: [k])
         by_sentence: list[tuple[str, ...]] = [()] * n
         self._index, self._triggers = index, by_sentence
         if not hot or not n:
@@ -988,14 +1025,15 @@ class _DocState:
             for p in pieces:
                 at = index.get(p)
                 if at is None:
-                    index[p] = [k]
+                    index[p] = new_list(k)
                 elif at[-1] != k:
                     at.append(k)
             if trigger:
                 at = by_sentence[k]
                 w = words[i]
                 if w not in at:
-                    by_sentence[k] = (*at, w)
+                    at = (*at, w)
+                    by_sentence[k] = tuples.setdefault(at, at) if compact else at
 
     def check_triggers(self, words) -> None:
         """Trigger words the walk did not look for (a rule made after it): fall back to
@@ -1037,6 +1075,8 @@ def _common(alts) -> bool:
 
 
 _NOWHERE: frozenset[int] = frozenset()
+# Sentences above which a document's indexes are kept compact (see ``_DocState._walk``).
+COMPACT_ABOVE = 2000
 # A token (of a space-joined vocabulary) with anything but ASCII letters and digits.
 _ODD_TOKEN_RE = rx.compile(r"[^ ]*[^a-z0-9 ][^ ]*")
 # Every trigger word of the rules of this process (rule triggers, claim gates).
@@ -1061,7 +1101,7 @@ class _Narration:
     """``doc.text`` with the inside of every direct quotation blanked (marks kept), so that
     neither claims nor answers are read in a speaker's words. The inside of a quotation
     becomes one run of "_" (line breaks kept): a single word to the patterns; blanking it
-    to spaces made long runs of whitespace, on which patterns built of `\s+` pieces
+    to spaces made long runs of whitespace, on which patterns built of `\\s+` pieces
     backtrack for seconds.
 
     Read only in slices (a sentence, a paragraph), each made when asked for: a whole
