@@ -270,7 +270,7 @@ class Document:
                 # the end of the run.
                 self._prose = markup.Prose("", prose.segments, prose.headlines, prose.quotes, prose.hard_breaks)
         if source is None and self.skipped:  # the debris as written joins what is kept
-            spans = _merged([(a, a + len(k)) for a, k in zip(self._kept_at, self._kept)] + self.skipped)
+            spans = markup.merged_spans([(a, a + len(k)) for a, k in zip(self._kept_at, self._kept)] + self.skipped)
             kept = [(a, self._restore(prose.text, a, b)) for a, b in spans]
             self._kept_at = array("q", (a for a, _ in kept))
             self._kept = [k for _, k in kept]
@@ -378,7 +378,7 @@ class Document:
     def _new_spans(self) -> Spans:
         """Empty ``Spans`` for offsets into this text: 4-byte integers (every file lintnews
         reads is far below 2 GB; 8 bytes for a longer text)."""
-        code = _offset_code(len(self.text))
+        code = markup.offset_code(len(self.text))
         return Spans(array(code), array(code))
 
     def prepare_shared(self) -> None:
@@ -588,7 +588,7 @@ class Document:
         # holds: the split's strings and the offsets are some 150 bytes a token while they
         # last (25 MB for 1 MB of copy, made for the whole text at once).
         text = self.text
-        code = "i" if len(text) < 2**31 else "q"  # 4 bytes an offset where they fit
+        code = markup.offset_code(len(text))
         starts, ids = array(code), array("H")  # 2-byte numbers while there are few words, then 4
         numbers: dict = {}  # word (or word and length, see below) -> its number, in order
         next_number = map(len, repeat(numbers))  # the number a word new to ``numbers`` gets
@@ -732,22 +732,6 @@ class Document:
         return sorted(hits)
 
 
-def _merged(spans: list[Span]) -> list[Span]:
-    """Spans sorted, overlapping and touching ones joined."""
-    out: list[list[int]] = []
-    for a, b in sorted(spans):
-        if out and a <= out[-1][1]:
-            out[-1][1] = max(out[-1][1], b)
-        else:
-            out.append([a, b])
-    return [(a, b) for a, b in out]
-
-
-def _offset_code(n: int) -> str:
-    """The array type code for offsets into a text of ``n`` characters."""
-    return "i" if n < 2**31 else "q"
-
-
 def _looks_like_headline(line: str) -> bool:
     line = line.strip()
     if not line or line[-1] in ".!?…:;,\"”":
@@ -824,9 +808,9 @@ def block_quotes(text: str, paragraphs: list[Span]) -> list[Span]:
     """A paragraph introduced by a said-clause ending in a colon ("Trump tweeted:") is the
     quoted text itself, even without quote marks: a tweet, a letter, a statement."""
     spans: list[Span] = []
-    for (ps, pe), (ns, ne) in zip(paragraphs, paragraphs[1:]):
+    for (ps, pe), (ns, nend) in zip(paragraphs, paragraphs[1:]):
         if text[pe - 1] == ":" and text[ns] not in "“\"‘'" and INTRODUCES_QUOTE_RE.search(text, max(ps, pe - 120), pe):
-            spans.append((ns, ne))
+            spans.append((ns, nend))
     return spans
 
 

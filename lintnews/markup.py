@@ -119,11 +119,28 @@ class Prose:
 LINE_BREAK_RE = rx.compile(r"\r\n?|\n")
 
 
+def offset_code(n: int) -> str:
+    """The array type code for offsets into a text of ``n`` characters: 4 bytes below 2 GB."""
+    return "i" if n < 2**31 else "q"
+
+
+def merged_spans(spans) -> list[tuple[int, int]]:
+    """(start, end) spans sorted, those that overlap or touch joined."""
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if merged and a <= merged[-1][1]:
+            if b > merged[-1][1]:
+                merged[-1] = (merged[-1][0], b)
+        else:
+            merged.append((a, b))
+    return merged
+
+
 def line_starts(text: str) -> array:
     """Offsets where each line starts. A line ends at LF, CRLF or a lone CR, as editors
     count them. Machine integers (4 bytes a line below 2 GB of text, not 36: a document
     keeps them to the end of its run)."""
-    starts = array("i" if len(text) < 2**31 else "q", [0])
+    starts = array(offset_code(len(text)), [0])
     if "\r" in text:
         starts.extend(m.end() for m in LINE_BREAK_RE.finditer(text))
         return starts
@@ -265,16 +282,7 @@ def common_removals(text: str) -> list[tuple[int, int, int]]:
         spans.extend(_emails(text))
     if "lintnews-" in text:
         spans.extend(m.span() for m in DIRECTIVE_RE.finditer(text))
-    if not spans:
-        return []
-    spans.sort()
-    merged: list[list[int]] = []
-    for a, b in spans:
-        if merged and a <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], b)
-        else:
-            merged.append([a, b])
-    return [(a, b, JOIN) for a, b in merged]
+    return [(a, b, JOIN) for a, b in merged_spans(spans)]
 
 
 def plain_text(source: str) -> Prose:
@@ -582,7 +590,7 @@ def block_line_tables(src: str) -> tuple[array, array, array, array, array]:
     line feed), leading blanks (characters) and indent (tabs to the next multiple of 4),
     and a zero; then one entry for the end of the text. A last line of blanks alone, with
     no line feed, has none."""
-    code = "i" if len(src) < 2**31 else "q"
+    code = offset_code(len(src))
     starts, ends, shifts, indents = array(code), array(code), array(code), array(code)
     start = 0
     length = len(src)
@@ -961,7 +969,7 @@ def markdown(source: str) -> Prose:
     # Each block's lines as source spans, taken from the tokens as they are made; the
     # blocks are read once the parse is over (a reference defined at the end of a file
     # makes a link of "[text]" before it).
-    code = "i" if len(source) < 2**31 else "q"  # offsets, counts and flags: 4 bytes each
+    code = offset_code(len(source))  # offsets, counts and flags: 4 bytes each
     blocks = array(code)
     where = [0, False]  # blockquotes open, in a heading
 

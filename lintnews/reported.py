@@ -23,6 +23,7 @@ from operator import or_
 
 from . import rx
 from .literals import alternation
+from .markup import merged_spans
 
 Span = tuple[int, int]
 
@@ -272,12 +273,4 @@ def reported_spans(text: str, sentences: list[Span]) -> list[Span]:
                     spans.append((s, m.start()))
                 if aside_re is PARENTHETICAL_RE and text[m.end() - 1 : m.end()] == ",":
                     _content(text, m.end(), e, spans)
-    spans.sort()
-    merged: list[Span] = []
-    for a, b in spans:
-        if merged and a <= merged[-1][1]:
-            if b > merged[-1][1]:
-                merged[-1] = (merged[-1][0], b)
-        else:
-            merged.append((a, b))
-    return merged
+    return merged_spans(spans)

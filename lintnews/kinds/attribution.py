@@ -1111,7 +1111,7 @@ class _Narration:
 
     def __init__(self, doc):
         self.text = doc.text
-        code = "i" if len(self.text) < 2**31 else "q"
+        code = markup.offset_code(len(self.text))
         self.starts, self.ends = array(code), array(code)  # the blanked insides, in order
         last = 0
         for qs, qe in doc.quotes:

@@ -65,7 +65,7 @@ from ..housenames import (
     strip_accents,
     unit_key,
 )
-from ..markup import JOINERS
+from ..markup import JOINERS, offset_code
 from .base import Rule, RuleSpec
 
 CHECKS = ("document", "house", "forms")
@@ -325,11 +325,6 @@ _UPPER = bytes(chr(c).isupper() for c in range(256))
 _LOWER = bytes(chr(c).islower() for c in range(256))
 
 
-def _offsets(text: str) -> str:
-    """The array type for offsets into ``text``: 4 bytes where they fit."""
-    return "i" if len(text) < 2**31 else "q"
-
-
 def _flags(bits: int, n: int) -> bytes:
     return bits.to_bytes(n, "little")
 
@@ -421,7 +416,7 @@ def extract_mentions(doc, memos: Memos | None = None) -> Names:
         k = bisect_right(starts, s - 1)
         if k < n:
             sentence_first[k] = 1
-    names = Names(_offsets(text))
+    names = Names(offset_code(len(text)))
     kinds = names.kinds
     u_starts, u_ends, u_kind, u_initial, mention = names.starts, names.ends, names.kind, names.initial, names.mention
     # spelling -> the number of its kind in ``kinds`` (and of its kind as Al of Al Thani)
@@ -726,7 +721,7 @@ def check_forms(doc, memos: Memos | None = None) -> list[Hit]:
     curly = "’" in text
     # The runs worth a second look, in columns (start, end, which words: a number in
     # ``run_words``), and every word of every run counted (in batches, at C speed).
-    code = _offsets(text)
+    code = offset_code(len(text))
     r_starts, r_ends, r_words = array(code), array(code), array("i")
     numbers: dict = {}  # a run's words (a word, or a tuple of words) -> its number
     run_words: list[tuple[str, ...]] = []
