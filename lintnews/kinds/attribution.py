@@ -70,7 +70,8 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left, bisect_right
-from itertools import compress
+from itertools import chain, compress, repeat
+from operator import is_, itemgetter
 from pathlib import Path
 
 from .. import rx
@@ -962,32 +963,23 @@ class _DocState:
         self._walked = True
         doc = self.doc
         text = doc.text
-        wanted = self._wanted = frozenset(_WANTED)
-        self._triggers_wanted = triggers = frozenset(_TRIGGERS)
+        wanted = self._wanted = _frozen(_WANTED)
+        self._triggers_wanted = triggers = _frozen(_TRIGGERS)
         safe = not (self._joiners or any(c in text for c in literals.UNSAFE_LOWER))
-        findall = literals.PIECE_RE.findall
-        # token -> (the wanted words in it worth an index, whether it is a trigger word)
-        hot: dict[str, tuple] = {}
-        skip = literals.COMMON
         words = doc.vocabulary
-        vocabulary = set(words)
-        # Tokens that are one wanted word, found with set operations; tokens with an
-        # apostrophe or a letter beyond ASCII ("minister's", "café") split into words.
-        present = vocabulary.intersection(wanted) if safe else set()
+        # What each word of the vocabulary is worth here, by number, from a memo of every
+        # word this process has seen (a story's words recur across a folder): worked out
+        # anew for each document, it was a twentieth of an article's time.
         if safe:
-            for w in _ODD_TOKEN_RE.findall(" ".join(vocabulary)):
-                pieces = [p for p in findall(w) if p in wanted]
-                if pieces:
-                    present.update(pieces)
-                    pieces = [p for p in pieces if p not in skip and len(p) > 2]
-                    if pieces or w in triggers:
-                        hot[w] = (pieces, w in triggers)
-        for w in present:
-            if w not in skip and len(w) > 2 and w not in hot:
-                hot[w] = ([w], w in triggers)
-        for w in vocabulary.intersection(triggers):
-            if w not in hot:
-                hot[w] = ((), True)
+            facts = _word_facts(wanted, triggers)
+            got = list(map(facts.get, words))
+            for k in compress(range(len(got)), map(is_, got, repeat(None))):
+                got[k] = facts[words[k]] = _facts_of(words[k], wanted, triggers)
+            present = set(chain.from_iterable(map(itemgetter(0), got)))
+            found_by = list(map(itemgetter(1), got))
+        else:  # the words might not be what the patterns read: only the trigger words
+            present = set()
+            found_by = [((), True) if w in triggers else None for w in words]
         self._words = frozenset(present) if safe else None
         # Each sentence's trigger words as a tuple in a list by sentence: a set per sentence
         # was 3 MB of a 2 MB feed's run.
@@ -1003,13 +995,11 @@ class _DocState:
         new_list = (lambda k: array("i", (k,))) if compact else (lambda k: [k])
         by_sentence: list[tuple[str, ...]] = [()] * n
         self._index, self._triggers = index, by_sentence
-        if not hot or not n:
+        if not n or found_by.count(None) == len(found_by):
             return
         k = 0
         s, e = sentences[0]
-        # What each number of the vocabulary is worth; only the tokens of a hot word are
-        # read one by one, picked out in C.
-        found_by = list(map(hot.get, words))  # by number: None for a word not hot
+        # Only the tokens of a word worth something are read one by one, picked out in C.
         ids = doc.token_ids
         for ts, i in compress(zip(doc.token_starts, ids), map(found_by.__getitem__, ids)):
             if ts >= e:
@@ -1069,6 +1059,38 @@ class _DocState:
         return out
 
 
+def _frozen(registry: set[str]) -> frozenset[str]:
+    """A registry (``_WANTED``, ``_TRIGGERS``) as a frozenset, made again only when it has
+    grown: it only grows, so the same size is the same set."""
+    got = _FROZEN.get(id(registry))
+    if got is None or len(got) != len(registry):
+        got = _FROZEN[id(registry)] = frozenset(registry)
+    return got
+
+
+def _word_facts(wanted: frozenset[str], triggers: frozenset[str]) -> dict[str, tuple]:
+    """The memo of ``_facts_of`` for these registries (emptied when they grow, or when a
+    feed's vocabulary has filled it)."""
+    global _FACTS, _FACTS_FOR
+    if _FACTS_FOR is None or _FACTS_FOR[0] is not wanted or _FACTS_FOR[1] is not triggers or len(_FACTS) > _FACTS_MAX:
+        _FACTS, _FACTS_FOR = {}, (wanted, triggers)
+    return _FACTS
+
+
+def _facts_of(word: str, wanted: frozenset[str], triggers: frozenset[str]) -> tuple:
+    """(the words of ``word`` in ``literals.required``'s sense that some pattern needs,
+    and what the walk does with its tokens: None, or the needed words worth an index and
+    whether it is a trigger word). A token with an apostrophe or a letter beyond ASCII
+    ("minister's", "café") is split into words."""
+    if _PLAIN_WORD_RE.fullmatch(word):
+        pieces = (word,) if word in wanted else ()
+    else:
+        pieces = tuple(p for p in literals.PIECE_RE.findall(word) if p in wanted)
+    indexed = [p for p in pieces if p not in literals.COMMON and len(p) > 2]
+    trigger = word in triggers
+    return pieces, ((indexed, trigger) if indexed or trigger else None)
+
+
 def _common(alts) -> bool:
     """Alternatives one of which nearly every sentence holds: not worth an index."""
     return not literals.COMMON.isdisjoint(alts) or min(map(len, alts)) < 3
@@ -1077,8 +1099,12 @@ def _common(alts) -> bool:
 _NOWHERE: frozenset[int] = frozenset()
 # Sentences above which a document's indexes are kept compact (see ``_DocState._walk``).
 COMPACT_ABOVE = 2000
-# A token (of a space-joined vocabulary) with anything but ASCII letters and digits.
-_ODD_TOKEN_RE = rx.compile(r"[^ ]*[^a-z0-9 ][^ ]*")
+# A word of ASCII letters and digits only (most of them): one word in the patterns' sense.
+_PLAIN_WORD_RE = rx.compile(r"[a-z0-9]*")
+_FROZEN: dict[int, frozenset[str]] = {}
+_FACTS: dict[str, tuple] = {}
+_FACTS_FOR: tuple | None = None
+_FACTS_MAX = 200_000  # distinct words kept; beyond it (a 100 MB feed) the memo starts again
 # Every trigger word of the rules of this process (rule triggers, claim gates).
 _TRIGGERS: set[str] = set()
 # Every word the patterns of this process need: a document's words are kept only if wanted.
