@@ -201,3 +201,25 @@ def test_show_source_prints_the_line_of_a_file_with_lone_carriage_returns(tmp_pa
     assert ":2:11: " in proc.stdout and "loaded.said" in proc.stdout
     assert "    2 | Officials slammed the plan.\n" in proc.stdout
     assert "Monday" not in proc.stdout
+
+
+@pytest.mark.parametrize("typed, shown", [
+    ("{cwd}/desk/story.md", "desk/story.md"),
+    ("{cwd}/story.md", "story.md"),
+    ("{cwd}/./desk/story.md", "desk/story.md"),
+    ("{cwd}//desk//story.md", "desk/story.md"),
+    ("{cwd}", "."),
+    ("{cwd}/", "."),
+    ("{cwd}/desk/../story.md", "desk/../story.md"),
+    ("{cwd}/..", ".."),
+    ("{cwd}-other/story.md", "{cwd}-other/story.md"),
+    ("/elsewhere/story.md", "/elsewhere/story.md"),
+    ("desk/story.md", "desk/story.md"),
+    ("-", "-"),
+])
+def test_a_path_under_the_current_directory_is_shown_relative_to_it(tmp_path, monkeypatch, typed, shown):
+    from lintnews.sources import display_path
+
+    monkeypatch.chdir(tmp_path)
+    cwd = os.getcwd()
+    assert display_path(typed.format(cwd=cwd)) == shown.format(cwd=cwd)
