@@ -28,7 +28,8 @@ import re
 from array import array
 from bisect import bisect_left
 from collections import Counter
-from operator import mul
+from itertools import compress, repeat
+from operator import is_, mul
 from zlib import crc32
 
 from .. import rx
@@ -317,10 +318,16 @@ def flesch_kincaid_grade(text: str) -> float:
             ignore += 1
     n_sentences = max(1, found - ignore)
     sentence_length = len(words) / n_sentences
-    count = syllables(_FK_LANG).count
-    # Each distinct word's syllables once, times how often it occurs (the same integer sum).
+    table = syllables(_FK_LANG)
+    # Each distinct word's syllables once, times how often it occurs (the same integer sum):
+    # looked up in C in the counts this process has made, and counted only where missing.
     tally = Counter(words)
-    n_syllables = sum(map(mul, map(count, tally), tally.values()))
+    got = list(map(table.counts.get, tally))
+    if None in got:
+        distinct = list(tally)
+        for k in compress(range(len(got)), map(is_, got, repeat(None))):
+            got[k] = table.count(distinct[k])
+    n_syllables = sum(map(mul, got, tally.values()))
     try:
         per_word = n_syllables / len(words)
     except ZeroDivisionError:
