@@ -148,6 +148,7 @@ def _modules(package: str) -> list[str]:
 _stat_memo: dict[str, tuple[tuple[int, int, int, int], bytes]] | None = None
 _stat_dirty = False
 STAT_MEMO = "digests"
+STAT_MEMO_MAX = 4096  # files remembered: many times the rule files and modules of one install
 MAX_SOURCE_BYTES = 64 << 20  # more than any rule file, list or module; yamlio refuses far less
 RACY_NS = 2_000_000_000
 
@@ -181,6 +182,7 @@ def file_digest(path) -> bytes:
         import time
 
         if time.time_ns() - max(sig[2], sig[3]) > RACY_NS:
+            memo.pop(key, None)  # last in the memo's order: the last to be dropped
             memo[key] = (sig, d)
             _stat_dirty = True
     return d
@@ -220,6 +222,7 @@ def _save_stat_memo() -> None:
     directory = cache_dir()
     tmp = None
     try:
+        _prune_stat_memo(_stat_memo)
         payload = marshal.dumps(_stat_memo)
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".digests-", suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
@@ -232,6 +235,18 @@ def _save_stat_memo() -> None:
                 os.unlink(tmp)
             except OSError:
                 pass
+
+
+def _prune_stat_memo(memo: dict) -> None:
+    """Forget the files that are gone (a deleted checkout, a temporary folder): the memo is
+    read whole on every run, and it only grew; it held 2,500 entries, most of them dead, and
+    cost 5 ms a run to read. Past STAT_MEMO_MAX entries the oldest are dropped as well."""
+    for path in [p for p in memo if not os.path.exists(p)]:
+        del memo[path]
+    excess = len(memo) - STAT_MEMO_MAX
+    if excess > 0:
+        for path in list(memo)[:excess]:  # in the order they were remembered
+            del memo[path]
 
 
 _ready: bool | None = None

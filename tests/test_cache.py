@@ -261,3 +261,25 @@ def test_records_come_back_from_a_pickle_field_for_field():
         back = pickle.loads(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
         assert type(back) is type(record)
         assert [getattr(back, f) for f in record.__slots__] == [getattr(record, f) for f in record.__slots__]
+
+
+def test_the_digest_memo_forgets_files_that_are_gone_and_stays_bounded(proj, monkeypatch):
+    monkeypatch.setattr(cache, "RACY_NS", 0)  # every digest remembered at once
+    monkeypatch.setattr(cache, "STAT_MEMO_MAX", 3)
+    files = []
+    for i in range(5):
+        f = proj / f"list-{i}.yaml"
+        f.write_text(f"- word{i}\n", encoding="utf-8")
+        files.append(str(f))
+    for f in files[:2]:
+        cache.file_digest(f)
+    cache._save_stat_memo()
+    new_run()
+    assert set(cache._stat_memo_loaded()) == set(files[:2])
+    os.unlink(files[0])  # a temporary checkout, deleted
+    for f in files[2:]:
+        cache.file_digest(f)
+    cache._save_stat_memo()
+    new_run()
+    assert set(cache._stat_memo_loaded()) == set(files[2:])  # the dead one gone, then the oldest
+    assert cache.file_digest(files[4]) == cache.digest(Path(files[4]).read_bytes())
