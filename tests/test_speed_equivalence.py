@@ -25,6 +25,9 @@ TEXTS = [
     "— — — Talks resumed. — A B. Yes - no - maybe! '' \"\" Ok? ... ! The end, it said.",
     "Score: 2 - 1. Wow!!! ‘Right’ — ‘wrong’. Q & A? _x_ y. N.B. it's done; isn't it",
     "İstanbul’s ſtreet: ΣΟΦΟΣ said so. Straße's façade. Don't — won't — can't.",
+    # Words only after some punctuation tokens, or exactly three tokens: the count cannot
+    # stop at the first three tokens.
+    "— — A B C. Talks — — — x. One two three. — One two. — — — — Yes no!",
 ]
 
 

@@ -291,10 +291,15 @@ def _at_most_two_words(sentence: str) -> bool:
     apostrophes removed, then split) has two words or fewer, without cleaning: the cleaning
     removes only characters that are not word characters (and never white space), so a
     white-space-separated token is left with a word only if it holds a word character."""
-    tokens = sentence.split()
-    if len(tokens) <= 2:
-        return True
     search = _WORD_CHAR.search
+    # Most sentences: their first three tokens hold a word each, told from three pieces
+    # (the fourth is the rest of the sentence, not split).
+    first = sentence.split(None, 3)
+    if len(first) <= 2:
+        return True
+    if search(first[0]) and search(first[1]) and search(first[2]):
+        return False
+    tokens = sentence.split()
     kept = 0
     for token in tokens:
         if search(token):
@@ -310,13 +315,11 @@ def flesch_kincaid_grade(text: str) -> float:
     cleaned = _PUNCTUATION.sub("", _NONCONTRACTION_APOSTROPHE.sub("", text))
     # Lower case splits where the text does: as many words as ``cleaned.split()``.
     words = cleaned.lower().split()
-    # textstat's sentences, counted one at a time rather than held as a list of strings.
-    found = ignore = 0
-    for m in _SENTENCE.finditer(text):
-        found += 1
-        if _at_most_two_words(m.group()):
-            ignore += 1
-    n_sentences = max(1, found - ignore)
+    # textstat's sentences, less those of two words or fewer. Held as a list of strings a
+    # moment (found in C, not one match object at a time): the text is an article, or a
+    # sample of at most FORMULA_SAMPLE_WORDS words of a longer one.
+    sentences = _SENTENCE.findall(text)
+    n_sentences = max(1, len(sentences) - sum(map(_at_most_two_words, sentences)))
     sentence_length = len(words) / n_sentences
     table = syllables(_FK_LANG)
     # Each distinct word's syllables once, times how often it occurs (the same integer sum):
