@@ -149,3 +149,10 @@ def test_a_story_with_one_new_word_teaches_the_table_at_once(tmp_path):
     assert pyphen_loaded(first) == "False"
     assert pyphen_loaded(second) == "True"  # one new word: "trolleybuses"
     assert pyphen_loaded(second) == "False"  # kept after one run
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_flesch_kincaid_grade_reads_runs_of_white_space_as_one(text):
+    # The rule measures the text as written; textstat is given it with white space collapsed.
+    messy = text.replace(" ", " \t \n\n  ").replace(".", ".\u2028\x85 ")
+    assert metric.flesch_kincaid_grade(messy) == metric.textstat().flesch_kincaid_grade(" ".join(messy.split()))

@@ -435,11 +435,11 @@ class MetricRule(Rule):
         # A long unit's sample is made without a copy of the whole unit first (the whole
         # document of a 10 MB feed: 19 MiB for nothing).
         text = self._sample(doc, start, end) if nwords > FORMULA_SAMPLE_WORDS else doc.text[start:end]
-        text = " ".join(text.split())
         native = NATIVE.get(self.metric)
         if native is not None:
+            # (Runs of white space count as one there already: no copy to collapse them.)
             return float(native(text))
-        return float(getattr(textstat(), self.metric)(text))
+        return float(getattr(textstat(), self.metric)(" ".join(text.split())))
 
     @staticmethod
     def _sample(doc, start: int, end: int) -> str:
