@@ -70,8 +70,8 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left, bisect_right
-from itertools import chain, compress, repeat
-from operator import is_, itemgetter
+from itertools import compress
+from operator import and_, not_, or_
 from pathlib import Path
 
 from .. import rx
@@ -967,16 +967,27 @@ class _DocState:
         self._triggers_wanted = triggers = _frozen(_TRIGGERS)
         safe = not (self._joiners or any(c in text for c in literals.UNSAFE_LOWER))
         words = doc.vocabulary
-        # What each word of the vocabulary is worth here, by number, from a memo of every
-        # word this process has seen (a story's words recur across a folder): worked out
-        # anew for each document, it was a twentieth of an article's time.
+        # What each word of the vocabulary is worth here, by number. Most words are plain
+        # (ASCII letters and digits) and neither needed nor a trigger: told apart in C by
+        # look-ups in the two small registries, not one by one. The others: a plain word
+        # worth something is worked out here, a word with an apostrophe or a letter beyond
+        # ASCII comes from a memo (splitting it was most of the walk's time).
         if safe:
+            found_by = [None] * len(words)
+            present = set()
+            plain = list(map(and_, map(str.isascii, words), map(str.isalnum, words)))
+            worth = map(or_, map(wanted.__contains__, words), map(triggers.__contains__, words))
             facts = _word_facts(wanted, triggers)
-            got = list(map(facts.get, words))
-            for k in compress(range(len(got)), map(is_, got, repeat(None))):
-                got[k] = facts[words[k]] = _facts_of(words[k], wanted, triggers)
-            present = set(chain.from_iterable(map(itemgetter(0), got)))
-            found_by = list(map(itemgetter(1), got))
+            for k in compress(range(len(words)), map(or_, map(not_, plain), worth)):
+                w = words[k]
+                if plain[k]:
+                    pieces, found_by[k] = _facts_of(w, wanted, triggers)
+                else:
+                    got = facts.get(w)
+                    if got is None:
+                        got = facts[w] = _facts_of(w, wanted, triggers)
+                    pieces, found_by[k] = got
+                present.update(pieces)
         else:  # the words might not be what the patterns read: only the trigger words
             present = set()
             found_by = [((), True) if w in triggers else None for w in words]
@@ -1082,7 +1093,7 @@ def _facts_of(word: str, wanted: frozenset[str], triggers: frozenset[str]) -> tu
     and what the walk does with its tokens: None, or the needed words worth an index and
     whether it is a trigger word). A token with an apostrophe or a letter beyond ASCII
     ("minister's", "café") is split into words."""
-    if _PLAIN_WORD_RE.fullmatch(word):
+    if word.isascii() and word.isalnum():  # [a-z0-9]+: a token's word is lower-cased
         pieces = (word,) if word in wanted else ()
     else:
         pieces = tuple(p for p in literals.PIECE_RE.findall(word) if p in wanted)
@@ -1099,8 +1110,6 @@ def _common(alts) -> bool:
 _NOWHERE: frozenset[int] = frozenset()
 # Sentences above which a document's indexes are kept compact (see ``_DocState._walk``).
 COMPACT_ABOVE = 2000
-# A word of ASCII letters and digits only (most of them): one word in the patterns' sense.
-_PLAIN_WORD_RE = rx.compile(r"[a-z0-9]*")
 _FROZEN: dict[int, frozenset[str]] = {}
 _FACTS: dict[str, tuple] = {}
 _FACTS_FOR: tuple | None = None
