@@ -240,11 +240,11 @@ def display_path(path: str) -> str:
         return path
     # Worked out once a folder, not once a file: a folder of 2,000 articles spent 1.4 %
     # of its run making Path objects for this.
+    cwd = os.getcwd()
     folder, name = os.path.split(path)
     if name in ("", ".", ".."):
-        rel = _relative(path, os.getcwd())
+        rel = _relative(path, cwd)
         return path if rel is None else rel
-    cwd = os.getcwd()
     rel = _relative(folder, cwd)
     if rel is None:  # outside, unless it is the current directory itself
         rel = _relative(path, cwd) if name == os.path.basename(cwd) else None

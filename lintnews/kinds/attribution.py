@@ -1006,7 +1006,7 @@ class _DocState:
         new_list = (lambda k: array("i", (k,))) if compact else (lambda k: [k])
         by_sentence: list[tuple[str, ...]] = [()] * n
         self._index, self._triggers = index, by_sentence
-        if not n or found_by.count(None) == len(found_by):
+        if not n or not any(found_by):
             return
         k = 0
         s, e = sentences[0]

@@ -148,6 +148,16 @@ class Syllables:
                 self.counts[word] = n
         return n
 
+    def count_each(self, words) -> list[int]:
+        """``count`` of each of ``words`` (a sized iterable), looked up in C in the counts
+        this process has made; only the words missing there go through ``count``."""
+        got = list(map(self.counts.get, words))
+        if None in got:
+            distinct = list(words)
+            for k in compress(range(len(got)), map(is_, got, repeat(None))):
+                got[k] = self.count(distinct[k])
+        return got
+
     def save_if_grown(self) -> None:
         total = len(self.kept) + len(self.new)
         grown = total - self.saved
@@ -321,16 +331,9 @@ def flesch_kincaid_grade(text: str) -> float:
     sentences = _SENTENCE.findall(text)
     n_sentences = max(1, len(sentences) - sum(map(_at_most_two_words, sentences)))
     sentence_length = len(words) / n_sentences
-    table = syllables(_FK_LANG)
-    # Each distinct word's syllables once, times how often it occurs (the same integer sum):
-    # looked up in C in the counts this process has made, and counted only where missing.
+    # Each distinct word's syllables once, times how often it occurs (the same integer sum).
     tally = Counter(words)
-    got = list(map(table.counts.get, tally))
-    if None in got:
-        distinct = list(tally)
-        for k in compress(range(len(got)), map(is_, got, repeat(None))):
-            got[k] = table.count(distinct[k])
-    n_syllables = sum(map(mul, got, tally.values()))
+    n_syllables = sum(map(mul, syllables(_FK_LANG).count_each(tally), tally.values()))
     try:
         per_word = n_syllables / len(words)
     except ZeroDivisionError:
