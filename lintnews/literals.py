@@ -477,15 +477,22 @@ class _Analysis:
         """Sets of words, one of each of which every match of the sequence needs."""
         shapes = [self.shape(it) for it in items]
         n = len(shapes)
-        # What follows each item, and what precedes it.
+        # What follows each item, and what precedes it. Where that is unknown (or may be
+        # nothing), a positive
+        # look-ahead (look-behind) still tells how the text from (up to) its place starts
+        # (ends): "said" in ``\bsaid(?=\s+that)`` is a whole word.
         after = [None] * n
         r = right
         for i in range(n - 1, -1, -1):
+            if r is None or "" in r:
+                r = self._looked_at(items[i], 1) or r
             after[i] = r
             r = _starts(shapes[i].prefix, r)
         before = [None] * n
         l_ = left
         for i in range(n):
+            if l_ is None or "" in l_:
+                l_ = self._looked_at(items[i], -1) or l_
             before[i] = l_
             l_ = _ends(shapes[i].suffix, l_)
         out: list = []
@@ -516,6 +523,17 @@ class _Analysis:
                 out.append(words)
             i = j
         return out
+
+    def _looked_at(self, item, direction: int):
+        """For a positive look-around facing ``direction`` (1 ahead, -1 behind): strings one
+        of which starts (ends) the text from its place on (up to its place); else None."""
+        op, av = item
+        if op is not self.C.ASSERT or (av[0] < 0) != (direction < 0):
+            return None
+        inner = self.seq_shape(av[1])
+        if direction > 0:
+            return _starts(inner.prefix, None)
+        return _ends(inner.suffix, None)
 
     def item_needs(self, item, left, right) -> list:
         C = self.C

@@ -46,6 +46,11 @@ CASES = [
     (r"(?<![\w.,])\d+\s*(?:%|per\s*cent\b)\s+of\s+voters\b", ["70% of voters", "7 per cent of voters"]),
     (r"\b(?:co-?operate|e-?mail)\b", ["cooperate", "co-operate", "email", "e-mail"]),
     (r"\bx\w*y\b", ["xay", "xy"]),
+    # Look-arounds give the words beside them their bounds (and only where they bound them).
+    (r"\bterror(?=\s+(?:group|cell)s?\b)", ["the terror group", "Terror cells struck"]),
+    (r"(?<=\b(?:the|a)\s+)regimes?\b", ["the regime fell", "a  regimes"]),
+    (r"(?<=\w)ab(?=c)", ["xabc"]),
+    (r"(?<=[Xx])said(?=\s)", ["unsaid Xsaid it"]),
 ]
 
 
@@ -62,6 +67,11 @@ def test_needs_are_whole_words_when_the_pattern_bounds_them():
     # Not bounded: "said" may be the end of "unsaid"; an unknown run may follow "x".
     assert literals.required(r"\w+said\b", FLAGS) == ()
     assert literals.required(r"\bx\w*", FLAGS) == ()
+    # A look-ahead (look-behind) says what starts (ends) the text beside a word.
+    assert literals.required(r"\berror(?=\s+group)", FLAGS) == (("error",),)
+    assert literals.required(r"(?<=\bthe\s+)regimes?\b", FLAGS) == (("regime", "regimes"), ("the",))
+    assert literals.required(r"\bab(?=c)", FLAGS) == ()
+    assert literals.required(r"(?<=x)said\b", FLAGS) == ()
 
 
 def test_syntax_re_reads_otherwise_gives_no_needs():
