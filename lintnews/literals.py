@@ -478,9 +478,8 @@ class _Analysis:
         shapes = [self.shape(it) for it in items]
         n = len(shapes)
         # What follows each item, and what precedes it. Where that is unknown (or may be
-        # nothing), a positive
-        # look-ahead (look-behind) still tells how the text from (up to) its place starts
-        # (ends): "said" in ``\bsaid(?=\s+that)`` is a whole word.
+        # nothing), a positive look-ahead (look-behind) still tells how the text from (up
+        # to) its place starts (ends): "said" in ``\bsaid(?=\s+that)`` is a whole word.
         after = [None] * n
         r = right
         for i in range(n - 1, -1, -1):
