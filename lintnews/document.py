@@ -575,6 +575,15 @@ class Document:
         return k >= 0 and end <= headlines[k][1]
 
     @cached_property
+    def folded(self) -> str | None:
+        """``literals.fold`` of the text, made once for every pattern rule that looks for
+        its words (``literals.contains_all``); None for a text too long to keep a folded
+        copy of, which is then read a piece at a time."""
+        from . import literals
+
+        return literals.fold(self.text) if len(self.text) <= literals.LOWER_PIECE else None
+
+    @cached_property
     def _headline_starts(self) -> list[int]:
         return [s for s, _ in self.headlines]
 

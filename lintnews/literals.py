@@ -77,13 +77,15 @@ def piece_end(text: str, start: int, size: int = LOWER_PIECE) -> int:
     return m.start() if m else len(text)
 
 
-def contains_all(text: str, needs) -> bool:
-    """Whether ``fold(text)`` holds, for each set of words in ``needs``, one of its words:
-    read a piece at a time, so that a long text is not copied whole (a folded copy of
-    10 MB of copy was 19 MB more at once, and twice that while its pieces were joined),
-    and only until every set is met."""
+def contains_all(text: str, needs, folded: str | None = None) -> bool:
+    """Whether ``fold(text)`` (``folded``, if given) holds, for each set of words in
+    ``needs``, one of its words: read a piece at a time, so that a long text is not copied
+    whole (a folded copy of 10 MB of copy was 19 MB more at once, and twice that while its
+    pieces were joined), and only until every set is met."""
     if any(not alts for alts in needs):  # a set no word can meet
         return False
+    if folded is not None:
+        return all(any(w in folded for w in alts) for alts in needs)
     pending = list(needs)
     if any(" " in w or "\n" in w for alts in pending for w in alts):  # a word could span two pieces
         folded = fold(text)

@@ -143,7 +143,7 @@ class PatternRule(Rule):
                 raise spec.error(f"'fix_when' does not compile: {exc}", "fix_when", when) from None
 
     def check(self, doc, ctx):
-        if self.needs and not contains_all(doc.text, self.needs):
+        if self.needs and not contains_all(doc.text, self.needs, doc.folded):
             return
         try:
             found = self._with_fixes(doc.text) if self.fix else spans(self.regex, doc.text, self.group)
