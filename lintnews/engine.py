@@ -445,7 +445,7 @@ class Releases:
     sequence read is dropped. A unit run again out of turn (the helper failed) builds
     what it needs again; ``all`` drops everything at the end of the run."""
 
-    REPORTED = ("reported", "_reported_starts")  # what the voice scope reads (``Document.in_reported``)
+    REPORTED = ("reported", "_reported_starts", "_reported_by_sentence")  # what the voice scope reads (``Document.in_reported``)
 
     def __init__(self, units, doc: Document, ctx: Context):
         self.doc, self.ctx = doc, ctx

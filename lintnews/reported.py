@@ -134,6 +134,9 @@ TIME_PHRASE_RE = rx.compile(r"\s+(?:on|at|in)\s+(?:[\w'’.-]+\s+){0,4}?(?=that\
 NOT_SPEECH_RE = rx.compile(r"\b(?:the|is|are|was|were|be|been|being)\s+$", re.IGNORECASE)
 
 
+MAX_SENTENCE = 5000  # characters: a longer "sentence" is a table or a data dump, and holds none
+
+
 def _clause_end(text: str, start: int, end: int) -> int:
     m = CLAUSE_END_RE.search(text, start, end)
     return m.start() if m else end
@@ -205,7 +208,8 @@ def _need_masks() -> tuple[dict[str, int], dict[str, int]]:
 
 
 def reported_spans(text: str, sentences: list[Span]) -> list[Span]:
-    """Spans of reported content in ``text``, sorted and merged."""
+    """Spans of reported content in ``text``, sorted and merged. Each lies inside its
+    sentence (``sentence_reported`` finds one sentence's)."""
     from .literals import PIECE_RE, fold, piece_end
 
     spans: list[Span] = []
@@ -218,7 +222,7 @@ def reported_spans(text: str, sentences: list[Span]) -> list[Span]:
     window_start = window_end = 0
     folded = ""
     for s, e in sentences:
-        if e - s > 5000:  # no sentence: a table or a data dump
+        if e - s > MAX_SENTENCE:  # no sentence: a table or a data dump
             continue
         if e > window_end:
             window_start, window_end = s, max(e, piece_end(text, s))
@@ -231,46 +235,68 @@ def reported_spans(text: str, sentences: list[Span]) -> list[Span]:
             lit = reduce(or_, map(mask_of, findall(folded, s - window_start, e - window_start), zeros), 0)
         else:
             lit = -1  # every bit: every pattern runs
-        # "X said (that) …", "X told reporters …", "X believes …"
-        for m in SAY_RE.finditer(text, s, e) if lit & full["say"] == full["say"] else ():
-            if NOT_SPEECH_RE.search(text, max(s, m.start() - 8), m.start()):
+        _in_sentence(text, s, e, lit, full, spans)
+    return merged_spans(spans)
+
+
+def sentence_reported(text: str, s: int, e: int) -> list[Span]:
+    """The reported content of the one sentence [s, e), as ``reported_spans`` finds it
+    there (sorted, merged): for a reader that asks about a few sentences, not all."""
+    from .literals import PIECE_RE, fold
+
+    if e - s > MAX_SENTENCE:
+        return []
+    masks, full = _need_masks()
+    folded = fold(text[s:e])
+    lit = reduce(or_, map(masks.get, PIECE_RE.findall(folded), repeat(0)), 0) if len(folded) == e - s else -1
+    spans: list[Span] = []
+    _in_sentence(text, s, e, lit, full, spans)
+    return merged_spans(spans)
+
+
+def _in_sentence(text: str, s: int, e: int, lit: int, full: dict[str, int], spans: list[Span]) -> None:
+    """Add the reported content of the sentence [s, e) to ``spans``; ``lit``: the bits of
+    the needs its words satisfy (a pre-filter: -1 runs every pattern)."""
+    # "X said (that) …", "X told reporters …", "X believes …"
+    for m in SAY_RE.finditer(text, s, e) if lit & full["say"] == full["say"] else ():
+        if NOT_SPEECH_RE.search(text, max(s, m.start() - 8), m.start()):
+            continue
+        after = text[m.end() : m.end() + 4]
+        if after.startswith((" to ", " by ", " in ", " on ", " at ", ".", ",", " of ")) and not (
+            after.startswith(",") and text.startswith(" that", m.end() + 1)
+        ):
+            # "said to be", "says by", "claimed responsibility on": no clause follows.
+            if not after.startswith((" on ", " at ", " in ")):
                 continue
-            after = text[m.end() : m.end() + 4]
-            if after.startswith((" to ", " by ", " in ", " on ", " at ", ".", ",", " of ")) and not (
-                after.startswith(",") and text.startswith(" that", m.end() + 1)
-            ):
-                # "said to be", "says by", "claimed responsibility on": no clause follows.
-                if not after.startswith((" on ", " at ", " in ")):
-                    continue
-                # "said on Monday (that) …": skip a short time or place phrase.
-                skip = TIME_PHRASE_RE.match(text[m.end() : m.end() + 60])
-                if not skip:
-                    continue
-                _content(text, m.end() + skip.end(), e, spans)
+            # "said on Monday (that) …": skip a short time or place phrase.
+            skip = TIME_PHRASE_RE.match(text[m.end() : m.end() + 60])
+            if not skip:
                 continue
-            _content(text, m.end(), e, spans)
-        for name, verbs_re in (("as", AS_VERBS_RE), ("of", OF_VERBS_RE), ("for", FOR_VERBS_RE), ("called", CALLED_RE)):
-            if lit & full[name] != full[name]:
+            _content(text, m.end() + skip.end(), e, spans)
+            continue
+        _content(text, m.end(), e, spans)
+    for name, verbs_re in (("as", AS_VERBS_RE), ("of", OF_VERBS_RE), ("for", FOR_VERBS_RE), ("called", CALLED_RE)):
+        if lit & full[name] != full[name]:
+            continue
+        for m in verbs_re.finditer(text, s, e):
+            # "was hailed as a hero", "is called a traitor": a passive with no one
+            # named as saying it is the paper's own verdict.
+            if PASSIVE_BEFORE_RE.search(text, max(s, m.start() - 24), m.start()):
                 continue
-            for m in verbs_re.finditer(text, s, e):
-                # "was hailed as a hero", "is called a traitor": a passive with no one
-                # named as saying it is the paper's own verdict.
-                if PASSIVE_BEFORE_RE.search(text, max(s, m.start() - 24), m.start()):
-                    continue
-                _content(text, m.end(), e, spans, to_comma=verbs_re is not CALLED_RE)
-        for m in CLAIM_NOUN_RE.finditer(text, s, e) if lit & full["noun"] == full["noun"] else ():
-            _content(text, m.end(), e, spans, to_comma=True)
-        # "according to X": the rest of the sentence is X's, the phrase itself is not.
-        for m in ACCORDING_RE.finditer(text, s, e) if lit & full["according"] == full["according"] else ():
+            _content(text, m.end(), e, spans, to_comma=verbs_re is not CALLED_RE)
+    for m in CLAIM_NOUN_RE.finditer(text, s, e) if lit & full["noun"] == full["noun"] else ():
+        _content(text, m.end(), e, spans, to_comma=True)
+    # "according to X": the rest of the sentence is X's, the phrase itself is not.
+    for m in ACCORDING_RE.finditer(text, s, e) if lit & full["according"] == full["according"] else ():
+        if m.start() > s:
+            spans.append((s, m.start()))
+        _content(text, m.end(), e, spans)
+    # "The plan, the minister said, is …" and "…, critics say." / "…, said the minister."
+    for aside_re in (PARENTHETICAL_RE, INVERTED_RE) if lit & full["inverted"] == full["inverted"] else (PARENTHETICAL_RE,):
+        m = aside_re.search(text, s, e)
+        if m:
             if m.start() > s:
                 spans.append((s, m.start()))
-            _content(text, m.end(), e, spans)
-        # "The plan, the minister said, is …" and "…, critics say." / "…, said the minister."
-        for aside_re in (PARENTHETICAL_RE, INVERTED_RE) if lit & full["inverted"] == full["inverted"] else (PARENTHETICAL_RE,):
-            m = aside_re.search(text, s, e)
-            if m:
-                if m.start() > s:
-                    spans.append((s, m.start()))
-                if aside_re is PARENTHETICAL_RE and text[m.end() - 1 : m.end()] == ",":
-                    _content(text, m.end(), e, spans)
-    return merged_spans(spans)
+            if aside_re is PARENTHETICAL_RE and text[m.end() - 1 : m.end()] == ",":
+                _content(text, m.end(), e, spans)
+

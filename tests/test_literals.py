@@ -176,6 +176,26 @@ def test_reported_speech_is_the_same_with_and_without_its_pre_filter(monkeypatch
     assert reported._build_needs()["called"] == (frozenset({"call", "called", "calling", "calls"}),)
 
 
+def test_reported_speech_asked_sentence_by_sentence_answers_as_the_whole_does():
+    # The voice scope asks about a finding's span; only the sentences it touches are read.
+    from pathlib import Path
+
+    from lintnews.document import Document
+
+    drafts = [REPORTED] + [p.read_text(encoding="utf-8") for p in sorted(Path("examples").glob("*.txt"))]
+    for text in drafts:
+        lazy, whole = Document.from_source("story.txt", text), Document.from_source("story.txt", text)
+        whole.reported  # noqa: B018 (made whole: ``in_reported`` reads it)
+        assert whole.reported and "reported" not in lazy.__dict__
+        starts, ends = list(lazy.token_starts), list(lazy.token_ends)
+        spans = [(s, e) for s, e in zip(starts, ends)]  # each word
+        spans += [(s, ends[min(k + 6, len(ends) - 1)]) for k, s in enumerate(starts)]  # runs across sentences
+        spans += [(s, s) for s in starts]  # empty spans
+        for s, e in spans:
+            assert lazy.in_reported(s, e) == whole.in_reported(s, e), (text[s:e], s, e)
+        assert "reported" not in lazy.__dict__
+
+
 PATTERN_RULE = r"""
 rules:
   - id: house.truce
