@@ -71,7 +71,6 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left, bisect_right
 from itertools import compress
-from operator import and_, not_, or_
 from pathlib import Path
 
 from .. import rx
@@ -972,18 +971,19 @@ class _DocState:
         safe = not (self._joiners or any(c in text for c in literals.UNSAFE_LOWER))
         words = doc.vocabulary
         # What each word of the vocabulary is worth here, by number. Most words are plain
-        # (ASCII letters and digits) and neither needed nor a trigger: told apart in C by
-        # look-ups in the two small registries, not one by one. The others (a plain word
-        # worth something, a word with an apostrophe or a letter beyond ASCII) come from a
-        # memo: splitting them was most of the walk's time, and working out the plain
-        # ones again in every story a tenth of it.
+        # (ASCII letters and digits) and neither needed nor a trigger: the others are found
+        # by intersecting the vocabulary with the two small registries (in C) and picking
+        # out the odd words (an apostrophe, a letter beyond ASCII), then come from a memo:
+        # splitting them was most of the walk's time, and working out the plain ones again
+        # in every story a tenth of it.
         if safe:
             found_by = [None] * len(words)
             present = set()
-            plain = map(and_, map(str.isascii, words), map(str.isalnum, words))
-            worth = map(or_, map(wanted.__contains__, words), map(triggers.__contains__, words))
+            look = set(wanted.intersection(words))
+            look.update(triggers.intersection(words))
+            look.update([w for w in words if not (w.isascii() and w.isalnum())])
             facts = _word_facts(wanted, triggers)
-            for k in compress(range(len(words)), map(or_, map(not_, plain), worth)):
+            for k in compress(range(len(words)), map(look.__contains__, words)):
                 w = words[k]
                 got = facts.get(w)
                 if got is None:
