@@ -18,8 +18,16 @@ _SURROGATES = {c: f"\\x{c - 0xDC00:02x}" for c in range(0xDC80, 0xDD00)}
 
 def encodable(text: str) -> str:
     """``text`` with the undecodable bytes of file names (lone surrogates) written as \\xNN,
-    so that any output can be encoded: the last guard before printing or writing a report."""
-    return text if text.isascii() else text.translate(_SURROGATES)
+    so that any output can be encoded: the last guard before printing or writing a report.
+    Text that encodes as it is is returned as it is: translating through a table reads the
+    table once a character, 0.1 s of a folder's report, after its last file was linted."""
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate somewhere
+        return text.translate(_SURROGATES)
+    return text
 
 
 def printable(text: str) -> str:

@@ -144,3 +144,11 @@ def test_github_format_says_what_is_hidden_without_a_job_summary(proj, monkeypat
     assert "1 warning will not be shown as annotations" in result.stderr
     few = run("check", "--format", "github", "story00.txt")
     assert "will not be shown" not in few.stderr
+
+
+def test_encodable_leaves_text_that_encodes_and_writes_lone_surrogates_as_bytes():
+    from lintnews.finding import encodable
+
+    assert encodable("plain") == "plain"
+    assert encodable("Café ‘talks’ — 5 €") == "Café ‘talks’ — 5 €"
+    assert encodable("caf\udce9 \udcff.txt: ‘regime’") == "caf\\xe9 \\xff.txt: ‘regime’"
