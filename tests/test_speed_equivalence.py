@@ -156,3 +156,43 @@ def test_flesch_kincaid_grade_reads_runs_of_white_space_as_one(text):
     # The rule measures the text as written; textstat is given it with white space collapsed.
     messy = text.replace(" ", " \t \n\n  ").replace(".", ".\u2028\x85 ")
     assert metric.flesch_kincaid_grade(messy) == metric.textstat().flesch_kincaid_grade(" ".join(messy.split()))
+
+
+def test_a_small_splits_inflected_forms_hold_every_word_that_may_start_one_of_its_phrases():
+    # A small split (a consistency rule's spellings) tells a story's words apart by the set
+    # of their inflected forms: every word whose base forms reach a first word must be in it.
+    import itertools
+
+    from lintnews.kinds.phrases import base_forms, inflected_forms
+
+    firsts = ["toward", "centre", "qassem", "judgement", "spy", "slam", "ban", "per", "kyiv", "co-operate", "a", "ox"]
+    surfaces = inflected_forms(firsts)
+    endings = ["", "s", "es", "ed", "d", "ing", "ies", "ied", "'s", "s's", "ed's", "ing's", "e", "y", "t", "n", "m"]
+    words = set()
+    for k in firsts:
+        stems = {k, k[:-1], k[:-2], k + k[-1]}
+        for stem, end in itertools.product(stems, endings):
+            words.add(stem + end)
+            words.add(stem + end + end)
+    reached = [w for w in words if set(base_forms(w)) & set(firsts)]
+    assert len(reached) > 60
+    assert [w for w in reached if w not in surfaces] == []
+
+
+def test_phrases_and_spelling_consistency_find_the_same_with_the_small_split_shortcut(monkeypatch):
+    from lintnews.engine import Linter
+    from lintnews.kinds import phrases
+    from lintnews.loader import default_packs_dir, load_rules
+
+    text = (
+        "The minister slammed the plan on Monday and lashed out at critics. Towards evening the "
+        "centre's staff, who favour the judgement, moved toward the centres; Qassem's aides "
+        "said Qasem and Qassem were the same man. The judgment was co-operative, not cooperative.\n"
+    )
+    rules = [r for r in load_rules([default_packs_dir()]) if r.id.startswith(("loaded.", "style."))]
+    quick = [(f.rule, f.line, f.column, f.message) for f in Linter(rules).lint_text(text, "story.txt")]
+    monkeypatch.setattr(phrases, "SMALL_SPLIT", 0)  # every split through its memo alone
+    monkeypatch.setattr(phrases, "_FIRSTS", {})
+    plain = [(f.rule, f.line, f.column, f.message) for f in Linter(rules).lint_text(text, "story.txt")]
+    assert quick == plain
+    assert any(r == "style.spelling-consistency" for r, *_ in quick)
