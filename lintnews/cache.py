@@ -438,6 +438,32 @@ def store_table(namespace: str, value, extra: bytes = b"") -> None:
         _store(path, _secret, namespace, key, {}, value)
 
 
+def update_table(namespace: str, check: Callable[[object], bool], update: Callable[[object], object],
+                 extra: bytes = b"") -> None:
+    """Store ``update(stored)``, where ``stored`` is the table as stored now (None if there
+    is none), holding a lock meanwhile: the workers of one run each add what they learnt,
+    and without the lock the last to write dropped what the others had added."""
+    if not _store_ready():
+        return
+    path, key = _table_path(namespace, extra)
+    try:
+        import fcntl
+    except ImportError:  # not on POSIX: unlocked, a word or two may be counted again later
+        fcntl = None
+    lock = None
+    try:
+        if fcntl is not None:
+            lock = os.open(path.parent / f".{namespace}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        loaded = _load(path, _secret, namespace, key, check)
+        _store(path, _secret, namespace, key, {}, update(None if loaded is _MISS else loaded[1]))
+    except OSError:  # a cache that cannot be locked or written: the words are counted again
+        pass
+    finally:
+        if lock is not None:
+            os.close(lock)  # releases the lock
+
+
 def _deps_unchanged(deps: dict[str, bytes]) -> bool:
     for path, expected in deps.items():
         try:

@@ -254,7 +254,7 @@ def check(paths, fmt, output_path, select, ignore, fail_on, config_path, extra_r
     """
     from .finding import InputError, printable
     from .formatters import get_formatter
-    from .runner import Report, lint_files, sort_findings
+    from .runner import Report, lint_files, save_learned, sort_findings
     from .sources import display_path, expand
 
     cfg = load_settings(config_path)
@@ -281,6 +281,7 @@ def check(paths, fmt, output_path, select, ignore, fail_on, config_path, extra_r
         changed = 0
     errors.extend(file_errors)
     rx.save_if_grown()  # the patterns this run compiled, for the next run
+    save_learned()  # and the syllables it counted
     reader = _SourceReader(linter, stdin_filename if "-" in files else None)
     if not files and not errors:
         errors.append(InputError(" ".join(paths) or ".", "no article files found (.md, .markdown, .txt, .html, .htm, .docx)"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import os
 import re
+import sys
 from typing import Callable
 
 from . import rx
@@ -181,6 +182,17 @@ def _init_pool_worker(alive_r: int, alive_w: int, parent: int) -> None:
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked by the parent while forking
     os.close(alive_w)
     watch_parent(alive_r, parent)
+    from multiprocessing.util import Finalize
+
+    Finalize(None, save_learned, exitpriority=0)  # run as the worker exits, its work done
+
+
+def save_learned() -> None:
+    """Keep what this process learnt that the next run can use (the syllables of words the
+    stored table lacked): at the end of a run, and as each pool worker exits."""
+    metric = sys.modules.get("lintnews.kinds.metric")  # not imported: no grade level ran
+    if metric is not None:
+        metric.save_learned()
 
 
 def usable_cores() -> int:

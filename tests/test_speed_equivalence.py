@@ -151,6 +151,37 @@ def test_a_story_with_one_new_word_teaches_the_table_at_once(tmp_path):
     assert pyphen_loaded(second) == "False"  # kept after one run
 
 
+def test_every_word_the_workers_of_a_run_count_is_kept(tmp_path):
+    """A folder linted by a pool of two workers: each keeps the words it counted as it
+    exits, merged with what the other kept, so the table holds every story's words after
+    one run (it used to stop growing once a run met fewer new words than a quarter of it)."""
+    import os
+
+    stems = ["bar", "ken", "dol", "mir", "tas", "vel", "quon", "zeb", "rup", "lod", "fim", "sarg"]
+    folder = tmp_path / "stories"
+    folder.mkdir()
+    invented = []
+    for i in range(24):
+        words = [f"{stems[i % 12]}{stems[(i + j) % 12]}{'ex' * (i // 12)}ing" for j in range(12)]
+        invented += words
+        sentence = " ".join(words[:6]) + " said the council. The " + " ".join(words[6:]) + " were approved on Monday."
+        (folder / f"{i:02}.txt").write_text(DEPOT_STORY + "\n" + sentence + "\n", encoding="utf-8")
+    env = dict(os.environ, LINTNEWS_CACHE_DIR=str(tmp_path / "cache"), XDG_STATE_HOME=str(tmp_path / "state"))
+    env.pop("LINTNEWS_NO_CACHE", None)
+    run = subprocess.run([sys.executable, "-m", "lintnews", "check", "--jobs", "2", "-q", str(folder)],
+                         capture_output=True, text=True, cwd=ROOT, env=env)
+    assert run.returncode in (0, 1), run.stderr
+    code = (
+        "import sys\n"
+        "from lintnews.kinds import metric\n"
+        "kept = metric.syllables('en_US').kept\n"
+        "print(' '.join(w for w in sys.argv[1:] if kept.get(w) is None) or 'none missing')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code, *sorted(set(invented))], capture_output=True, text=True, cwd=ROOT,
+                         env=env)
+    assert out.stdout.strip() == "none missing", out.stderr
+
+
 @pytest.mark.parametrize("text", TEXTS)
 def test_flesch_kincaid_grade_reads_runs_of_white_space_as_one(text):
     # The rule measures the text as written; textstat is given it with white space collapsed.
