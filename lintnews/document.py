@@ -733,6 +733,35 @@ class Document:
         lo, hi = self.token_range(start, end)
         return hi - lo
 
+    def token_count_outside_quotes(self, start: int, end: int) -> int:
+        """The tokens starting in [start, end) that overlap no direct quotation (as
+        ``in_quote`` tells): the tokens each quotation overlaps are a run of the sorted
+        tokens, found by bisection, not read one by one."""
+        lo, hi = self.token_range(start, end)
+        qstarts, qends = self._quote_union
+        if lo >= hi or not qstarts:
+            return hi - lo
+        cols = self._token_columns
+        starts, ids, sizes = cols.starts, cols.ids, cols.sizes
+        inside = 0
+        covered = lo  # tokens below this are counted (or outside the range)
+        # The quotations that may overlap a token of the range: from the last one starting
+        # before its first token (it may run into the range) to the last starting before
+        # its last token's end.
+        last = hi - 1
+        k = max(0, bisect_right(qstarts, starts[lo]) - 1)
+        stop = bisect_right(qstarts, starts[last] + sizes[ids[last]] - 1)
+        for q in range(k, stop):
+            qs, qe = qstarts[q], qends[q]
+            first = bisect_left(starts, qs, covered, hi)  # tokens starting at or after qs ...
+            if first > covered and starts[first - 1] + sizes[ids[first - 1]] > qs:
+                first -= 1  # ... and the one before, if it runs into the quotation
+            after = bisect_left(starts, qe, first, hi)  # tokens starting before qe
+            if after > first:
+                inside += after - first
+                covered = after
+        return hi - lo - inside
+
     def word_count(self) -> int:
         return len(self.token_starts)
 

@@ -227,3 +227,27 @@ def test_phrases_and_spelling_consistency_find_the_same_with_the_small_split_sho
     plain = [(f.rule, f.line, f.column, f.message) for f in Linter(rules).lint_text(text, "story.txt")]
     assert quick == plain
     assert any(r == "style.spelling-consistency" for r, *_ in quick)
+
+
+def test_tokens_outside_quotations_are_counted_as_one_by_one():
+    """``token_count_outside_quotes`` (quotations found by bisection) counts what reading
+    each token and asking ``in_quote`` counted, on every range of texts with quotations
+    that start and end inside words, touch, nest in block quotes or run past a sentence."""
+    import random
+
+    from lintnews.engine import Linter
+
+    rng = random.Random(5)
+    pieces = ["the", "council", "said", "“we", "will", "fight”", "‘it’", "\"no", "deal\"", "—", "it's",
+              "“", "”", "x“y", "a”b", ".", "Mr.", "\n\n", "> “quoted", "block”", "'single'", "2,000"]
+    texts = [DEPOT_STORY, "“He said “nested” words” and then “more”. Done."]
+    for _ in range(60):
+        texts.append(" ".join(rng.choice(pieces) for _ in range(rng.randrange(1, 80))))
+    linter = Linter([])
+    for text in texts:
+        doc = linter.document("a.txt", text, None)
+        edges = sorted({0, len(text), *(rng.randrange(len(text) + 1) for _ in range(12))})
+        ranges = [(a, b) for a in edges for b in edges if a <= b] + list(doc.sentences)
+        for a, b in ranges:
+            one_by_one = sum(1 for s, e, _ in doc.tokens_in(a, b) if not doc.in_quote(s, e))
+            assert doc.token_count_outside_quotes(a, b) == one_by_one, (text, a, b)
