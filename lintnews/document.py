@@ -639,19 +639,29 @@ class Document:
         while a < n:
             m = _TOKEN_CUT_RE.search(text, a + TOKEN_PIECE) if a + TOKEN_PIECE < n else None
             b = m.start() if m else n
-            pieces = _TOKEN_SPLIT_RE.split(text[a:b] if a or b < n else text)  # gap, token, ..., token, gap
+            piece = text[a:b] if a or b < n else text
+            if not odd:
+                # Lower-cased (and apostrophes straightened) whole, in one pass, not token by
+                # token: the same length and the same tokens (lower case keeps a character a
+                # word character or not: a test checks every one), which are then the words.
+                piece = piece.lower()
+                if apostrophe:
+                    piece = piece.replace("’", "'")
+            pieces = _TOKEN_SPLIT_RE.split(piece)  # gap, token, ..., token, gap
+            del piece
             offsets = list(accumulate(map(len, pieces[:-1])))
             if a:
                 offsets = list(map(a.__add__, offsets))
             starts.fromlist(offsets[0::2])
             del offsets
-            lowered = map(str.lower, pieces[1::2])
-            if apostrophe:
-                lowered = map(str.replace, lowered, repeat("’"), repeat("'"))
-            if joined:
-                lowered = map(markup.without_joiners, lowered)
-            keys: list = list(lowered)
+            keys: list = pieces[1::2]
             if odd:
+                lowered = map(str.lower, keys)
+                if apostrophe:
+                    lowered = map(str.replace, lowered, repeat("’"), repeat("'"))
+                if joined:
+                    lowered = map(markup.without_joiners, lowered)
+                keys = list(lowered)
                 lengths = list(map(len, pieces[1::2]))
                 if lengths != list(map(len, keys)):
                     # A token whose word is not as long as it (a joiner taken out, an

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from lintnews.document import Document
+import re
+
+from lintnews.document import TOKEN_RE, Document
 
 
 def texts(doc, spans):
@@ -231,6 +233,31 @@ def test_the_dotted_capital_i_is_the_one_character_whose_lower_case_is_longer():
     every = "".join(map(chr, range(0x110000)))
     assert len(LONGER_LOWER.lower()) == 2
     assert len(every.lower()) == len(every) + 1  # tokens are measured on this
+
+
+def test_lower_case_keeps_every_character_a_word_character_or_not():
+    """Tokens are split from the lower-cased text (its words, in one pass): the same
+    tokens as the text's only if lower case never makes a word character of another
+    character, or the reverse, nor makes an apostrophe or a joiner."""
+    from lintnews.document import _TOKEN_CUT_RE, LONGER_LOWER
+
+    word = re.compile(r"[^\W_]")
+    for c in map(chr, range(0x110000)):
+        low = c.lower()
+        if c == LONGER_LOWER or low == c:
+            continue
+        assert len(low) == 1, hex(ord(c))
+        assert bool(word.match(c)) == bool(word.match(low)), hex(ord(c))
+        assert bool(_TOKEN_CUT_RE.match(c)) == bool(_TOKEN_CUT_RE.match(low)), hex(ord(c))
+
+
+def test_tokens_are_the_same_with_capitals_curly_apostrophes_and_a_dotted_capital_i():
+    base = "The council’s plan: Don’t CLOSE the depot, said O’Neil. ŞİŞLİ and İzmir aren't far. 'Quoted' words."
+    for text in (base, base.replace("İ", "I"), base.replace("’", "'")):
+        doc = Document.from_source("t.txt", text)
+        found = [m.group() for m in TOKEN_RE.finditer(text)]
+        assert [text[s:doc.token_end(k)] for k, s in enumerate(doc.token_starts)] == found
+        assert list(doc.token_words) == [w.lower().replace("’", "'") for w in found]
 
 
 DRAFT_WITH_LINKS = (
