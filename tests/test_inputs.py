@@ -119,6 +119,28 @@ def test_endless_binary_standard_input_stops_at_its_first_bytes(proj):
     assert paths_linted(data) == {"good.txt"}
 
 
+def test_a_file_is_read_whole_whatever_size_it_reports(tmp_path, monkeypatch):
+    """A file is read for the size it reports and a byte more (not for the 256 MB limit,
+    which allocated the limit for every article): one that reports no size (/proc) or
+    grows is read on to the limit, and one past the limit is still refused."""
+    from lintnews import sources
+
+    status = "/proc/self/status"
+    if os.path.isfile(status):
+        assert os.stat(status).st_size == 0
+        got = sources.read_file(status)
+        assert not got.errors and got.text.startswith("Name:") and "\nPid:" in got.text
+    monkeypatch.setattr(sources, "MAX_INPUT_BYTES", 100)
+    for size in (1, 99, 100):
+        path = tmp_path / f"{size}.txt"
+        path.write_text("x" * size, encoding="utf-8")
+        got = sources.read_file(str(path))
+        assert not got.errors and got.text == "x" * size, size
+    big = tmp_path / "101.txt"
+    big.write_text("x" * 101, encoding="utf-8")
+    assert [e.message for e in sources.read_file(str(big)).errors] == [sources.TOO_LARGE]
+
+
 # --- unreadable folders and paths ----------------------------------------------------------------
 
 
