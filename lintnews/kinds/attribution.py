@@ -722,7 +722,7 @@ class PatternSet:
         self.messages = {p.pattern: m for p, m in zip(self.patterns, messages or ()) if m}
         # Per pattern: alternatives of words one of each of which a match needs (folded).
         self.needs = needs if needs is not None else [()] * len(self.patterns)
-        self._key: tuple | None = None
+        self._key: int | None = None
         self._want()
 
     def __getstate__(self):
@@ -770,7 +770,10 @@ class PatternSet:
             return found
         key = self._key
         if key is None:
-            key = self._key = tuple(self.needs)
+            # The needs stand for themselves by a number, the same for equal needs: as a
+            # key, their tuple of tuples of words was hashed whole on every look-up (7 %
+            # of the time of a folder of one-line files).
+            key = self._key = _NEEDS_NUMBERS.setdefault(tuple(self.needs), len(_NEEDS_NUMBERS))
         found = state.allowed.get(key)  # the same patterns in another rule (answers)
         if found is None:
             found = state.allowed[key] = self._allowed_in(state)
@@ -1110,6 +1113,8 @@ def _common(alts) -> bool:
 
 
 _NOWHERE: frozenset[int] = frozenset()
+# The needs of every pattern set of this process -> a number (``PatternSet.allowed``'s key).
+_NEEDS_NUMBERS: dict[tuple, int] = {}
 # Sentences above which a document's indexes are kept compact (see ``_DocState._walk``).
 COMPACT_ABOVE = 2000
 _FROZEN: dict[int, frozenset[str]] = {}
