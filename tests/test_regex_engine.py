@@ -57,10 +57,16 @@ def test_a_warm_run_uses_the_engine_alone_and_finds_the_same(tmp_path):
     assert warm == cold
     rules = {f["rule"] for f in json.loads(warm)["findings"]}
     assert rules == {"attribution.weasel", "attribution.anonymous", "loaded.regime", "loaded.said"}
-    # A fix template ("\1" for a repeated word) is expanded by the package, imported then.
+    # A repeated word's fix is its first word: on plain text it is made without the package ...
     story.write_text(STORY.replace("Critics say the", "Critics say the the"), encoding="utf-8")
     diff, modules = _run(story, env, "check", "--diff", "--jobs", "1")
     assert "+Critics say the decision was rushed." in diff
+    assert modules == ["regex._regex"]
+    # ... and on a line with a letter beyond ASCII, the rule's pattern makes it: its fix
+    # template ("\1") is expanded by the package, imported then.
+    story.write_text(STORY.replace("Critics say the", "Critics in Zürich say the the"), encoding="utf-8")
+    diff, modules = _run(story, env, "check", "--diff", "--jobs", "1")
+    assert "+Critics in Zürich say the decision was rushed." in diff
     assert "regex" in modules
 
 

@@ -11,6 +11,7 @@ import importlib
 KINDS = {
     "phrases": "lintnews.kinds.phrases:PhrasesRule",
     "pattern": "lintnews.kinds.pattern:PatternRule",
+    "repetition": "lintnews.kinds.repetition:RepetitionRule",
     "consistency": "lintnews.kinds.consistency:ConsistencyRule",
     "metric": "lintnews.kinds.metric:MetricRule",
     "names": "lintnews.kinds.names:NamesRule",

@@ -162,16 +162,16 @@ class PatternRule(Rule):
             if end > start:
                 yield Hit(start, end, self.suggestions)
 
-    def _with_fixes(self, text: str) -> list[tuple[int, int, str | None]]:
-        """(start, end, fix) of every match. The matches are found first, under the time
-        limit and as ``spans`` finds them (three integers a match: where the match starts,
-        and the flagged span); then each fix is made: ``fix_when`` is matched on the
-        flagged span, and a ``replace`` template is expanded on the match found again at
-        the same start (the engine's preferred match there is the one the search found),
-        each under a limit of its own."""
+    def _with_fixes(self, text: str, pos: int = 0, endpos: int | None = None) -> list[tuple[int, int, str | None]]:
+        """(start, end, fix) of every match (in ``text[pos:endpos]``). The matches are
+        found first, under the time limit and as ``spans`` finds them (three integers a
+        match: where the match starts, and the flagged span); then each fix is made:
+        ``fix_when`` is matched on the flagged span, and a ``replace`` template is expanded
+        on the match found again at the same start (the engine's preferred match there is
+        the one the search found), each under a limit of its own."""
         found = array("q")
         push = found.append
-        for m in self.regex.finditer(text, timeout=time_limit(len(text))):
+        for m in self.regex.finditer(text, pos, endpos, timeout=time_limit(len(text))):
             push(m.start())
             start, end = m.span(self.group)
             push(start)
