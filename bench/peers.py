@@ -8,7 +8,7 @@ inflates CPU time less than wall time:
   * one article (``bench/article.txt``): against write-good and proselint;
   * the 2,225 BBC articles of ``shared/eval/bbc/`` as a folder, lintnews on every core:
     against write-good (the two run in turn, three times by default: the medians); and
-    lintnews ``--jobs 2`` against ``--jobs 1``;
+    lintnews ``--jobs 2`` against ``--jobs 1``, in turn the same way;
   * 1 MB and 10 MB of BBC articles concatenated into one file: against proselint;
     proselint stops after its first 1,000 findings unless told otherwise (its
     ``max_errors``), so it runs with a configuration that lifts the limit, doing the job
@@ -117,7 +117,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--runs", type=int, default=5, help="repetitions (median) of the article and folder workloads")
     ap.add_argument("--folder-pairs", type=int, default=3,
-                    help="runs of lintnews and write-good in turn on the folder (median of each)")
+                    help="runs in turn on the folder, lintnews and write-good, --jobs 2 and --jobs 1 (medians)")
     ap.add_argument("--no-10mb", action="store_true", help="skip the 10 MB and 100 MB files")
     ap.add_argument("--no-100mb", action="store_true", help="skip the 100 MB file (minutes, and gigabytes of memory today)")
     ap.add_argument("--no-peers", action="store_true", help="lintnews's own figures only")
@@ -196,25 +196,24 @@ def measure(args, work: Path) -> int:
     folder = bbc_dir()
     size = sum(p.stat().st_size for p in articles)
     print(f"\na folder of {len(articles):,} BBC articles ({size / MB:.1f} MB):")
-    folder_runs = max(1, (runs + 1) // 2)
-    if write_good:
+    n_pairs = max(1, args.folder_pairs)
+
+    def in_pairs(what, mine_cmd, peer_name, peer_cmd, target, peer_env=None, any_exit=False):
         # The two in turn, a run each, ``--folder-pairs`` times: one run of each (20 s and
         # 10 s) measured minutes apart took the VM's drift for a difference between them.
         pairs = []
-        for _ in range(max(1, args.folder_pairs)):
-            pairs.append((timed(lintnews + [str(folder)], 1, cwd, env),
-                          timed(write_good + [str(p) for p in articles], 1, cwd, any_exit=True)))
-        both = _medians([m for m, _ in pairs])
-        theirs = _medians([t for _, t in pairs])
+        for _ in range(n_pairs):
+            pairs.append((timed(mine_cmd, 1, cwd, env), timed(peer_cmd, 1, cwd, peer_env, any_exit=any_exit)))
         each = sorted(m[0] / t[0] for m, t in pairs if m[0] and t[0])
-        row("both cores vs write-good", both, "write-good", theirs, 0.5)
+        row(what, _medians([m for m, _ in pairs]), peer_name, _medians([t for _, t in pairs]), target)
         if len(each) > 1:
             print(f"  ({len(pairs)} pairs run in turn, medians above; the pairs' ratios {each[0]:.2f}–{each[-1]:.2f})")
-    else:
-        both = timed(lintnews + [str(folder)], folder_runs, cwd, env)
-    one = timed(lintnews + ["--jobs", "1", str(folder)], folder_runs, cwd, env)
-    two = timed(lintnews + ["--jobs", "2", str(folder)], folder_runs, cwd, env)
-    row("--jobs 2 vs --jobs 1", two, "--jobs 1", one, 0.6)
+
+    if write_good:
+        in_pairs("both cores vs write-good", lintnews + [str(folder)], "write-good",
+                 write_good + [str(p) for p in articles], 0.5, any_exit=True)
+    in_pairs("--jobs 2 vs --jobs 1", lintnews + ["--jobs", "2", str(folder)], "--jobs 1",
+             lintnews + ["--jobs", "1", str(folder)], 0.6, peer_env=env)
 
     # 3. Long files of real copy.
     sizes = [1] + ([] if args.no_10mb else [10]) + ([] if args.no_10mb or args.no_100mb else [100])
