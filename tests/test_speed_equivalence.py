@@ -1,6 +1,7 @@
 """Speed work must not change a figure: lintnews's own Flesch-Kincaid grade is textstat's,
 and a one-article run no longer imports textstat at all."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -54,6 +55,13 @@ LINT_AND_SAY = (
 )
 
 
+def private_cache(tmp_path) -> dict:
+    """The environment of a lintnews run with a cache of its own, under ``tmp_path``."""
+    env = dict(os.environ, LINTNEWS_CACHE_DIR=str(tmp_path / "cache"), XDG_STATE_HOME=str(tmp_path / "state"))
+    env.pop("LINTNEWS_NO_CACHE", None)
+    return env
+
+
 @pytest.mark.parametrize("text", TEXTS)
 def test_flesch_kincaid_grade_is_textstats_own(text):
     text = " ".join(text.split())
@@ -64,10 +72,7 @@ def test_one_article_is_linted_without_importing_textstat(tmp_path):
     story = tmp_path / "story.txt"
     story.write_text(DEPOT_STORY, encoding="utf-8")
     code = LINT_AND_SAY
-    import os
-
-    env = dict(os.environ, LINTNEWS_CACHE_DIR=str(tmp_path / "cache"), XDG_STATE_HOME=str(tmp_path / "state"))
-    env.pop("LINTNEWS_NO_CACHE", None)
+    env = private_cache(tmp_path)
     out = subprocess.run([sys.executable, "-c", code, str(story)], capture_output=True, text=True, cwd=ROOT, env=env)
     # A fresh cache: pyphen counts the story's words (the grade-level rule ran); textstat is not imported.
     assert out.stdout.strip().splitlines()[-1] == "False True", out.stderr
@@ -90,10 +95,7 @@ def test_the_syllable_table_is_kept_between_runs(tmp_path):
         "redundancy payments, relocation expenses and the renovation of the western facility.\n",
         encoding="utf-8",
     )
-    import os
-
-    env = dict(os.environ, LINTNEWS_CACHE_DIR=str(tmp_path / "cache"), XDG_STATE_HOME=str(tmp_path / "state"))
-    env.pop("LINTNEWS_NO_CACHE", None)
+    env = private_cache(tmp_path)
     first = subprocess.run([sys.executable, "-m", "lintnews", "check", "--jobs", "1", "-q", str(story)],
                            capture_output=True, text=True, cwd=ROOT, env=env)
     assert first.returncode in (0, 1), first.stderr
@@ -130,15 +132,12 @@ def test_the_kept_syllable_table_finds_every_word_it_was_given_and_no_other():
 def test_a_story_with_one_new_word_teaches_the_table_at_once(tmp_path):
     """A reporter's story usually brings only a few words the table lacks: they are kept
     after the first run, so the next run of the hook does not load pyphen for them."""
-    import os
-
     text = DEPOT_STORY
     first = tmp_path / "first.txt"
     first.write_text(text, encoding="utf-8")
     second = tmp_path / "second.txt"
     second.write_text(text.replace("new buses", "new trolleybuses"), encoding="utf-8")
-    env = dict(os.environ, LINTNEWS_CACHE_DIR=str(tmp_path / "cache"), XDG_STATE_HOME=str(tmp_path / "state"))
-    env.pop("LINTNEWS_NO_CACHE", None)
+    env = private_cache(tmp_path)
 
     def pyphen_loaded(story) -> str:
         out = subprocess.run([sys.executable, "-c", LINT_AND_SAY, str(story)], capture_output=True, text=True, cwd=ROOT,
@@ -155,8 +154,6 @@ def test_every_word_the_workers_of_a_run_count_is_kept(tmp_path):
     """A folder linted by a pool of two workers: each keeps the words it counted as it
     exits, merged with what the other kept, so the table holds every story's words after
     one run (it used to stop growing once a run met fewer new words than a quarter of it)."""
-    import os
-
     stems = ["bar", "ken", "dol", "mir", "tas", "vel", "quon", "zeb", "rup", "lod", "fim", "sarg"]
     folder = tmp_path / "stories"
     folder.mkdir()
@@ -166,8 +163,7 @@ def test_every_word_the_workers_of_a_run_count_is_kept(tmp_path):
         invented += words
         sentence = " ".join(words[:6]) + " said the council. The " + " ".join(words[6:]) + " were approved on Monday."
         (folder / f"{i:02}.txt").write_text(DEPOT_STORY + "\n" + sentence + "\n", encoding="utf-8")
-    env = dict(os.environ, LINTNEWS_CACHE_DIR=str(tmp_path / "cache"), XDG_STATE_HOME=str(tmp_path / "state"))
-    env.pop("LINTNEWS_NO_CACHE", None)
+    env = private_cache(tmp_path)
     run = subprocess.run([sys.executable, "-m", "lintnews", "check", "--jobs", "2", "-q", str(folder)],
                          capture_output=True, text=True, cwd=ROOT, env=env)
     assert run.returncode in (0, 1), run.stderr
