@@ -34,6 +34,7 @@ from __future__ import annotations
 import os
 import stat
 import sys
+import time
 from pathlib import Path
 from typing import Callable, TypeVar
 
@@ -60,6 +61,7 @@ FORMAT = 2
 MAGIC = b"lintnews-cache-2\n"
 MAC_SIZE = 32
 KEY_SIZE = 32
+LOCK_WAIT = 2.0  # seconds a table's writer waits for another's lock (update_table)
 KEEP = 8  # entries of each namespace kept: several checkouts or versions, not every edit ever made
 
 
@@ -454,7 +456,17 @@ def update_table(namespace: str, check: Callable[[object], bool], update: Callab
     try:
         if fcntl is not None:
             lock = os.open(path.parent / f".{namespace}.lock", os.O_RDWR | os.O_CREAT, 0o600)
-            fcntl.flock(lock, fcntl.LOCK_EX)
+            # Held for milliseconds by whoever holds it; waited for a little, never for ever
+            # (a process stuck while holding it must not hang this run's exit).
+            deadline = time.monotonic() + LOCK_WAIT
+            while True:
+                try:
+                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        return  # not stored: the words are counted again by a later run
+                    time.sleep(0.005)
         loaded = _load(path, _secret, namespace, key, check)
         _store(path, _secret, namespace, key, {}, update(None if loaded is _MISS else loaded[1]))
     except OSError:  # a cache that cannot be locked or written: the words are counted again

@@ -192,7 +192,10 @@ def save_learned() -> None:
     stored table lacked): at the end of a run, and as each pool worker exits."""
     metric = sys.modules.get("lintnews.kinds.metric")  # not imported: no grade level ran
     if metric is not None:
-        metric.save_learned()
+        try:
+            metric.save_learned()
+        except Exception:  # noqa: BLE001 - a cache is an optimisation: never a traceback at exit
+            pass
 
 
 def usable_cores() -> int:

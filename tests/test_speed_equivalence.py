@@ -247,3 +247,28 @@ def test_tokens_outside_quotations_are_counted_as_one_by_one():
         for a, b in ranges:
             one_by_one = sum(1 for s, e, _ in doc.tokens_in(a, b) if not doc.in_quote(s, e))
             assert doc.token_count_outside_quotes(a, b) == one_by_one, (text, a, b)
+
+
+def test_a_held_lock_on_the_syllable_table_costs_a_moment_not_the_run(tmp_path):
+    """Another process holding the table's lock (for ever, here) delays a run by a moment
+    and costs it the words it would have kept; it never hangs it."""
+    import fcntl
+
+    env = private_cache(tmp_path)
+    first, second = tmp_path / "first.txt", tmp_path / "second.txt"
+    first.write_text("The council met on Monday to discuss the budget for next year.\n", encoding="utf-8")
+    second.write_text(DEPOT_STORY.replace("new buses", "new trolleybuses"), encoding="utf-8")
+    check = [sys.executable, "-m", "lintnews", "check", "--jobs", "1", "-q"]
+    kept = [sys.executable, "-c", "from lintnews.kinds import metric\n"
+            "print(metric.syllables('en_US').kept.get('trolleybuses') is not None)"]
+    assert subprocess.run(check + [str(first)], cwd=ROOT, env=env, capture_output=True).returncode in (0, 1)
+    lock = os.open(tmp_path / "cache" / ".syllables.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        run = subprocess.run(check + [str(second)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+        assert run.returncode in (0, 1) and "Traceback" not in run.stderr, run.stderr
+        assert subprocess.run(kept, cwd=ROOT, env=env, capture_output=True, text=True).stdout.strip() == "False"
+    finally:
+        os.close(lock)
+    subprocess.run(check + [str(second)], cwd=ROOT, env=env, capture_output=True, timeout=60)
+    assert subprocess.run(kept, cwd=ROOT, env=env, capture_output=True, text=True).stdout.strip() == "True"
