@@ -148,11 +148,7 @@ class PatternRule(Rule):
         try:
             found = self._with_fixes(doc.text) if self.fix else spans(self.regex, doc.text, self.group)
         except TimeoutError:
-            raise PatternTimeout(
-                self.id,
-                f"rule {self.id} gave up on this file: its pattern took more than {time_limit(len(doc.text)):g} s "
-                f"(it backtracks catastrophically); none of its findings here are reported ({self.location})"
-            ) from None
+            raise self.timed_out(doc.text) from None
         if self.fix:
             for start, end, fix in found:
                 yield Hit(start, end, self.suggestions, fix=fix)
@@ -161,6 +157,14 @@ class PatternRule(Rule):
             start, end = found[i], found[i + 1]
             if end > start:
                 yield Hit(start, end, self.suggestions)
+
+    def timed_out(self, text: str) -> PatternTimeout:
+        """What is raised when the pattern ran out of time on ``text``."""
+        return PatternTimeout(
+            self.id,
+            f"rule {self.id} gave up on this file: its pattern took more than {time_limit(len(text)):g} s "
+            f"(it backtracks catastrophically); none of its findings here are reported ({self.location})",
+        )
 
     def _with_fixes(self, text: str, pos: int = 0, endpos: int | None = None) -> list[tuple[int, int, str | None]]:
         """(start, end, fix) of every match (in ``text[pos:endpos]``). The matches are

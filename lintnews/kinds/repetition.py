@@ -28,7 +28,7 @@ import unicodedata
 from .. import rx
 from ..finding import Hit
 from .base import RuleSpec, string_list
-from .pattern import PatternRule, PatternTimeout, time_limit
+from .pattern import PatternRule, time_limit
 
 # A word repeated, on text whose word characters are all ASCII letters and digits (the
 # allowed words are taken out afterwards: a look-ahead for them at every word cost more
@@ -108,13 +108,9 @@ class RepetitionRule(PatternRule):
             for a, b, plain in ascii_stretches(text) if self.plain else ((0, len(text), False),):
                 found.extend(self._plain(text, a, b) if plain else self._searched(text, a, b))
         except TimeoutError:
-            raise PatternTimeout(
-                self.id,
-                f"rule {self.id} gave up on this file: it took more than {time_limit(len(text)):g} s "
-                f"({self.location})",
-            ) from None
+            raise self.timed_out(text) from None
         for start, end, fix in found:
-            yield Hit(start, end, self.suggestions, fix=fix) if self.fix else Hit(start, end, self.suggestions)
+            yield Hit(start, end, self.suggestions, fix=fix)
 
     def _searched(self, text: str, a: int, b: int) -> list[tuple[int, int, str | None]]:
         """The pattern's matches in ``text[a:b]``, with their fixes as ``kind: pattern`` makes them."""
